@@ -1,1 +1,48 @@
-namespace CloudXpcs.Cli; public static class Program { public static int Main(string[] args) => 0; }
+using CloudXpcs.Cli.Commands;
+using CloudXpcs.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CloudXpcs.Cli;
+
+public static class Program
+{
+    /// <summary>Exit code for input that breaks the data contract or bad arguments.</summary>
+    public const int ExitBadInput = 2;
+    /// <summary>Exit code for any other failure.</summary>
+    public const int ExitFailure = 1;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return BuildApp().Run(args);
+        }
+        catch (Exception ex) when (ex is DataContractException or ArgumentException or FileNotFoundException
+                                       or DirectoryNotFoundException or CommandParseException or CommandRuntimeException)
+        {
+            Console.Error.WriteLine("error: " + OneLine(ex.Message));
+            return ExitBadInput;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine("error: " + OneLine(ex.Message) + " (" + ex.GetType().Name + ")");
+            return ExitFailure;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    public static CommandApp BuildApp()
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("cloudxpcs");
+            config.PropagateExceptions();
+            config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
+            // Commands: one line each, keep sorted by area.
+        });
+        return app;
+    }
+}
