@@ -1,0 +1,128 @@
+using CloudXpcs.Science.Geometry;
+
+namespace CloudXpcs.Science.Correlation;
+
+/// <summary>
+/// Everything the per-bin g2 needs, summed over the pixels of one shard. Shards of disjoint pixels merge by
+/// <see cref="Merge"/>; the merged sums give the same g2 as one correlator over all pixels (DATA_CONTRACT §3).
+/// Matrices are row-major n_tau × n_bins.
+/// </summary>
+public sealed class CorrelationPartialSums
+{
+    internal CorrelationPartialSums(QMap qmap, long frames, IReadOnlyList<MultiTauLag> lags)
+    {
+        QMap = qmap;
+        Frames = frames;
+        Lags = lags;
+        int nTau = lags.Count;
+        StaticG2Sum = new double[nTau * qmap.StaticBinCount];
+        StaticIpSum = new double[nTau * qmap.StaticBinCount];
+        StaticIfSum = new double[nTau * qmap.StaticBinCount];
+        StaticPixels = new int[qmap.StaticBinCount];
+        RatioCount = new long[nTau * qmap.DynamicBinCount];
+        RatioMean = new double[nTau * qmap.DynamicBinCount];
+        RatioM2 = new double[nTau * qmap.DynamicBinCount];
+        PixelSum = new double[qmap.PixelCount];
+        BinnedIntensitySum = new double[frames];
+    }
+
+    public QMap QMap { get; }
+    public long Frames { get; }
+    public IReadOnlyList<MultiTauLag> Lags { get; }
+
+    /// <summary>Σ_p G2_p over the pixels of each static bin.</summary>
+    public double[] StaticG2Sum { get; }
+    public double[] StaticIpSum { get; }
+    public double[] StaticIfSum { get; }
+    public int[] StaticPixels { get; }
+
+    /// <summary>Count, mean and sum of squared deviations (Chan et al.) of G2_p/(IP_p·IF_p) per dynamic bin.</summary>
+    public long[] RatioCount { get; }
+    public double[] RatioMean { get; }
+    public double[] RatioM2 { get; }
+
+    /// <summary>Σ_t I_p(t) for every pixel of the shard (0 elsewhere).</summary>
+    public double[] PixelSum { get; }
+
+    /// <summary>Σ_p over the binned pixels of the shard of I_p(t), per frame.</summary>
+    public double[] BinnedIntensitySum { get; }
+
+    internal void AddRatio(int index, double ratio)
+    {
+        long n = ++RatioCount[index];
+        double delta = ratio - RatioMean[index];
+        RatioMean[index] += delta / n;
+        RatioM2[index] += delta * (ratio - RatioMean[index]);
+    }
+
+    /// <summary>Sums of two disjoint pixel shards of the same series and q-map.</summary>
+    public static CorrelationPartialSums Merge(CorrelationPartialSums a, CorrelationPartialSums b)
+    {
+        if (a.Frames != b.Frames || a.Lags.Count != b.Lags.Count || a.QMap.StaticBinCount != b.QMap.StaticBinCount
+            || a.QMap.PixelCount != b.QMap.PixelCount)
+            throw new ArgumentException("partial sums of different series or q-maps cannot be merged");
+        var m = new CorrelationPartialSums(a.QMap, a.Frames, a.Lags);
+        Add(a.StaticG2Sum, b.StaticG2Sum, m.StaticG2Sum);
+        Add(a.StaticIpSum, b.StaticIpSum, m.StaticIpSum);
+        Add(a.StaticIfSum, b.StaticIfSum, m.StaticIfSum);
+        Add(a.PixelSum, b.PixelSum, m.PixelSum);
+        Add(a.BinnedIntensitySum, b.BinnedIntensitySum, m.BinnedIntensitySum);
+        for (int i = 0; i < m.StaticPixels.Length; i++) m.StaticPixels[i] = a.StaticPixels[i] + b.StaticPixels[i];
+        for (int i = 0; i < m.RatioCount.Length; i++)
+        {
+            long na = a.RatioCount[i], nb = b.RatioCount[i], n = na + nb;
+            m.RatioCount[i] = n;
+            if (n == 0) continue;
+            double delta = b.RatioMean[i] - a.RatioMean[i];
+            m.RatioMean[i] = a.RatioMean[i] + delta * nb / n;
+            m.RatioM2[i] = a.RatioM2[i] + b.RatioM2[i] + delta * delta * ((double)na * nb / n);
+        }
+        return m;
+    }
+
+    private static void Add(double[] a, double[] b, double[] sum)
+    {
+        for (int i = 0; i < sum.Length; i++) sum[i] = a[i] + b[i];
+    }
+
+    /// <summary>The per-bin g2, g2_err, mean image and intensity vs time of DATA_CONTRACT §3.</summary>
+    public MultiTauResult ToResult(double frameTimeS)
+    {
+        int nTau = Lags.Count, nDyn = QMap.DynamicBinCount, spd = QMap.Spec.StaticPerDynamic;
+        var g2 = new double[nTau * nDyn];
+        var err = new double[nTau * nDyn];
+        for (int t = 0; t < nTau; t++)
+        {
+            for (int b = 0; b < nDyn; b++)
+            {
+                double sum = 0;
+                int used = 0;
+                for (int sub = 0; sub < spd; sub++)
+                {
+                    int s = b * spd + sub;
+                    int n = StaticPixels[s];
+                    if (n == 0) continue;
+                    int i = t * QMap.StaticBinCount + s;
+                    double denominator = (StaticIpSum[i] / n) * (StaticIfSum[i] / n);
+                    if (denominator == 0) continue;
+                    sum += (StaticG2Sum[i] / n) / denominator;
+                    used++;
+                }
+                int d = t * nDyn + b;
+                g2[d] = used > 0 ? sum / used : double.NaN;
+                long count = RatioCount[d];
+                err[d] = count > 0 ? Math.Sqrt(RatioM2[d] / count) / Math.Sqrt(count) : double.NaN;
+            }
+        }
+        var image = new double[PixelSum.Length];
+        for (int p = 0; p < image.Length; p++) image[p] = Frames > 0 ? PixelSum[p] / Frames : double.NaN;
+        var intensity = new double[Frames];
+        int binned = QMap.BinnedPixelCount;
+        for (int t = 0; t < intensity.Length; t++) intensity[t] = binned > 0 ? BinnedIntensitySum[t] / binned : double.NaN;
+        return new MultiTauResult
+        {
+            QMap = QMap, FrameTimeS = frameTimeS, Frames = Frames, Lags = Lags,
+            G2 = g2, G2Err = err, Scattering2d = image, IntensityVsTime = intensity,
+        };
+    }
+}

@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace CloudXpcs.Science.Correlation;
+
+/// <summary>
+/// Lag-product kernels over a column of 8 pixels. A buffer holds rows of 8 lanes: rows [0, history) are the
+/// previous values of the stream (zeros before its start), rows [history, history + n) the new values.
+/// Each kernel adds Σ_t row(t)·row(t − k) over the new rows to acc[(k − kMin)·8 + lane] for k in [kMin, kMax].
+/// Rows whose 8 values are all zero are skipped, so sparse frames cost little beyond one compare.
+/// </summary>
+internal static class MultiTauKernels
+{
+    public const int Lanes = 8;
+
+    /// <summary>Lags 1..8 on float rows. Exact for integer counts while n·max² ≤ 2^24 (the caller checks).</summary>
+    public static void Lags1To8(ReadOnlySpan<float> buffer, int history, int n, Span<double> acc)
+    {
+        ref float b = ref MemoryMarshal.GetReference(buffer);
+        Vector256<float> a1 = default, a2 = default, a3 = default, a4 = default,
+            a5 = default, a6 = default, a7 = default, a8 = default;
+        for (int t = history; t < history + n; t++)
+        {
+            ref float row = ref Unsafe.Add(ref b, t * Lanes);
+            var x = Vector256.LoadUnsafe(ref row);
+            if (x == Vector256<float>.Zero) continue;
+            a1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 1 * Lanes)), a1);
+            a2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 2 * Lanes)), a2);
+            a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 3 * Lanes)), a3);
+            a4 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 4 * Lanes)), a4);
+            a5 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 5 * Lanes)), a5);
+            a6 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 6 * Lanes)), a6);
+            a7 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 7 * Lanes)), a7);
+            a8 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 8 * Lanes)), a8);
+        }
+        AddWidened(acc, 0, a1); AddWidened(acc, 1, a2); AddWidened(acc, 2, a3); AddWidened(acc, 3, a4);
+        AddWidened(acc, 4, a5); AddWidened(acc, 5, a6); AddWidened(acc, 6, a7); AddWidened(acc, 7, a8);
+    }
+
+    /// <summary>Lags kMin..kMin+3 on double rows, both 4-lane halves of the column in one pass.</summary>
+    public static void FourLags(ReadOnlySpan<double> buffer, int history, int n, int kMin, Span<double> acc, int accRow0 = 0)
+    {
+        ref double b = ref MemoryMarshal.GetReference(buffer);
+        Vector256<double> l0 = default, l1 = default, l2 = default, l3 = default,
+            h0 = default, h1 = default, h2 = default, h3 = default;
+        for (int t = history; t < history + n; t++)
+        {
+            ref double row = ref Unsafe.Add(ref b, t * Lanes);
+            var xl = Vector256.LoadUnsafe(ref row);
+            var xh = Vector256.LoadUnsafe(ref row, 4);
+            if (xl == Vector256<double>.Zero && xh == Vector256<double>.Zero) continue;
+            ref double r0 = ref Unsafe.Subtract(ref row, kMin * Lanes);
+            l0 = Vector256.FusedMultiplyAdd(xl, Vector256.LoadUnsafe(ref r0), l0);
+            h0 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadUnsafe(ref r0, 4), h0);
+            ref double r1 = ref Unsafe.Subtract(ref r0, Lanes);
+            l1 = Vector256.FusedMultiplyAdd(xl, Vector256.LoadUnsafe(ref r1), l1);
+            h1 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadUnsafe(ref r1, 4), h1);
+            ref double r2 = ref Unsafe.Subtract(ref r1, Lanes);
+            l2 = Vector256.FusedMultiplyAdd(xl, Vector256.LoadUnsafe(ref r2), l2);
+            h2 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadUnsafe(ref r2, 4), h2);
+            ref double r3 = ref Unsafe.Subtract(ref r2, Lanes);
+            l3 = Vector256.FusedMultiplyAdd(xl, Vector256.LoadUnsafe(ref r3), l3);
+            h3 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadUnsafe(ref r3, 4), h3);
+        }
+        AddHalves(acc, accRow0 + 0, l0, h0); AddHalves(acc, accRow0 + 1, l1, h1);
+        AddHalves(acc, accRow0 + 2, l2, h2); AddHalves(acc, accRow0 + 3, l3, h3);
+    }
+
+    /// <summary>Any lag range on double rows; the reference path for delays_per_level other than 4.</summary>
+    public static void AnyLags(ReadOnlySpan<double> buffer, int history, int n, int kMin, int kMax, Span<double> acc)
+    {
+        for (int t = history; t < history + n; t++)
+        {
+            var x = buffer.Slice(t * Lanes, Lanes);
+            for (int k = kMin; k <= kMax; k++)
+            {
+                var y = buffer.Slice((t - k) * Lanes, Lanes);
+                var a = acc.Slice((k - kMin) * Lanes, Lanes);
+                for (int lane = 0; lane < Lanes; lane++) a[lane] += x[lane] * y[lane];
+            }
+        }
+    }
+
+    private static void AddWidened(Span<double> acc, int row, Vector256<float> a)
+    {
+        ref double r = ref Unsafe.Add(ref MemoryMarshal.GetReference(acc), row * Lanes);
+        var (lo, hi) = Vector256.Widen(a);
+        (Vector256.LoadUnsafe(ref r) + lo).StoreUnsafe(ref r);
+        (Vector256.LoadUnsafe(ref r, 4) + hi).StoreUnsafe(ref r, 4);
+    }
+
+    private static void AddHalves(Span<double> acc, int row, Vector256<double> lo, Vector256<double> hi)
+    {
+        ref double r = ref Unsafe.Add(ref MemoryMarshal.GetReference(acc), row * Lanes);
+        (Vector256.LoadUnsafe(ref r) + lo).StoreUnsafe(ref r);
+        (Vector256.LoadUnsafe(ref r, 4) + hi).StoreUnsafe(ref r, 4);
+    }
+}

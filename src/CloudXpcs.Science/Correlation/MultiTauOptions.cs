@@ -1,0 +1,18 @@
+namespace CloudXpcs.Science.Correlation;
+
+/// <summary>
+/// Options of <see cref="MultiTauCorrelator"/>. A pixel shard is the half-open range [PixelStart, PixelEnd) of
+/// row-major pixel indices; the per-shard partial sums merge exactly into the unsharded result.
+/// </summary>
+public sealed record MultiTauOptions
+{
+    public int DelaysPerLevel { get; init; } = 4;
+
+    /// <summary>Threads used inside one correlator; ≤ 0 means all cores.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    public int PixelStart { get; init; }
+
+    /// <summary>Exclusive end of the pixel shard; −1 means the last pixel of the detector.</summary>
+    public int PixelEnd { get; init; } = -1;
+}
