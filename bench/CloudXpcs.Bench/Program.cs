@@ -1,1 +1,28 @@
-namespace CloudXpcs.Bench; public static class Program { public static int Main(string[] args) => 0; }
+using System.Globalization;
+using BenchmarkDotNet.Running;
+
+namespace CloudXpcs.Bench;
+
+public static class Program
+{
+    /// <summary>
+    /// `correlation [frames] [mean] [threads] [batch]` runs the correlation throughput measurement;
+    /// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *Continuum*`).
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "correlation")
+        {
+            int frames = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4096;
+            double mean = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 1.0;
+            int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+            int batch = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 512;
+            var f = CorrelationThroughput.Run($"mean {mean}", 512, 512, frames, mean, threads, batch, repeats: 3);
+            Console.WriteLine(FormattableString.Invariant(
+                $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB"));
+            return 0;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -17,7 +17,10 @@ namespace CloudXpcs.Science.Correlation;
 public sealed class MultiTauCorrelator
 {
     private const int Lanes = MultiTauKernels.Lanes;
-    private const int ColumnsPerWorkItem = 32;
+    private const int ColumnsPerWorkItem = 16;
+    // Long enough that the per-level state is read once per many frames, short enough for the work item's
+    // transposed frames (16 columns × 1032 rows × 32 B) to stay in L2.
+    private const int MaxSubBatchFrames = 1024;
     private const float FloatExactLimit = 16_777_216f; // 2^24
 
     private readonly QMap _qmap;
@@ -100,7 +103,16 @@ public sealed class MultiTauCorrelator
         if (n == 0) return;
         if (_framesSeen + n > _totalFrames)
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
+        for (int first = 0; first < n; first += MaxSubBatchFrames)
+        {
+            int count = Math.Min(MaxSubBatchFrames, n - first);
+            AddSubBatch(frames.Slice(first * pixels, count * pixels), count);
+        }
+    }
 
+    private void AddSubBatch<T>(ReadOnlySpan<T> frames, int n) where T : unmanaged, INumberBase<T>
+    {
+        int pixels = _qmap.PixelCount;
         var plan = new BatchPlan(_levels, n);
         int correlatedItems = (_columnStart.Length + ColumnsPerWorkItem - 1) / ColumnsPerWorkItem;
         int workItems = correlatedItems + (_unbinnedColumns.Length + ColumnsPerWorkItem - 1) / ColumnsPerWorkItem;
@@ -115,8 +127,10 @@ public sealed class MultiTauCorrelator
                     {
                         if (item < correlatedItems)
                         {
-                            int end = Math.Min(_columnStart.Length, (item + 1) * ColumnsPerWorkItem);
-                            for (int c = item * ColumnsPerWorkItem; c < end; c++) ProcessColumn(source, c, plan, scratch);
+                            int first = item * ColumnsPerWorkItem;
+                            int count = Math.Min(_columnStart.Length - first, ColumnsPerWorkItem);
+                            if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) GatherFloats(source, first, count, scratch);
+                            for (int j = 0; j < count; j++) ProcessColumn(source, first + j, j, plan, scratch);
                         }
                         else
                         {
@@ -128,6 +142,7 @@ public sealed class MultiTauCorrelator
                     },
                     scratch =>
                     {
+                        scratch.FlushIntensity();
                         lock (_binnedIntensitySum)
                         {
                             var sums = _binnedIntensitySum.AsSpan((int)_framesSeen, n);
@@ -172,14 +187,32 @@ public sealed class MultiTauCorrelator
 
     private sealed class Scratch(int frames, int history)
     {
-        public readonly float[] Floats = new float[(history + frames) * Lanes];
+        /// <summary>The frames of the work item's columns as float rows, each column after `history` rows.</summary>
+        public readonly float[] Floats = new float[ColumnsPerWorkItem * (history + frames) * Lanes];
+        public readonly float[] ColumnMax = new float[ColumnsPerWorkItem];
+        public Span<float> ColumnRows(int slot, int frames, int history) =>
+            Floats.AsSpan(slot * (history + frames) * Lanes, (history + frames) * Lanes);
         public readonly double[] Level0 = new double[(history + frames) * Lanes];
         public readonly double[] LevelA = new double[(history + frames / 2 + 1) * Lanes];
         public readonly double[] LevelB = new double[(history + frames / 2 + 1) * Lanes];
+        /// <summary>Per frame, the lane-wise sum of binned counts over the columns of one work item.</summary>
+        public readonly Vector256<float>[] IntensityLanes = new Vector256<float>[frames];
         public readonly double[] Intensity = new double[frames];
+        public int ColumnsInIntensityLanes;
+
+        /// <summary>Moves the float lane sums into the double totals before they could lose exactness.</summary>
+        public void FlushIntensity()
+        {
+            for (int t = 0; t < IntensityLanes.Length; t++)
+            {
+                Intensity[t] += Vector256.Sum(Vector256.Widen(IntensityLanes[t]).Lower + Vector256.Widen(IntensityLanes[t]).Upper);
+                IntensityLanes[t] = default;
+            }
+            ColumnsInIntensityLanes = 0;
+        }
     }
 
-    private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, BatchPlan plan, Scratch scratch)
+    private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, int slot, BatchPlan plan, Scratch scratch)
         where T : unmanaged, INumberBase<T>
     {
         int n = source.Frames;
@@ -187,53 +220,49 @@ public sealed class MultiTauCorrelator
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
         var level0 = _levels[0];
         var binned = Vector256.LoadUnsafe(ref _columnBinned[column * Lanes]);
+        var next = scratch.LevelA;
+        var spare = scratch.LevelB;
+        int made;
 
-        float max = GatherFloats(source, p0, lanes, scratch.Floats);
-        bool floatExact = typeof(T) != typeof(float) && typeof(T) != typeof(double)
-                          && max < FloatExactLimit && (double)max * max * n <= FloatExactLimit;
-        ReadOnlySpan<double> values;
-        if (floatExact)
+        bool integerSource = typeof(T) != typeof(float) && typeof(T) != typeof(double);
+        float max = integerSource ? scratch.ColumnMax[slot] : float.PositiveInfinity;
+        // Float lanes are exact while every lag-product sum and every pair sum stays an integer below 2^24.
+        bool floatPath = _delaysPerLevel == 4 && (double)max * max * n <= FloatExactLimit;
+        if (floatPath)
         {
-            var floats = scratch.Floats.AsSpan();
+            var floats = scratch.ColumnRows(slot, n, _history);
             level0.LoadHistory(column, floats);
-            SumIntensity(floats, n, binned, scratch.Intensity);
-            if (_delaysPerLevel == 4) MultiTauKernels.Lags1To8(floats, _history, n, level0.Acc(column));
-            WidenToDouble(floats, scratch.Level0);
+            AddIntensityLanes(floats, n, binned, scratch);
+            MultiTauKernels.Lags1To8(floats, _history, n, level0.Acc(column));
+            level0.AddTotal(column, floats.Slice(_history * Lanes));
+            level0.KeepHeadAndWindow(column, floats, n);
+            made = plan.NewValues.Length > 1 ? level0.PairInto(column, floats, n, next.AsSpan(_history * Lanes)) : 0;
         }
         else
         {
-            GatherDoubles(source, p0, lanes, scratch.Level0);
-        }
-        var doubles = scratch.Level0.AsSpan(0, (_history + n) * Lanes);
-        if (!floatExact)
-        {
+            var doubles = scratch.Level0.AsSpan(0, (_history + n) * Lanes);
+            GatherDoubles(source, p0, lanes, doubles);
             level0.LoadHistory(column, doubles);
             SumIntensity(doubles, n, binned, scratch.Intensity);
+            AccumulateLags(doubles, n, level0.KMin, level0.Acc(column));
+            level0.AddTotal(column, doubles.Slice(_history * Lanes));
+            level0.KeepHeadAndWindow(column, doubles, n);
+            made = plan.NewValues.Length > 1 ? level0.PairInto(column, doubles, n, next.AsSpan(_history * Lanes)) : 0;
         }
-        if (!floatExact || _delaysPerLevel != 4) AccumulateLags(doubles, n, level0.KMin, level0.Acc(column));
-        level0.Absorb(column, doubles, n);
-        values = doubles;
 
-        var next = scratch.LevelA;
-        var spare = scratch.LevelB;
         for (int l = 1; l < _levels.Length && plan.NewValues[l] > 0; l++)
         {
-            var level = _levels[l];
-            int made = _levels[l - 1].PairInto(column, values, plan.NewValues[l - 1], next.AsSpan(_history * Lanes));
             System.Diagnostics.Debug.Assert(made == plan.NewValues[l]);
+            var level = _levels[l];
             var buffer = next.AsSpan(0, (_history + made) * Lanes);
             level.LoadHistory(column, buffer);
             AccumulateLags(buffer, made, level.KMin, level.Acc(column));
-            level.Absorb(column, buffer, made);
-            values = buffer;
+            level.AddTotal(column, buffer.Slice(_history * Lanes));
+            level.KeepHeadAndWindow(column, buffer, made);
+            int count = made;
+            if (l + 1 < _levels.Length)
+                made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
             (next, spare) = (spare, next);
-        }
-        // The lowest level that got no new values this batch may still need to keep an unpaired value.
-        for (int l = 1; l < _levels.Length; l++)
-        {
-            if (plan.NewValues[l] > 0) continue;
-            _levels[l - 1].KeepUnpaired(column, values, plan.NewValues[l - 1]);
-            break;
         }
     }
 
@@ -262,40 +291,49 @@ public sealed class MultiTauCorrelator
         }
     }
 
-    private unsafe float GatherFloats<T>(FrameSource<T> source, int p0, int lanes, float[] rows)
+    /// <summary>
+    /// Transposes the work item's columns of every frame into per-column float rows after the history rows and
+    /// records each column's largest count. Frame-major order keeps the reads of one frame contiguous.
+    /// </summary>
+    private unsafe void GatherFloats<T>(FrameSource<T> source, int firstColumn, int columns, Scratch scratch)
         where T : unmanaged, INumberBase<T>
     {
-        ref float dst = ref rows[_history * Lanes];
-        var max = Vector256<float>.Zero;
-        if (typeof(T) == typeof(ushort) && lanes == Lanes && Avx2.IsSupported)
+        int n = source.Frames;
+        int rowsPerColumn = (_history + n) * Lanes;
+        ref float dst = ref scratch.Floats[_history * Lanes];
+        Span<Vector256<float>> max = stackalloc Vector256<float>[ColumnsPerWorkItem];
+        max.Clear();
+        bool fast = typeof(T) == typeof(ushort) && Avx2.IsSupported
+                    && _columnStart[firstColumn + columns - 1] + Lanes <= _pixelEnd;
+        Span<float> row = stackalloc float[Lanes];
+        for (int t = 0; t < n; t++)
         {
-            for (int t = 0; t < source.Frames; t++)
+            for (int j = 0; j < columns; j++)
             {
-                var raw = Sse2.LoadVector128((ushort*)source.Row(t, p0));
-                var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(raw));
-                x.StoreUnsafe(ref Unsafe.Add(ref dst, t * Lanes));
-                max = Vector256.Max(max, x);
+                int p0 = _columnStart[firstColumn + j];
+                Vector256<float> x;
+                if (fast)
+                {
+                    x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128((ushort*)source.Row(t, p0))));
+                }
+                else
+                {
+                    T* src = source.Row(t, p0);
+                    int lanes = Math.Min(Lanes, _pixelEnd - p0);
+                    for (int lane = 0; lane < Lanes; lane++) row[lane] = lane < lanes ? float.CreateTruncating(src[lane]) : 0f;
+                    x = Vector256.Create<float>(row);
+                }
+                x.StoreUnsafe(ref Unsafe.Add(ref dst, j * rowsPerColumn + t * Lanes));
+                max[j] = Vector256.Max(max[j], x);
             }
-            return HorizontalMax(max);
         }
-        float m = 0;
-        for (int t = 0; t < source.Frames; t++)
-        {
-            T* row = source.Row(t, p0);
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                float v = lane < lanes ? float.CreateTruncating(row[lane]) : 0f;
-                Unsafe.Add(ref dst, t * Lanes + lane) = v;
-                m = Math.Max(m, v);
-            }
-        }
-        return m;
+        for (int j = 0; j < columns; j++) scratch.ColumnMax[j] = HorizontalMax(max[j]);
     }
 
-    private static unsafe void GatherDoubles<T>(FrameSource<T> source, int p0, int lanes, double[] rows)
+    private unsafe void GatherDoubles<T>(FrameSource<T> source, int p0, int lanes, Span<double> rows)
         where T : unmanaged, INumberBase<T>
     {
-        int history = rows.Length / Lanes - source.Frames;
+        int history = _history;
         for (int t = 0; t < source.Frames; t++)
         {
             T* row = source.Row(t, p0);
@@ -304,23 +342,14 @@ public sealed class MultiTauCorrelator
         }
     }
 
-    private static void WidenToDouble(ReadOnlySpan<float> floats, double[] doubles)
+    /// <summary>Adds binned counts to per-frame float lanes; exact, as every count is below 2^12 on this path.</summary>
+    private void AddIntensityLanes(ReadOnlySpan<float> rows, int n, Vector256<float> binned, Scratch scratch)
     {
-        for (int i = 0; i < floats.Length && i < doubles.Length; i += Lanes)
-        {
-            var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(floats), (nuint)i));
-            lo.StoreUnsafe(ref doubles[i]);
-            hi.StoreUnsafe(ref doubles[i + 4]);
-        }
-    }
-
-    private void SumIntensity(ReadOnlySpan<float> rows, int n, Vector256<float> binned, double[] intensity)
-    {
-        for (int t = 0; t < n; t++)
-        {
-            var x = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(rows), (nuint)((_history + t) * Lanes));
-            intensity[t] += Vector256.Sum(x * binned);
-        }
+        if (++scratch.ColumnsInIntensityLanes > 4096) scratch.FlushIntensity();
+        ref float r = ref MemoryMarshal.GetReference(rows);
+        var lanes = scratch.IntensityLanes.AsSpan(0, n);
+        for (int t = 0; t < lanes.Length; t++)
+            lanes[t] = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)((_history + t) * Lanes)), binned, lanes[t]);
     }
 
     private void SumIntensity(ReadOnlySpan<double> rows, int n, Vector256<float> binned, double[] intensity)
@@ -349,39 +378,47 @@ public sealed class MultiTauCorrelator
         Array.Copy(_binnedIntensitySum, sums.BinnedIntensitySum, _binnedIntensitySum.Length);
         foreach (int p0 in _unbinnedColumns)
             for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) sums.PixelSum[p] = _pixelSum[p];
-        for (int s = 0; s < _qmap.StaticBinCount; s++) sums.StaticPixels[s] = 0;
         for (int c = 0; c < _columnStart.Length; c++)
         {
             int p0 = _columnStart[c];
-            int lanes = Math.Min(Lanes, _pixelEnd - p0);
-            for (int lane = 0; lane < lanes; lane++)
+            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++)
             {
                 int p = p0 + lane;
                 sums.PixelSum[p] = _levels[0].Total(c, lane);
-                int staticBin = _qmap.StaticBinOfPixel[p];
-                if (staticBin < 0) continue;
-                sums.StaticPixels[staticBin]++;
-                int dynamicBin = _qmap.DynamicBinOfPixel[p];
-                for (int i = 0; i < Lags.Count; i++)
-                {
-                    var lag = Lags[i];
-                    var level = _levels[lag.Level];
-                    long pairs = level.ValuesSoFar - lag.K;
-                    double scale = Math.ScaleB(1.0, -lag.Level);
-                    double total = level.Total(c, lane);
-                    double g2 = level.AccAt(c, lag.K, lane) / pairs * scale * scale;
-                    double ip = (total - level.SumOfLast(c, lag.K, lane)) / pairs * scale;
-                    double @if = (total - level.SumOfFirst(c, lag.K, lane)) / pairs * scale;
-                    int si = i * _qmap.StaticBinCount + staticBin;
-                    sums.StaticG2Sum[si] += g2;
-                    sums.StaticIpSum[si] += ip;
-                    sums.StaticIfSum[si] += @if;
-                    double denominator = ip * @if;
-                    if (denominator > 0) sums.AddRatio(i * _qmap.DynamicBinCount + dynamicBin, g2 / denominator);
-                }
+                if (_qmap.StaticBinOfPixel[p] >= 0) sums.StaticPixels[_qmap.StaticBinOfPixel[p]]++;
             }
         }
+        // Each lag writes only its own row of the per-bin sums, so lags run in parallel.
+        Parallel.For(0, Lags.Count, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, i => AddLagSums(sums, i));
         return sums;
+    }
+
+    private void AddLagSums(CorrelationPartialSums sums, int lagIndex)
+    {
+        var lag = Lags[lagIndex];
+        var level = _levels[lag.Level];
+        long pairs = level.ValuesSoFar - lag.K;
+        double scale = Math.ScaleB(1.0, -lag.Level);
+        int staticRow = lagIndex * _qmap.StaticBinCount, dynamicRow = lagIndex * _qmap.DynamicBinCount;
+        for (int c = 0; c < _columnStart.Length; c++)
+        {
+            int p0 = _columnStart[c];
+            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++)
+            {
+                int p = p0 + lane;
+                int staticBin = _qmap.StaticBinOfPixel[p];
+                if (staticBin < 0) continue;
+                double total = level.Total(c, lane);
+                double g2 = level.AccAt(c, lag.K, lane) / pairs * scale * scale;
+                double ip = (total - level.SumOfLast(c, lag.K, lane)) / pairs * scale;
+                double @if = (total - level.SumOfFirst(c, lag.K, lane)) / pairs * scale;
+                sums.StaticG2Sum[staticRow + staticBin] += g2;
+                sums.StaticIpSum[staticRow + staticBin] += ip;
+                sums.StaticIfSum[staticRow + staticBin] += @if;
+                double denominator = ip * @if;
+                if (denominator > 0) sums.AddRatio(dynamicRow + _qmap.DynamicBinOfPixel[p], g2 / denominator);
+            }
+        }
     }
 
     public MultiTauResult ToResult(double frameTimeS) => ToPartialSums().ToResult(frameTimeS);
@@ -442,51 +479,87 @@ public sealed class MultiTauCorrelator
             for (int i = 0; i < window.Length; i++) buffer[i] = (float)window[i];
         }
 
-        /// <summary>Takes the n new rows after the history: totals, head, and the new window.</summary>
-        public void Absorb(int c, ReadOnlySpan<double> buffer, int n)
+        /// <summary>Adds the lane sums of <paramref name="rows"/> to the running total.</summary>
+        public void AddTotal<T>(int c, ReadOnlySpan<T> rows) where T : unmanaged, INumberBase<T>
         {
-            var total = _state.AsSpan(TotalOffset(c), Lanes);
-            for (int t = 0; t < n; t++)
+            ref double total = ref _state[TotalOffset(c)];
+            if (typeof(T) == typeof(float))
             {
-                var row = buffer.Slice((_history + t) * Lanes, Lanes);
-                for (int lane = 0; lane < Lanes; lane++) total[lane] += row[lane];
+                var rowsF = MemoryMarshal.Cast<T, float>(rows);
+                var sum = Vector256<float>.Zero; // exact: the float path keeps every sum below 2^24
+                for (int i = 0; i < rowsF.Length; i += Lanes) sum += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(rowsF), (nuint)i);
+                var (lo, hi) = Vector256.Widen(sum);
+                (Vector256.LoadUnsafe(ref total) + lo).StoreUnsafe(ref total);
+                (Vector256.LoadUnsafe(ref total, 4) + hi).StoreUnsafe(ref total, 4);
             }
+            else
+            {
+                var rowsD = MemoryMarshal.Cast<T, double>(rows);
+                Vector256<double> lo = Vector256.LoadUnsafe(ref total), hi = Vector256.LoadUnsafe(ref total, 4);
+                ref double r = ref MemoryMarshal.GetReference(rowsD);
+                for (int i = 0; i < rowsD.Length; i += Lanes)
+                {
+                    lo += Vector256.LoadUnsafe(ref r, (nuint)i);
+                    hi += Vector256.LoadUnsafe(ref r, (nuint)(i + 4));
+                }
+                lo.StoreUnsafe(ref total);
+                hi.StoreUnsafe(ref total, 4);
+            }
+        }
+
+        /// <summary>Keeps the first values of the stream (head) and the last `history` rows (window).</summary>
+        public void KeepHeadAndWindow<T>(int c, ReadOnlySpan<T> buffer, int n) where T : unmanaged, INumberBase<T>
+        {
             for (long v = ValuesSoFar; v < _history && v < ValuesSoFar + n; v++)
-                buffer.Slice((int)(_history + v - ValuesSoFar) * Lanes, Lanes).CopyTo(_state.AsSpan(HeadOffset(c) + (int)v * Lanes, Lanes));
-            buffer.Slice(n * Lanes, _history * Lanes).CopyTo(_state.AsSpan(WindowOffset(c), _history * Lanes));
+            {
+                var row = buffer.Slice((int)(_history + v - ValuesSoFar) * Lanes, Lanes);
+                var head = _state.AsSpan(HeadOffset(c) + (int)v * Lanes, Lanes);
+                for (int lane = 0; lane < Lanes; lane++) head[lane] = double.CreateTruncating(row[lane]);
+            }
+            var last = buffer.Slice(n * Lanes, _history * Lanes);
+            var window = _state.AsSpan(WindowOffset(c), _history * Lanes);
+            for (int i = 0; i < window.Length; i++) window[i] = double.CreateTruncating(last[i]);
         }
 
         /// <summary>
         /// Pairs this level's new values (after the history rows of <paramref name="buffer"/>) into the next level's
         /// values, starting with the value left unpaired by the previous batch; returns how many were made.
         /// </summary>
-        public int PairInto(int c, ReadOnlySpan<double> buffer, int n, Span<double> output)
+        public int PairInto<T>(int c, ReadOnlySpan<T> buffer, int n, Span<double> output) where T : unmanaged, INumberBase<T>
         {
-            var pending = _state.AsSpan(PendingOffset(c), Lanes);
+            ref double pending = ref _state[PendingOffset(c)];
+            ref double o = ref MemoryMarshal.GetReference(output);
             int made = 0, i = 0;
             if ((ValuesSoFar & 1) == 1 && n > 0)
             {
-                var first = buffer.Slice(_history * Lanes, Lanes);
-                for (int lane = 0; lane < Lanes; lane++) output[lane] = pending[lane] + first[lane];
+                var (lo, hi) = Row(buffer, _history);
+                (Vector256.LoadUnsafe(ref pending) + lo).StoreUnsafe(ref o);
+                (Vector256.LoadUnsafe(ref pending, 4) + hi).StoreUnsafe(ref o, 4);
                 made = 1;
                 i = 1;
             }
             for (; i + 1 < n; i += 2, made++)
             {
-                var a = buffer.Slice((_history + i) * Lanes, Lanes);
-                var b = buffer.Slice((_history + i + 1) * Lanes, Lanes);
-                var o = output.Slice(made * Lanes, Lanes);
-                for (int lane = 0; lane < Lanes; lane++) o[lane] = a[lane] + b[lane];
+                var (alo, ahi) = Row(buffer, _history + i);
+                var (blo, bhi) = Row(buffer, _history + i + 1);
+                (alo + blo).StoreUnsafe(ref o, (nuint)(made * Lanes));
+                (ahi + bhi).StoreUnsafe(ref o, (nuint)(made * Lanes + 4));
             }
-            if (i < n) buffer.Slice((_history + i) * Lanes, Lanes).CopyTo(pending);
+            if (i < n)
+            {
+                var (lo, hi) = Row(buffer, _history + i);
+                lo.StoreUnsafe(ref pending);
+                hi.StoreUnsafe(ref pending, 4);
+            }
             return made;
         }
 
-        /// <summary>Keeps the last new value as the unpaired one when no pair could be made this batch.</summary>
-        public void KeepUnpaired(int c, ReadOnlySpan<double> buffer, int n)
+        private static (Vector256<double> Lo, Vector256<double> Hi) Row<T>(ReadOnlySpan<T> buffer, int row) where T : unmanaged, INumberBase<T>
         {
-            if (n == 1 && (ValuesSoFar & 1) == 0)
-                buffer.Slice(_history * Lanes, Lanes).CopyTo(_state.AsSpan(PendingOffset(c), Lanes));
+            if (typeof(T) == typeof(float))
+                return Vector256.Widen(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, float>(buffer)), (nuint)(row * Lanes)));
+            ref double r = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, double>(buffer));
+            return (Vector256.LoadUnsafe(ref r, (nuint)(row * Lanes)), Vector256.LoadUnsafe(ref r, (nuint)(row * Lanes + 4)));
         }
     }
 }
