@@ -10,29 +10,14 @@ public static class XamProfilesCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["time_min", "position_mm", "concentration_M", "concentration_err_M"];
 
-    public static void Write(string path, IEnumerable<ConcentrationPoint> points)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+    public static void Write(string path, IEnumerable<ConcentrationPoint> points) =>
+        AtomicTextFile.Write(path, writer =>
         {
-            using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
-            {
-                writer.NewLine = "\n";
-                writer.WriteLine(string.Join(',', Columns));
-                foreach (var p in points)
-                    writer.WriteLine(string.Join(',', CsvNumber.Format(p.TimeMin), CsvNumber.Format(p.PositionMm),
-                        CsvNumber.Format(p.ConcentrationM), CsvNumber.Format(p.ConcentrationErrM)));
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+            writer.WriteLine(string.Join(',', Columns));
+            foreach (var p in points)
+                writer.WriteLine(string.Join(',', CsvNumber.Format(p.TimeMin), CsvNumber.Format(p.PositionMm),
+                    CsvNumber.Format(p.ConcentrationM), CsvNumber.Format(p.ConcentrationErrM)));
+        });
 
     /// <summary>
     /// Reads a profiles file. Only the total error is stored, so <see cref="ConcentrationPoint.StatisticalErrM"/> is set

@@ -11,6 +11,16 @@ public static class XamScanCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["time_min", "position_mm", "i0", "it"];
 
+    /// <summary>Writes a scan (e.g. a simulated one) atomically in the contract's format.</summary>
+    public static void Write(string path, XamScan scan) =>
+        AtomicTextFile.Write(path, writer =>
+        {
+            writer.WriteLine(string.Join(',', Columns));
+            foreach (var p in scan.Points)
+                writer.WriteLine(string.Join(',', CsvNumber.Format(p.TimeMin), CsvNumber.Format(p.PositionMm),
+                    CsvNumber.Format(p.I0), CsvNumber.Format(p.It)));
+        });
+
     public static XamScan Read(string path)
     {
         using var reader = new StreamReader(path);
