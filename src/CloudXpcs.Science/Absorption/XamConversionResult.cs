@@ -1,0 +1,13 @@
+namespace CloudXpcs.Science.Absorption;
+
+/// <summary>Per-scan summary of a conversion.</summary>
+public sealed record XamScanSummary(string Name, double TimeMin, int PositionCount, int RejectedPointCount, double MeanConcentrationM);
+
+/// <summary>
+/// Concentration profiles of the later scans (sorted by time, then position; the reference scan is uniform c̄ by
+/// definition and not repeated), the rejected raster points of all scans, and a summary per converted scan.
+/// </summary>
+public sealed record XamConversionResult(
+    IReadOnlyList<ConcentrationPoint> Profiles,
+    IReadOnlyList<RejectedXamPoint> Rejected,
+    IReadOnlyList<XamScanSummary> Scans);
