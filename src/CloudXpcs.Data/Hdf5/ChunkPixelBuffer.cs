@@ -94,7 +94,7 @@ internal sealed class ChunkPixelBuffer<TFile> : ChunkPixelBuffer where TFile : u
         var dataset = new H5Dataset(_values, chunks: chunks, fileDims: [(ulong)CapacityFrames, (ulong)Rows, (ulong)Cols], datasetCreation: creation);
         dataset.Attributes[ContractHdf5.FirstFrameAttribute] = firstFrame;
         var file = new H5File { ["entry"] = new H5Group { ["data"] = new H5Group { ["data"] = dataset } } };
-        AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath));
+        AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath, ContractHdf5.WriteOptions));
     }
 
     private uint[] OneFramePerChunk() => [1, (uint)Rows, (uint)Cols];

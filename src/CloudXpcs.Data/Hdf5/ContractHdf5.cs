@@ -10,6 +10,12 @@ internal static class ContractHdf5
     public const string FirstFrameAttribute = "first_frame";
     public const string MaskDatasetPath = "/mask";
 
+    /// <summary>
+    /// PureHDF would store small unchunked datasets in the compact layout; the contract names contiguous, so
+    /// every file written here asks for contiguous (or chunked, where a dataset is given chunks).
+    /// </summary>
+    public static H5WriteOptions WriteOptions { get; } = new(PreferCompactDatasetLayout: false);
+
     /// <summary>Opens an HDF5 file for reading; anything PureHDF cannot parse becomes "not a readable HDF5 file".</summary>
     public static NativeFile OpenRead(string path)
     {

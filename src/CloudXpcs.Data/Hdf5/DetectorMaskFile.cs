@@ -32,6 +32,6 @@ public static class DetectorMaskFile
         if (mask.Length != rows * cols) throw new ArgumentException($"mask has {mask.Length} values, {rows} x {cols} needed", nameof(mask));
         var data = mask.ToArray();
         AtomicFile.Write(path, temporaryPath =>
-            new H5File { ["mask"] = new H5Dataset(data, fileDims: [(ulong)rows, (ulong)cols]) }.Write(temporaryPath));
+            new H5File { ["mask"] = new H5Dataset(data, fileDims: [(ulong)rows, (ulong)cols]) }.Write(temporaryPath, ContractHdf5.WriteOptions));
     }
 }

@@ -62,7 +62,7 @@ public static class G2FileWriter
                 },
             },
         };
-        AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath));
+        AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath, ContractHdf5.WriteOptions));
     }
 
     /// <summary>Bin index + 1 per pixel, 0 = in no bin (the maps of section 5.1).</summary>
