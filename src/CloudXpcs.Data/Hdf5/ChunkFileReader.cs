@@ -54,12 +54,38 @@ public sealed class ChunkFileReader : IDisposable
             if (dims[0] > int.MaxValue || dims[1] == 0 || dims[2] == 0 || dims[1] * dims[2] > int.MaxValue)
                 throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
             long firstFrame = ReadFirstFrame(path, dataset);
+            ProbePixelData(path, dataset, dtype);
             return new ChunkFileReader(path, file, dataset, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
         }
         catch
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the first pixel, so that data PureHDF cannot decode (e.g. big-endian types, which PureHDF 2.2 does not
+    /// convert, or an unknown filter) is reported when the series is opened, not in the middle of a correlation.
+    /// </summary>
+    private static void ProbePixelData(string path, NativeDataset dataset, FrameDType dtype)
+    {
+        var first = new HyperslabSelection(3, [0, 0, 0], [1, 1, 1]);
+        try
+        {
+            switch (dtype.ByteSize())
+            {
+                case 1: dataset.Read<byte>(new byte[1], fileSelection: first); break;
+                case 2: dataset.Read<ushort>(new ushort[1], fileSelection: first); break;
+                default:
+                    if (dtype == FrameDType.Float32) dataset.Read<float>(new float[1], fileSelection: first);
+                    else dataset.Read<uint>(new uint[1], fileSelection: first);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not DataContractException)
+        {
+            throw new DataContractException(path, $"not a readable HDF5 file: cannot read pixel data of {ContractHdf5.FramesDatasetPath}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
     }
 
