@@ -208,8 +208,10 @@ public sealed class ChunkFileReader : IDisposable
             int frameInChunk = firstFrameInChunk + i / PixelsPerFrame;
             int pixel = i % PixelsPerFrame;
             string what = TFile.IsFinite(v) ? "negative" : "not finite";
+            string shown = TFile.IsNaN(v) ? "NaN" : TFile.IsPositiveInfinity(v) ? "+inf" : TFile.IsNegativeInfinity(v) ? "-inf"
+                : v.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
             throw new DataContractException(Path,
-                $"frame {FirstFrame + frameInChunk} (frame {frameInChunk} of this chunk) has a {what} pixel value {v} at row {pixel / Cols}, col {pixel % Cols}; pixel values must be finite and non-negative");
+                $"frame {FirstFrame + frameInChunk} (frame {frameInChunk} of this chunk) has a {what} pixel value {shown} at row {pixel / Cols}, col {pixel % Cols}; pixel values must be finite and non-negative");
         }
     }
 
