@@ -85,7 +85,7 @@ public sealed class ChunkFileReader : IDisposable
         }
         catch (Exception ex) when (ex is not DataContractException)
         {
-            throw new DataContractException(path, $"not a readable HDF5 file: cannot read pixel data of {ContractHdf5.FramesDatasetPath}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw new DataContractException(path, $"not a readable HDF5 file: cannot read pixel data of {ContractHdf5.FramesDatasetPath}: {ErrorText.Describe(ex)}", ex);
         }
     }
 
@@ -192,7 +192,7 @@ public sealed class ChunkFileReader : IDisposable
         catch (Exception ex) when (ex is not DataContractException)
         {
             throw new DataContractException(Path,
-                $"not a readable HDF5 file: cannot read frames {firstFrameInChunk}..{firstFrameInChunk + frameCount - 1} of {ContractHdf5.FramesDatasetPath}: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+                $"not a readable HDF5 file: cannot read frames {firstFrameInChunk}..{firstFrameInChunk + frameCount - 1} of {ContractHdf5.FramesDatasetPath}: {ErrorText.Describe(ex)}", ex);
         }
     }
 

@@ -31,7 +31,7 @@ internal static class ContractHdf5
     }
 
     public static DataContractException NotReadable(string path, Exception ex) =>
-        new(path, $"not a readable HDF5 file: {ex.GetType().Name}: {OneLine(ex.Message)}", ex);
+        new(path, $"not a readable HDF5 file: {ErrorText.Describe(ex)}", ex);
 
     /// <summary>Runs a PureHDF call on an open file; unexpected failures (corrupt or truncated data) become contract errors.</summary>
     public static T Guard<T>(string path, Func<T> read)
@@ -55,6 +55,4 @@ internal static class ContractHdf5
     });
 
     public static string Shape(ulong[] dims) => "(" + string.Join(", ", dims) + ")";
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

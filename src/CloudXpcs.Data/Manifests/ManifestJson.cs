@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CloudXpcs.Data.Manifests;
 
 /// <summary>
-/// Strict access to one JSON object of a manifest: every violation becomes a one-line
+/// Strict, typed access to one JSON object of a manifest (value ranges are checked by the manifest's Validate): every violation becomes a one-line
 /// <see cref="DataContractException"/> naming the file and the field path (e.g. <c>detector.rows</c>).
 /// </summary>
 internal sealed class ManifestJson
@@ -30,8 +30,6 @@ internal sealed class ManifestJson
         }
     }
 
-    public string Source => _source;
-
     /// <summary>Parses a whole manifest; the root must be an object. The returned document must be disposed.</summary>
     public static (JsonDocument Document, ManifestJson Root) ParseRoot(string json, string source)
     {
@@ -44,7 +42,7 @@ internal sealed class ManifestJson
         }
         catch (JsonException ex)
         {
-            throw new DataContractException(source, "not valid JSON: " + OneLine(ex.Message), ex);
+            throw new DataContractException(source, "not valid JSON: " + ErrorText.OneLine(ex.Message), ex);
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
@@ -68,11 +66,11 @@ internal sealed class ManifestJson
         }
         catch (IOException ex)
         {
-            throw new DataContractException(path, "cannot read file: " + OneLine(ex.Message), ex);
+            throw new DataContractException(path, "cannot read file: " + ErrorText.OneLine(ex.Message), ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new DataContractException(path, "cannot read file: " + OneLine(ex.Message), ex);
+            throw new DataContractException(path, "cannot read file: " + ErrorText.OneLine(ex.Message), ex);
         }
     }
 
@@ -89,8 +87,6 @@ internal sealed class ManifestJson
                 throw Error($"unknown field '{Path(property.Name)}' (expected one of: {string.Join(", ", known)})");
         }
     }
-
-    public bool Has(string name) => _object.TryGetProperty(name, out _);
 
     private JsonElement Required(string name)
     {
@@ -118,20 +114,9 @@ internal sealed class ManifestJson
 
     public int OptionalInt(string name, int defaultValue) => Optional(name) is { } value ? AsInt(value, name) : defaultValue;
 
-    public int RequiredPositiveInt(string name) => Positive(RequiredInt(name), name);
-
-    public int OptionalPositiveInt(string name, int defaultValue) => Positive(OptionalInt(name, defaultValue), name);
-
     public double RequiredDouble(string name) => AsDouble(Required(name), name);
 
     public double OptionalDouble(string name, double defaultValue) => Optional(name) is { } value ? AsDouble(value, name) : defaultValue;
-
-    public double RequiredPositiveDouble(string name)
-    {
-        double value = RequiredDouble(name);
-        if (!(value > 0)) throw Error($"field '{Path(name)}' must be positive (got {value:R})");
-        return value;
-    }
 
     public IReadOnlyList<string> RequiredStringArray(string name)
     {
@@ -145,12 +130,6 @@ internal sealed class ManifestJson
             i++;
         }
         return list;
-    }
-
-    private int Positive(int value, string name)
-    {
-        if (value <= 0) throw Error($"field '{Path(name)}' must be positive (got {value})");
-        return value;
     }
 
     private string AsString(JsonElement value, string name)
@@ -193,6 +172,4 @@ internal sealed class ManifestJson
     };
 
     private static string Abbreviate(string raw) => raw.Length <= 40 ? raw : raw[..37] + "...";
-
-    internal static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -77,6 +77,14 @@ public class SeriesManifestTests
     }
 
     [Fact]
+    public void UnknownTopLevelFieldsAreAcceptedForForwardCompatibility()
+    {
+        var json = JsonNode.Parse(ContractExample)!.AsObject();
+        json["sample"] = new JsonObject { ["name"] = "PEO-LiTFSI" };
+        Assert.Equal(SeriesManifest.Parse(ContractExample, Source), SeriesManifest.Parse(json.ToJsonString(), Source));
+    }
+
+    [Fact]
     public void ARelativeMaskPathIsKept()
     {
         var json = JsonNode.Parse(ContractExample)!.AsObject();
