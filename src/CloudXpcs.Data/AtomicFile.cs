@@ -1,0 +1,28 @@
+namespace CloudXpcs.Data;
+
+/// <summary>
+/// Writes a file under a temporary name in the same folder and renames it into place, so that no partial
+/// file ever exists under the final name (a watcher or a reader sees the old file or the whole new one).
+/// </summary>
+public static class AtomicFile
+{
+    public static void Write(string path, Action<string> writeTemporaryFile)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath)!;
+        Directory.CreateDirectory(folder);
+        string temporaryPath = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            writeTemporaryFile(temporaryPath);
+            File.Move(temporaryPath, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporaryPath)) File.Delete(temporaryPath);
+        }
+    }
+
+    public static void WriteAllText(string path, string text) =>
+        Write(path, temporaryPath => File.WriteAllText(temporaryPath, text));
+}

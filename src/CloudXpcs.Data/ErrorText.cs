@@ -1,0 +1,10 @@
+namespace CloudXpcs.Data;
+
+/// <summary>Helpers that keep contract error messages on one line.</summary>
+internal static class ErrorText
+{
+    public static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>"ExceptionType: message" of a library failure, on one line.</summary>
+    public static string Describe(Exception ex) => $"{ex.GetType().Name}: {OneLine(ex.Message)}";
+}

@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using PureHDF;
+using PureHDF.Selections;
+using PureHDF.VOL.Native;
+
+namespace CloudXpcs.Data.Hdf5;
+
+/// <summary>
+/// One open chunk-NNNNN.h5 file: dataset /entry/data/data of shape (frames_in_chunk, rows, cols) with an integer
+/// attribute first_frame. Opening checks the header; <see cref="ReadFrames{TPixel}"/> reads a frame range into a
+/// caller-supplied buffer and rejects negative or non-finite pixels, naming the file and the frame.
+/// </summary>
+public sealed class ChunkFileReader : IDisposable
+{
+    private readonly NativeFile _file;
+    private readonly NativeDataset _dataset;
+
+    private ChunkFileReader(string path, NativeFile file, NativeDataset dataset, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout)
+    {
+        Path = path;
+        _file = file;
+        _dataset = dataset;
+        DType = dtype;
+        FrameCount = frameCount;
+        Rows = rows;
+        Cols = cols;
+        FirstFrame = firstFrame;
+        Layout = layout;
+    }
+
+    public string Path { get; }
+    public FrameDType DType { get; }
+    public int FrameCount { get; }
+    public int Rows { get; }
+    public int Cols { get; }
+    public int PixelsPerFrame => Rows * Cols;
+    /// <summary>Value of the first_frame attribute: index of the chunk's first frame in the series.</summary>
+    public long FirstFrame { get; }
+    public H5DataLayoutClass Layout { get; }
+
+    public static ChunkFileReader Open(string path)
+    {
+        var file = ContractHdf5.OpenRead(path);
+        try
+        {
+            var dataset = ContractHdf5.RequireDataset(file, path, ContractHdf5.FramesDatasetPath);
+            var (dtype, dims, layout) = ContractHdf5.Guard(path, () => (ReadDType(path, dataset), dataset.Space.Dimensions, dataset.Layout.Class));
+            if (dims.Length != 3)
+                throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has shape {ContractHdf5.Shape(dims)}, expected 3 dimensions (frames, rows, cols)");
+            if (dims[0] == 0) throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} holds no frames");
+            if (dims[0] > int.MaxValue || dims[1] == 0 || dims[2] == 0 || dims[1] * dims[2] > int.MaxValue)
+                throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
+            long firstFrame = ReadFirstFrame(path, dataset);
+            ProbePixelData(path, dataset, dtype);
+            return new ChunkFileReader(path, file, dataset, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the first pixel, so that data PureHDF cannot decode (e.g. big-endian types, which PureHDF 2.2 does not
+    /// convert, or an unknown filter) is reported when the series is opened, not in the middle of a correlation.
+    /// </summary>
+    private static void ProbePixelData(string path, NativeDataset dataset, FrameDType dtype)
+    {
+        var first = new HyperslabSelection(3, [0, 0, 0], [1, 1, 1]);
+        try
+        {
+            switch (dtype.ByteSize())
+            {
+                case 1: dataset.Read<byte>(new byte[1], fileSelection: first); break;
+                case 2: dataset.Read<ushort>(new ushort[1], fileSelection: first); break;
+                default:
+                    if (dtype == FrameDType.Float32) dataset.Read<float>(new float[1], fileSelection: first);
+                    else dataset.Read<uint>(new uint[1], fileSelection: first);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not DataContractException)
+        {
+            throw new DataContractException(path, $"not a readable HDF5 file: cannot read pixel data of {ContractHdf5.FramesDatasetPath}: {ErrorText.Describe(ex)}", ex);
+        }
+    }
+
+    private static FrameDType ReadDType(string path, NativeDataset dataset) =>
+        FrameDTypes.FromHdf5(dataset.Type, out string description)
+        ?? throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has unsupported dtype {description} (supported: uint8, int8, uint16, int16, uint32, int32, float32)");
+
+    private static long ReadFirstFrame(string path, NativeDataset dataset) => ContractHdf5.Guard(path, () =>
+    {
+        if (!dataset.AttributeExists(ContractHdf5.FirstFrameAttribute))
+            throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has no '{ContractHdf5.FirstFrameAttribute}' attribute");
+        var attribute = dataset.Attribute(ContractHdf5.FirstFrameAttribute);
+        ulong elements = attribute.Space.Dimensions.Aggregate(1UL, (a, b) => a * b);
+        if (attribute.Type.Class != H5DataTypeClass.FixedPoint || elements != 1)
+            throw new DataContractException(path, $"attribute '{ContractHdf5.FirstFrameAttribute}' must be one integer (got {attribute.Type.Class}, {elements} elements)");
+        bool signed = attribute.Type.FixedPoint.IsSigned;
+        long value = (attribute.Type.Size, signed) switch
+        {
+            (1, false) => attribute.Read<byte>(),
+            (1, true) => attribute.Read<sbyte>(),
+            (2, false) => attribute.Read<ushort>(),
+            (2, true) => attribute.Read<short>(),
+            (4, false) => attribute.Read<uint>(),
+            (4, true) => attribute.Read<int>(),
+            (8, false) => checked((long)attribute.Read<ulong>()),
+            (8, true) => attribute.Read<long>(),
+            _ => throw new DataContractException(path, $"attribute '{ContractHdf5.FirstFrameAttribute}' has an unsupported integer size of {attribute.Type.Size} bytes"),
+        };
+        if (value < 0) throw new DataContractException(path, $"attribute '{ContractHdf5.FirstFrameAttribute}' is negative ({value})");
+        return value;
+    });
+
+    /// <summary>
+    /// Reads frames [<paramref name="firstFrameInChunk"/>, +<paramref name="frameCount"/>) of this chunk into
+    /// <paramref name="destination"/> (frameCount × rows × cols, row-major), converting to <typeparamref name="TPixel"/>
+    /// (<see cref="ushort"/>, <see cref="uint"/> or <see cref="float"/>). Integer data whose element size matches is
+    /// read in place, without a conversion pass.
+    /// </summary>
+    public void ReadFrames<TPixel>(int firstFrameInChunk, int frameCount, Span<TPixel> destination)
+        where TPixel : unmanaged, INumber<TPixel>
+    {
+        if (firstFrameInChunk < 0 || frameCount < 0 || firstFrameInChunk + frameCount > FrameCount)
+            throw new ArgumentOutOfRangeException(nameof(frameCount), $"frames {firstFrameInChunk}..{firstFrameInChunk + frameCount} outside 0..{FrameCount}");
+        int values = frameCount * PixelsPerFrame;
+        if (destination.Length < values) throw new ArgumentException($"destination holds {destination.Length} values, {values} needed", nameof(destination));
+        if (!CanHold(typeof(TPixel), DType))
+            throw new ArgumentException($"{typeof(TPixel).Name} cannot hold {DType.Name()} pixels; use {DType.PixelType()} or wider", nameof(destination));
+        var target = destination[..values];
+        switch (DType)
+        {
+            case FrameDType.UInt8: Read<byte, TPixel>(firstFrameInChunk, frameCount, target); break;
+            case FrameDType.Int8: Read<sbyte, TPixel>(firstFrameInChunk, frameCount, target); break;
+            case FrameDType.UInt16: Read<ushort, TPixel>(firstFrameInChunk, frameCount, target); break;
+            case FrameDType.Int16: Read<short, TPixel>(firstFrameInChunk, frameCount, target); break;
+            case FrameDType.UInt32: Read<uint, TPixel>(firstFrameInChunk, frameCount, target); break;
+            case FrameDType.Int32: Read<int, TPixel>(firstFrameInChunk, frameCount, target); break;
+            case FrameDType.Float32: Read<float, TPixel>(firstFrameInChunk, frameCount, target); break;
+            default: throw new InvalidOperationException($"unhandled dtype {DType}");
+        }
+    }
+
+    private static bool CanHold(Type pixel, FrameDType dtype) => dtype.PixelType() switch
+    {
+        FramePixelType.UInt16 => pixel == typeof(ushort) || pixel == typeof(uint) || pixel == typeof(float),
+        FramePixelType.UInt32 => pixel == typeof(uint) || pixel == typeof(float),
+        _ => pixel == typeof(float),
+    };
+
+    private void Read<TFile, TPixel>(int firstFrameInChunk, int frameCount, Span<TPixel> target)
+        where TFile : unmanaged, INumber<TFile>
+        where TPixel : unmanaged, INumber<TPixel>
+    {
+        // Same element size and both integer (or both float): the file values are the batch values bit for bit
+        // once they are known to be non-negative, so PureHDF reads straight into the caller's buffer.
+        bool inPlace = Unsafe.SizeOf<TFile>() == Unsafe.SizeOf<TPixel>() && (typeof(TFile) == typeof(float)) == (typeof(TPixel) == typeof(float));
+        if (inPlace)
+        {
+            var fileView = MemoryMarshal.Cast<TPixel, TFile>(target);
+            ReadHyperslab(firstFrameInChunk, frameCount, fileView);
+            CheckValues<TFile>(firstFrameInChunk, fileView);
+            return;
+        }
+        var scratch = ArrayPool<TFile>.Shared.Rent(target.Length);
+        try
+        {
+            var fileValues = scratch.AsSpan(0, target.Length);
+            ReadHyperslab(firstFrameInChunk, frameCount, fileValues);
+            CheckValues<TFile>(firstFrameInChunk, fileValues);
+            for (int i = 0; i < fileValues.Length; i++) target[i] = TPixel.CreateTruncating(fileValues[i]);
+        }
+        finally
+        {
+            ArrayPool<TFile>.Shared.Return(scratch);
+        }
+    }
+
+    private void ReadHyperslab<TFile>(int firstFrameInChunk, int frameCount, Span<TFile> buffer) where TFile : unmanaged
+    {
+        var selection = new HyperslabSelection(3, [(ulong)firstFrameInChunk, 0, 0], [(ulong)frameCount, (ulong)Rows, (ulong)Cols]);
+        try
+        {
+            _dataset.Read<TFile>(buffer, fileSelection: selection);
+        }
+        catch (Exception ex) when (ex is not DataContractException)
+        {
+            throw new DataContractException(Path,
+                $"not a readable HDF5 file: cannot read frames {firstFrameInChunk}..{firstFrameInChunk + frameCount - 1} of {ContractHdf5.FramesDatasetPath}: {ErrorText.Describe(ex)}", ex);
+        }
+    }
+
+    /// <summary>Pixels must be finite and non-negative (counts); the first offender is reported with its frame and pixel.</summary>
+    private void CheckValues<TFile>(int firstFrameInChunk, ReadOnlySpan<TFile> values) where TFile : unmanaged, INumber<TFile>
+    {
+        bool unsigned = typeof(TFile) == typeof(byte) || typeof(TFile) == typeof(ushort) || typeof(TFile) == typeof(uint);
+        if (unsigned) return;
+        for (int i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (TFile.IsFinite(v) && v >= TFile.Zero) continue;
+            int frameInChunk = firstFrameInChunk + i / PixelsPerFrame;
+            int pixel = i % PixelsPerFrame;
+            string what = TFile.IsFinite(v) ? "negative" : "not finite";
+            string shown = TFile.IsNaN(v) ? "NaN" : TFile.IsPositiveInfinity(v) ? "+inf" : TFile.IsNegativeInfinity(v) ? "-inf"
+                : v.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+            throw new DataContractException(Path,
+                $"frame {FirstFrame + frameInChunk} (frame {frameInChunk} of this chunk) has a {what} pixel value {shown} at row {pixel / Cols}, col {pixel % Cols}; pixel values must be finite and non-negative");
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+}
