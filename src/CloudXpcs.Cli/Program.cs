@@ -41,6 +41,7 @@ public static class Program
             config.SetApplicationName("cloudxpcs");
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
+            config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
         });

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what CloudXpcs needs on a fresh Debian machine with the .NET 10 SDK and Node.js:
+# NuGet packages, the pinned Azurite (npm ci) and, with --test, the Debian packages the tests use as
+# independent references (python3-numpy, python3-h5py). Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test_packages=false
+[[ "${1:-}" == "--test" ]] && want_test_packages=true
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+if $want_test_packages && ! /usr/bin/python3 -c 'import numpy, h5py' 2>/dev/null; then
+  echo "setup: installing python3-numpy and python3-h5py (test-only references)"
+  as_root apt-get update -qq >/dev/null || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-h5py >/dev/null
+fi
+
+pinned_azurite=$(node -p "require('./package.json').devDependencies.azurite")
+installed_azurite=$(node -p "try { require('./node_modules/azurite/package.json').version } catch { '' }")
+if [[ "$installed_azurite" != "$pinned_azurite" ]]; then
+  echo "setup: npm ci (pinned Azurite)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+echo "setup: dotnet restore"
+dotnet restore CloudXpcs.sln --verbosity quiet

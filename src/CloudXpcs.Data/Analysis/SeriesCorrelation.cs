@@ -1,0 +1,133 @@
+using System.Numerics;
+using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Science.Correlation;
+using CloudXpcs.Science.Geometry;
+
+namespace CloudXpcs.Data.Analysis;
+
+/// <summary>How one series (or one pixel shard of it) is correlated.</summary>
+public sealed record SeriesCorrelationOptions
+{
+    /// <summary>Threads inside the correlator; ≤ 0 means all cores.</summary>
+    public int Threads { get; init; } = -1;
+
+    /// <summary>Frames read per batch; 0 picks a batch of about <see cref="TargetBatchBytes"/>.</summary>
+    public int BatchFrames { get; init; }
+
+    public int PixelStart { get; init; }
+
+    /// <summary>Exclusive end of the pixel shard; −1 means all pixels.</summary>
+    public int PixelEnd { get; init; } = -1;
+
+    public const long TargetBatchBytes = 128L << 20;
+}
+
+/// <summary>
+/// Reads a contract series folder chunk by chunk and correlates it (DATA_CONTRACT §3): reading the next batch
+/// overlaps with correlating the current one, and memory stays O(batch × pixels + pixels × levels × delays).
+/// </summary>
+public static class SeriesCorrelation
+{
+    /// <summary>The q/χ map of a series, with a clear error when no pixel falls in its q range.</summary>
+    public static QMap BuildQMap(SeriesManifest manifest, byte[]? mask, string source)
+    {
+        var map = QMap.Build(manifest.Detector, manifest.QMap, manifest.FlowAxisDeg, mask ?? default(ReadOnlySpan<byte>));
+        if (map.BinnedPixelCount == 0)
+        {
+            var g = manifest.Detector;
+            double qLow = double.MaxValue, qHigh = 0;
+            foreach (int row in new[] { 0, g.Rows - 1 })
+            for (int col = 0; col < g.Cols; col++) { double q = g.QInvA(row, col); qLow = Math.Min(qLow, q); qHigh = Math.Max(qHigh, q); }
+            foreach (int col in new[] { 0, g.Cols - 1 })
+            for (int row = 0; row < g.Rows; row++) { double q = g.QInvA(row, col); qLow = Math.Min(qLow, q); qHigh = Math.Max(qHigh, q); }
+            throw new DataContractException(source,
+                $"q range off the detector: no unmasked pixel has q in [{manifest.QMap.QMinInvA}, {manifest.QMap.QMaxInvA}) 1/A (the detector edges span about {qLow:G3}..{qHigh:G3} 1/A)");
+        }
+        return map;
+    }
+
+    public static MultiTauResult Correlate(string seriesFolder, SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null)
+    {
+        var sums = CorrelatePartial(seriesFolder, options, framesDone, out var manifest);
+        return sums.ToResult(manifest.FrameTimeS);
+    }
+
+    /// <summary>The partial sums of one pixel shard (all pixels by default); shards merge with CorrelationPartialSums.Merge.</summary>
+    public static CorrelationPartialSums CorrelatePartial(string seriesFolder, SeriesCorrelationOptions? options,
+        IProgress<long>? framesDone, out SeriesManifest manifest)
+    {
+        options ??= new SeriesCorrelationOptions();
+        using var source = SeriesFrameSource.Open(seriesFolder);
+        manifest = source.Manifest;
+        string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
+        if (manifest.Frames < 2)
+            throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
+        var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
+        var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
+        {
+            DelaysPerLevel = manifest.DelaysPerLevel,
+            MaxDegreeOfParallelism = options.Threads,
+            PixelStart = options.PixelStart,
+            PixelEnd = options.PixelEnd,
+        });
+        switch (source.PixelType)
+        {
+            case FramePixelType.UInt16: Stream<ushort>(source, correlator, options, framesDone); break;
+            case FramePixelType.UInt32: Stream<uint>(source, correlator, options, framesDone); break;
+            default: Stream<float>(source, correlator, options, framesDone); break;
+        }
+        return correlator.ToPartialSums();
+    }
+
+    private static void Stream<T>(SeriesFrameSource source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
+        IProgress<long>? framesDone) where T : unmanaged, INumber<T>
+    {
+        int pixels = source.PixelsPerFrame;
+        int elementBytes = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        int batch = options.BatchFrames > 0
+            ? options.BatchFrames
+            : (int)Math.Clamp(SeriesCorrelationOptions.TargetBatchBytes / ((long)pixels * elementBytes), 16, 2048);
+        batch = Math.Min(batch, source.Frames);
+        var buffers = new[] { new T[(long)batch * pixels], new T[(long)batch * pixels] };
+        int frames = source.Frames;
+        Task<int> Read(int first, T[] buffer) => Task.Run(() =>
+        {
+            int count = Math.Min(batch, frames - first);
+            source.ReadFrames(first, count, buffer.AsSpan(0, count * pixels));
+            return count;
+        });
+        var pending = Read(0, buffers[0]);
+        int current = 0;
+        try
+        {
+            for (int first = 0; first < frames;)
+            {
+                int count = pending.GetAwaiter().GetResult();
+                var data = buffers[current];
+                int next = first + count;
+                current ^= 1;
+                if (next < frames) pending = Read(next, buffers[current]);
+                correlator.AddFrames<T>(data.AsSpan(0, count * pixels));
+                first = next;
+                framesDone?.Report(first);
+            }
+        }
+        finally
+        {
+            // The reader must be idle before the source is disposed, also when correlation failed.
+            try { pending.Wait(); } catch (AggregateException) { }
+        }
+    }
+
+    /// <summary>Correlates a series folder and writes its g2.h5 (written under a temporary name, then renamed).</summary>
+    public static MultiTauResult CorrelateToFile(string seriesFolder, string g2Path, SeriesCorrelationOptions? options = null,
+        IProgress<long>? framesDone = null)
+    {
+        var result = Correlate(seriesFolder, options, framesDone);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(g2Path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        G2FileWriter.Write(g2Path, result);
+        return result;
+    }
+}
