@@ -51,7 +51,7 @@ public sealed class ChunkFileReader : IDisposable
             if (dims.Length != 3)
                 throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has shape {ContractHdf5.Shape(dims)}, expected 3 dimensions (frames, rows, cols)");
             if (dims[0] == 0) throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} holds no frames");
-            if (dims[0] > int.MaxValue || dims[1] == 0 || dims[2] == 0 || dims[1] * dims[2] > int.MaxValue)
+            if (dims[0] > int.MaxValue || dims[1] == 0 || dims[2] == 0 || dims[1] > int.MaxValue || dims[2] > int.MaxValue || dims[1] * dims[2] > int.MaxValue)
                 throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
             long firstFrame = ReadFirstFrame(path, dataset);
             ProbePixelData(path, dataset, dtype);
@@ -129,7 +129,7 @@ public sealed class ChunkFileReader : IDisposable
     {
         if (firstFrameInChunk < 0 || frameCount < 0 || firstFrameInChunk + frameCount > FrameCount)
             throw new ArgumentOutOfRangeException(nameof(frameCount), $"frames {firstFrameInChunk}..{firstFrameInChunk + frameCount} outside 0..{FrameCount}");
-        int values = frameCount * PixelsPerFrame;
+        int values = checked(frameCount * PixelsPerFrame);
         if (destination.Length < values) throw new ArgumentException($"destination holds {destination.Length} values, {values} needed", nameof(destination));
         if (!CanHold(typeof(TPixel), DType))
             throw new ArgumentException($"{typeof(TPixel).Name} cannot hold {DType.Name()} pixels; use {DType.PixelType()} or wider", nameof(destination));

@@ -130,6 +130,8 @@ public sealed partial class SeriesFrameSource : IDisposable
         if (firstFrame < 0 || frameCount < 0 || (long)firstFrame + frameCount > Frames)
             throw new ArgumentOutOfRangeException(nameof(frameCount), $"frames {firstFrame}..{(long)firstFrame + frameCount} outside 0..{Frames}");
         int pixels = PixelsPerFrame;
+        if (destination.Length < (long)frameCount * pixels)
+            throw new ArgumentException($"destination holds {destination.Length} values, {(long)frameCount * pixels} needed", nameof(destination));
         int done = 0;
         while (done < frameCount)
         {
@@ -155,20 +157,26 @@ public sealed partial class SeriesFrameSource : IDisposable
     private IEnumerable<FrameBatch> Enumerate(int batchFrames)
     {
         var batch = new FrameBatch(PixelType, PixelsPerFrame, batchFrames);
-        for (int first = 0; first < Frames; first += batchFrames)
+        try
         {
-            int count = Math.Min(batchFrames, Frames - first);
-            switch (PixelType)
+            for (int first = 0; first < Frames; first += batchFrames)
             {
-                case FramePixelType.UInt16: ReadFrames(first, count, batch.Writable<ushort>()); break;
-                case FramePixelType.UInt32: ReadFrames(first, count, batch.Writable<uint>()); break;
-                default: ReadFrames(first, count, batch.Writable<float>()); break;
+                int count = Math.Min(batchFrames, Frames - first);
+                switch (PixelType)
+                {
+                    case FramePixelType.UInt16: ReadFrames(first, count, batch.Writable<ushort>()); break;
+                    case FramePixelType.UInt32: ReadFrames(first, count, batch.Writable<uint>()); break;
+                    default: ReadFrames(first, count, batch.Writable<float>()); break;
+                }
+                batch.FirstFrame = first;
+                batch.FrameCount = count;
+                yield return batch;
             }
-            batch.FirstFrame = first;
-            batch.FrameCount = count;
-            yield return batch;
         }
-        CloseOpenChunk();
+        finally
+        {
+            CloseOpenChunk(); // also when the consumer stops early
+        }
     }
 
     private ChunkFileInfo ChunkOfFrame(int frame)

@@ -32,6 +32,10 @@ public sealed record SeriesManifest
     public int Cols => Detector.Cols;
     public int PixelsPerFrame => Detector.Rows * Detector.Cols;
 
+    /// <summary>The q/χ map of this series (detector, qmap, flow axis), with the mask of <see cref="MaskPath"/> when given.</summary>
+    public Science.Geometry.QMap BuildQMap(ReadOnlySpan<byte> mask = default) =>
+        Science.Geometry.QMap.Build(Detector, QMap, FlowAxisDeg, mask);
+
     /// <summary>File name of chunk <paramref name="chunkIndex"/>: chunk-NNNNN.h5.</summary>
     public static string ChunkFileName(int chunkIndex) => $"chunk-{chunkIndex:D5}.h5";
 

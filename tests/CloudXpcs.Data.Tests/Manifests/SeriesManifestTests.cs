@@ -54,6 +54,17 @@ public class SeriesManifestTests
     }
 
     [Fact]
+    public void BuildQMapUsesTheManifestsGeometryBinningAndFlowAxis()
+    {
+        var m = SeriesManifest.Parse(ContractExample, Source) with { FlowAxisDeg = 30.0 };
+        var qmap = m.BuildQMap();
+        Assert.Same(m.Detector, qmap.Geometry);
+        Assert.Equal(m.QMap, qmap.Spec);
+        Assert.Equal(30.0, qmap.FlowAxisDeg);
+        Assert.Equal(512 * 512, qmap.PixelCount);
+    }
+
+    [Fact]
     public void QmapAndMultitauDefaultToTheContractValues()
     {
         var json = JsonNode.Parse(ContractExample)!.AsObject();
