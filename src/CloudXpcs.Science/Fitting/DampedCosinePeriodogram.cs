@@ -46,9 +46,10 @@ internal static class DampedCosinePeriodogram
         for (int j = 0; j < nOmega; j++)
         {
             double omega = omegaMin * Math.Pow(1.0 + options.PeriodogramRelativeStep, j);
+            var fejer = new FejerCache(omega, data.FrameTimeS);
             for (int i = 0; i < n; i++)
             {
-                cosF[i] = Math.Cos(omega * data.DelaysS[i]) * HeterodyneModel.FejerFactor(omega, data.AveragingFrames[i], data.FrameTimeS, out _);
+                cosF[i] = Math.Cos(omega * data.DelaysS[i]) * fejer.Factor(data.AveragingFrames[i], out _);
                 wc[i] = data.Weights[i] * cosF[i];
             }
             bestChi2[j] = double.PositiveInfinity;

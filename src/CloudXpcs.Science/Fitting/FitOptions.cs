@@ -13,12 +13,19 @@ public sealed record FitOptions
     public double GammaMax { get; init; } = 2.5;
 
     /// <summary>Number of periodogram minima that start a Levenberg–Marquardt fit (multi-start against aliasing).</summary>
-    public int OmegaCandidates { get; init; } = 4;
+    public int OmegaCandidates { get; init; } = 3;
 
     /// <summary>Relative step of the log-spaced ω grid of the periodogram.</summary>
     public double PeriodogramRelativeStep { get; init; } = 0.015;
 
-    /// <summary>A bin's oscillation is measurable when ω ≥ this many standard errors ...</summary>
+    /// <summary>
+    /// A bin's oscillation is measurable when its fit improves χ² by at least this much over the same model without
+    /// oscillation (ω = 0). The periodogram searches some hundred frequencies, so a plain 3σ test on ω would let
+    /// noise through; 2·ln(600 trials / 1e-4 false alarms) ≈ 31 ...
+    /// </summary>
+    public double MinDeltaChi2 { get; init; } = 30.0;
+
+    /// <summary>... ω is at least this many standard errors ...</summary>
     public double MinOmegaSignificance { get; init; } = 3.0;
 
     /// <summary>... the amplitude 2h(1−h)β is at least this many standard errors ...</summary>

@@ -33,6 +33,11 @@ internal static class HeterodyneBinFitter
         }
         if (best is not { } sol) return fit with { Reason = "fit failed (no finite solution)" };
 
+        // Null model without oscillation, from the winner's (β, h, τ0, γ) and from a slow decay.
+        double nullChi2 = double.PositiveInfinity;
+        foreach (var start in new[] { sol.Parameters, sol.Parameters with { Tau0S = data.LongestDelayS, Gamma = 1.0 } })
+            if (Refine(data, start, box, options.MaxIterations, withoutOscillation: true) is { } n) nullChi2 = Math.Min(nullChi2, n.Chi2);
+
         int dof = data.Count - ParameterBox.Count;
         double reducedChi2 = sol.Chi2 / dof;
         var p = sol.Parameters;
@@ -45,6 +50,10 @@ internal static class HeterodyneBinFitter
             return fit with { Reason = "fit failed (singular covariance)" };
         if (reducedChi2 > options.MaxReducedChi2)
             return fit with { Reason = $"poor fit (reduced chi2 {reducedChi2:G3} > {options.MaxReducedChi2:G3})" };
+
+        double deltaChi2 = nullChi2 - sol.Chi2;
+        if (!(deltaChi2 >= options.MinDeltaChi2))
+            return fit with { Reason = $"no measurable oscillation (chi2 improves by {deltaChi2:G3} over no oscillation, {options.MinDeltaChi2:G3} needed)" };
 
         // Amplitude A = 2h(1−h)β and its error from the (β, h) block of the covariance.
         double dADBeta = 2.0 * p.H * (1.0 - p.H), dADH = 2.0 * p.Beta * (1.0 - 2.0 * p.H);
@@ -64,7 +73,8 @@ internal static class HeterodyneBinFitter
     internal readonly record struct LmSolution(HeterodyneParameters Parameters, double Chi2, double[] Covariance);
 
     /// <summary>Bounded Levenberg–Marquardt from one start. Covariance is the unscaled (JᵀWJ)⁻¹ in (β, h, ln τ0, γ, ω).</summary>
-    internal static LmSolution? Refine(BinSeries data, in HeterodyneParameters start, in ParameterBox box, int maxIterations)
+    /// <param name="withoutOscillation">Fix ω = 0 (the null model g2 = 1 + β(1−h)² + h²βE² + 2h(1−h)βE).</param>
+    internal static LmSolution? Refine(BinSeries data, in HeterodyneParameters start, in ParameterBox box, int maxIterations, bool withoutOscillation = false)
     {
         const int m = ParameterBox.Count;
         Span<double> x = stackalloc double[m];
@@ -75,8 +85,9 @@ internal static class HeterodyneBinFitter
         Span<double> damped = stackalloc double[m * m];
         ParameterBox.Pack(start, x);
         for (int i = 0; i < m; i++) x[i] = box.Clamp(i, x[i]);
+        if (withoutOscillation) x[4] = 0.0;
 
-        double chi2 = BuildNormalEquations(data, x, normal, gradient);
+        double chi2 = BuildNormalEquations(data, x, normal, gradient, withoutOscillation);
         if (!double.IsFinite(chi2)) return null;
         double lambda = 1e-3;
         for (int iter = 0; iter < maxIterations; iter++)
@@ -95,10 +106,10 @@ internal static class HeterodyneBinFitter
                 {
                     double decrease = chi2 - trialChi2;
                     trial.CopyTo(x);
-                    chi2 = BuildNormalEquations(data, x, normal, gradient);
+                    chi2 = BuildNormalEquations(data, x, normal, gradient, withoutOscillation);
                     lambda = Math.Max(lambda * 0.3, 1e-12);
                     accepted = true;
-                    if (decrease < 1e-10 * Math.Max(chi2, 1.0)) iter = maxIterations;
+                    if (decrease < 1e-7 * Math.Max(chi2, 1.0)) iter = maxIterations;
                     break;
                 }
                 lambda *= 10;
@@ -120,7 +131,7 @@ internal static class HeterodyneBinFitter
     }
 
     /// <summary>JᵀWJ and JᵀW(y − g) at x; returns χ².</summary>
-    private static double BuildNormalEquations(BinSeries data, ReadOnlySpan<double> x, Span<double> normal, Span<double> gradient)
+    private static double BuildNormalEquations(BinSeries data, ReadOnlySpan<double> x, Span<double> normal, Span<double> gradient, bool withoutOscillation)
     {
         const int m = ParameterBox.Count;
         normal.Clear();
@@ -128,9 +139,11 @@ internal static class HeterodyneBinFitter
         Span<double> d = stackalloc double[m];
         var p = ParameterBox.Unpack(x, x[4]);
         double chi2 = 0;
+        var fejer = new FejerCache(p.OmegaRadPerS, data.FrameTimeS);
         for (int i = 0; i < data.Count; i++)
         {
-            double g = HeterodyneModel.EvaluateWithGradient(p, data.DelaysS[i], data.AveragingFrames[i], data.FrameTimeS, d);
+            double f = fejer.Factor(data.AveragingFrames[i], out double df);
+            double g = HeterodyneModel.EvaluateWithGradient(p, data.DelaysS[i], f, df, d);
             double w = data.Weights[i], r = data.G2[i] - g;
             chi2 += w * r * r;
             for (int a = 0; a < m; a++)
@@ -142,6 +155,13 @@ internal static class HeterodyneBinFitter
         }
         for (int a = 0; a < m; a++)
             for (int b = 0; b < a; b++) normal[b * m + a] = normal[a * m + b];
+        if (withoutOscillation)
+        {
+            // ω is held at 0: decouple it (unit diagonal, zero gradient) so the step leaves it there.
+            for (int a = 0; a < m; a++) { normal[a * m + 4] = 0; normal[4 * m + a] = 0; }
+            normal[4 * m + 4] = 1.0;
+            gradient[4] = 0.0;
+        }
         return chi2;
     }
 }

@@ -14,10 +14,14 @@ namespace CloudXpcs.Science.Fitting;
 public static class HeterodyneModel
 {
     /// <summary>g2 at one delay.</summary>
-    public static double Evaluate(in HeterodyneParameters p, double delayS, int averagingFrames = 1, double frameTimeS = 0.0)
+    public static double Evaluate(in HeterodyneParameters p, double delayS, int averagingFrames = 1, double frameTimeS = 0.0) =>
+        Evaluate(p, delayS, FejerFactor(p.OmegaRadPerS, averagingFrames, frameTimeS, out _));
+
+    /// <summary>g2 at one delay with the Fejér factor already computed.</summary>
+    internal static double Evaluate(in HeterodyneParameters p, double delayS, double fejer)
     {
         double e = Math.Exp(-Math.Pow(delayS / p.Tau0S, p.Gamma));
-        double c = Math.Cos(p.OmegaRadPerS * delayS) * FejerFactor(p.OmegaRadPerS, averagingFrames, frameTimeS, out _);
+        double c = Math.Cos(p.OmegaRadPerS * delayS) * fejer;
         return 1.0 + p.Beta * (1.0 - p.H) * (1.0 - p.H) + p.H * p.H * p.Beta * e * e + 2.0 * p.H * (1.0 - p.H) * p.Beta * c * e;
     }
 
@@ -27,12 +31,18 @@ public static class HeterodyneModel
     /// </summary>
     public static double EvaluateWithGradient(in HeterodyneParameters p, double delayS, int averagingFrames, double frameTimeS, Span<double> gradient)
     {
+        double fejer = FejerFactor(p.OmegaRadPerS, averagingFrames, frameTimeS, out double dFejerDOmega);
+        return EvaluateWithGradient(p, delayS, fejer, dFejerDOmega, gradient);
+    }
+
+    /// <summary>As above with the Fejér factor and its ω-derivative already computed (they depend only on ω and L).</summary>
+    internal static double EvaluateWithGradient(in HeterodyneParameters p, double delayS, double fejer, double dFejerDOmega, Span<double> gradient)
+    {
         double beta = p.Beta, h = p.H, omega = p.OmegaRadPerS;
         double x = delayS / p.Tau0S;
         double lnX = Math.Log(x);
         double s = Math.Exp(p.Gamma * lnX);
         double e = Math.Exp(-s);
-        double fejer = FejerFactor(omega, averagingFrames, frameTimeS, out double dFejerDOmega);
         double cosWt = Math.Cos(omega * delayS);
         double c = cosWt * fejer;
         double oneMinusH = 1.0 - h;

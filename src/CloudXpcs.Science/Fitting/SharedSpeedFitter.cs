@@ -67,7 +67,7 @@ internal static class SharedSpeedFitter
                     chi2 = state.Build(data, projectedQInvA, x, v);
                     lambda = Math.Max(lambda * 0.3, 1e-12);
                     accepted = true;
-                    if (decrease < 1e-10 * Math.Max(chi2, 1.0)) iter = maxIterations;
+                    if (decrease < 1e-7 * Math.Max(chi2, 1.0)) iter = maxIterations;
                     break;
                 }
                 lambda *= 10;
@@ -113,9 +113,11 @@ internal static class SharedSpeedFitter
                 var s = data[b];
                 var p = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
                 int bo = b * P * P, co = b * P;
+                var fejer = new FejerCache(p.OmegaRadPerS, s.FrameTimeS);
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], s.AveragingFrames[i], s.FrameTimeS, d);
+                    double f = fejer.Factor(s.AveragingFrames[i], out double df);
+                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, d);
                     double w = s.Weights[i], r = s.G2[i] - g;
                     double dv = d[4] * projectedQInvA[b];
                     chi2 += w * r * r;

@@ -24,4 +24,133 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
         Assert.True(v.SpeedErrAPerS > 0);
         Assert.Contains(fit.Bins, b => b.UsedForSpeed);
     }
+
+    [Fact]
+    public void Fitting_72_bins_timing_is_reported_in_the_output()
+    {
+        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 30.0, QBins = 4, QMaxInvA = 0.0029 + 4 * (0.0192 - 0.0029) / 9 }.Generate(3);
+        series.Fit(); // warm-up (JIT)
+        var watch = Stopwatch.StartNew();
+        var fit = series.Fit();
+        watch.Stop();
+        output.WriteLine($"{series.BinCount} bins: {watch.Elapsed.TotalMilliseconds:F0} ms (Environment.ProcessorCount {Environment.ProcessorCount})");
+        Assert.Equal(72, fit.Bins.Count);
+        Assert.True(fit.Velocity.Resolvable, fit.Velocity.Reason);
+    }
+
+    [Fact]
+    public void Error_bar_covers_the_true_speed_for_a_handful_of_seeds()
+    {
+        int covered = Coverage(seeds: 6, firstSeed: 100, out string log);
+        output.WriteLine(log);
+        Assert.Equal(6, covered);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Error_bar_covers_the_true_speed_in_at_least_95_percent_of_40_seeds()
+    {
+        int covered = Coverage(seeds: 40, firstSeed: 1000, out string log);
+        output.WriteLine(log);
+        Assert.True(covered >= 38, $"{covered}/40 within 3 standard errors");
+    }
+
+    /// <summary>Random speed in [5, 100] Å/s per seed; counts fits whose ±3σ interval holds the true speed.</summary>
+    private static int Coverage(int seeds, int firstSeed, out string log)
+    {
+        var lines = new List<string>();
+        int covered = 0;
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
+        {
+            double speed = 5.0 + 95.0 * new Random(seed).NextDouble();
+            var v = new SyntheticHeterodyneSeries { SpeedAPerS = speed, QBins = 4, QMaxInvA = 0.0192, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }
+                .Generate(seed).Fit().Velocity;
+            double z = v.Resolvable ? (v.SpeedAPerS!.Value - speed) / v.SpeedErrAPerS!.Value : double.NaN;
+            if (Math.Abs(z) <= 3.0) covered++;
+            lines.Add($"seed {seed}: v_true {speed:F3} v {v.SpeedAPerS:F3} +- {v.SpeedErrAPerS:F4} z {z:F2} rel {(v.SpeedAPerS - speed) / speed:P2}");
+        }
+        lines.Add($"{covered}/{seeds} within 3 standard errors");
+        log = string.Join(Environment.NewLine, lines);
+        return covered;
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.3)]
+    public void Unresolvable_speed_gives_no_number_and_the_lower_limit(double speedAPerS)
+    {
+        var series = new SyntheticHeterodyneSeries { SpeedAPerS = speedAPerS, QBins = 4, QMaxInvA = 0.0192, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }.Generate(21);
+        var v = series.Fit().Velocity;
+        output.WriteLine($"v_true {speedAPerS}: resolvable {v.Resolvable}, reason {v.Reason}, vmin {v.MinResolvableSpeedAPerS:G4}, master {v.MasterCurveSpeedAPerS}");
+        Assert.False(v.Resolvable);
+        Assert.Null(v.SpeedAPerS);
+        Assert.Null(v.SpeedErrAPerS);
+        Assert.False(string.IsNullOrEmpty(v.Reason));
+        // 1.5 periods over the longest delay at the highest q|cos chi| (q centre 0.01829, chi ±10°).
+        double longestDelayS = series.DelaysS[^1];
+        double projectedQ = series.QInvA.Max() * Math.Cos(10.0 * Math.PI / 180.0);
+        Assert.Equal(1.5 * 2 * Math.PI / (longestDelayS * projectedQ), v.MinResolvableSpeedAPerS!.Value, 1e-9);
+    }
+
+    [Fact]
+    public void Starved_bins_and_bins_without_oscillation_are_kept_with_a_reason_and_left_out()
+    {
+        // χ centres ±90° (bins 4 and 13 of each q row) have cos χ = 0: no oscillation.
+        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 40.0, QBins = 2, StarvedBins = [0, 20] }.Generate(5);
+        var fit = series.Fit();
+        Assert.Equal(series.BinCount, fit.Bins.Count);
+        foreach (int b in new[] { 0, 20 })
+        {
+            Assert.False(fit.Bins[b].Ok);
+            Assert.Contains("too few pixels", fit.Bins[b].Reason);
+            Assert.False(fit.Bins[b].UsedForSpeed);
+        }
+        foreach (int b in new[] { 4, 13, 22, 31 })
+        {
+            Assert.False(fit.Bins[b].UsedForSpeed);
+            Assert.False(fit.Bins[b].Ok, $"bin {b}: {fit.Bins[b].Reason}");
+            Assert.NotNull(fit.Bins[b].Reason);
+        }
+        Assert.True(fit.Velocity.Resolvable);
+        Assert.Equal(40.0, fit.Velocity.SpeedAPerS!.Value, 40.0 * 0.03);
+    }
+
+    [Fact]
+    public void Bins_with_NaN_g2_are_kept_as_not_fitted()
+    {
+        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 40.0, QBins = 1 }.Generate(6);
+        for (int t = 0; t < series.DelaysS.Length; t++) series.G2[t * series.BinCount + 2] = double.NaN;
+        var fit = series.Fit();
+        Assert.False(fit.Bins[2].Ok);
+        Assert.Contains("too few finite delays", fit.Bins[2].Reason);
+        Assert.Null(fit.Bins[2].Parameters);
+    }
+
+    [Fact]
+    public void Plain_Eq1_without_multi_tau_averaging_is_fitted_too()
+    {
+        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 60.0, QBins = 3, MultiTauAveraged = false }.Generate(8);
+        var v = series.Fit().Velocity;
+        Assert.True(v.Resolvable, v.Reason);
+        Assert.Equal(60.0, v.SpeedAPerS!.Value, 60.0 * 0.03);
+        Assert.InRange(Math.Abs(v.SpeedAPerS.Value - 60.0) / v.SpeedErrAPerS!.Value, 0.0, 3.0);
+    }
+
+    [Fact]
+    public void Per_bin_parameters_are_recovered_within_their_errors()
+    {
+        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 40.0, QBins = 2, NoiseAtLag1For500Pixels = 0.001 }.Generate(9);
+        var fit = series.Fit();
+        int checkedBins = 0;
+        foreach (var bin in fit.Bins.Where(b => b.Ok))
+        {
+            var p = bin.Parameters!.Value; var e = bin.StandardErrors!.Value; var truth = series.TrueParameters[bin.Bin];
+            Assert.InRange(Math.Abs(p.OmegaRadPerS - truth.OmegaRadPerS), 0.0, 5 * e.OmegaRadPerS);
+            Assert.InRange(Math.Abs(p.Beta - truth.Beta), 0.0, 5 * e.Beta);
+            Assert.InRange(Math.Abs(p.H - truth.H), 0.0, 5 * e.H);
+            checkedBins++;
+        }
+        Assert.True(checkedBins >= 20, $"{checkedBins} ok bins");
+        Assert.All(fit.PerQ, q => Assert.Equal(40.0, q.SpeedAPerS!.Value, 40.0 * 0.05));
+    }
 }
