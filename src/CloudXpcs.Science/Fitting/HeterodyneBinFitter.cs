@@ -33,10 +33,8 @@ internal static class HeterodyneBinFitter
         }
         if (best is not { } sol) return fit with { Reason = "fit failed (no finite solution)" };
 
-        // Null model without oscillation, from the winner's (β, h, τ0, γ) and from a slow decay.
-        double nullChi2 = double.PositiveInfinity;
-        foreach (var start in new[] { sol.Parameters, sol.Parameters with { Tau0S = data.LongestDelayS, Gamma = 1.0 } })
-            if (Refine(data, start, box, options.MaxIterations, withoutOscillation: true) is { } n) nullChi2 = Math.Min(nullChi2, n.Chi2);
+        // Null model without oscillation (ω held at 0), started from the winner's (β, h, τ0, γ).
+        double nullChi2 = Refine(data, sol.Parameters, box, options.MaxIterations, withoutOscillation: true)?.Chi2 ?? double.PositiveInfinity;
 
         int dof = data.Count - ParameterBox.Count;
         double reducedChi2 = sol.Chi2 / dof;
@@ -98,6 +96,8 @@ internal static class HeterodyneBinFitter
                 normal.CopyTo(damped);
                 for (int i = 0; i < m; i++) damped[i * m + i] += lambda * Math.Max(normal[i * m + i], 1e-30);
                 gradient.CopyTo(step);
+                for (int i = 0; i < m; i++)
+                    if (box.Blocks(i, x[i], gradient[i])) HoldParameter(damped, step, m, i);
                 if (!SmallLinearAlgebra.Cholesky(damped, m)) { lambda *= 10; continue; }
                 SmallLinearAlgebra.CholeskySolve(damped, m, step);
                 for (int i = 0; i < m; i++) trial[i] = box.Clamp(i, x[i] + step[i]);
@@ -109,7 +109,7 @@ internal static class HeterodyneBinFitter
                     chi2 = BuildNormalEquations(data, x, normal, gradient, withoutOscillation);
                     lambda = Math.Max(lambda * 0.3, 1e-12);
                     accepted = true;
-                    if (decrease < 1e-7 * Math.Max(chi2, 1.0)) iter = maxIterations;
+                    if (decrease < Math.Max(1e-7 * chi2, ConvergedChi2Decrease)) iter = maxIterations;
                     break;
                 }
                 lambda *= 10;
@@ -128,6 +128,17 @@ internal static class HeterodyneBinFitter
         }
         SmallLinearAlgebra.CholeskyInverse(damped, m, covariance);
         return new LmSolution(ParameterBox.Unpack(x, x[4]), chi2, covariance);
+    }
+
+    /// <summary>Largest χ² decrease of an accepted step that counts as converged (statistically irrelevant).</summary>
+    internal const double ConvergedChi2Decrease = 1e-3;
+
+    /// <summary>Removes parameter i from a step: unit diagonal, zero coupling and zero right-hand side.</summary>
+    internal static void HoldParameter(Span<double> matrix, Span<double> rhs, int n, int i)
+    {
+        for (int k = 0; k < n; k++) { matrix[i * n + k] = 0; matrix[k * n + i] = 0; }
+        matrix[i * n + i] = 1.0;
+        rhs[i] = 0.0;
     }
 
     /// <summary>JᵀWJ and JᵀW(y − g) at x; returns χ².</summary>
@@ -155,13 +166,7 @@ internal static class HeterodyneBinFitter
         }
         for (int a = 0; a < m; a++)
             for (int b = 0; b < a; b++) normal[b * m + a] = normal[a * m + b];
-        if (withoutOscillation)
-        {
-            // ω is held at 0: decouple it (unit diagonal, zero gradient) so the step leaves it there.
-            for (int a = 0; a < m; a++) { normal[a * m + 4] = 0; normal[4 * m + a] = 0; }
-            normal[4 * m + 4] = 1.0;
-            gradient[4] = 0.0;
-        }
+        if (withoutOscillation) HoldParameter(normal, gradient, m, 4);   // ω stays 0
         return chi2;
     }
 }

@@ -26,14 +26,18 @@ internal readonly struct ParameterBox
     public double GammaMax { get; }
     public double OmegaMax { get; }
 
-    public double Clamp(int index, double value) => index switch
-    {
-        0 => Math.Clamp(value, BetaMin, BetaMax),
-        1 => Math.Clamp(value, 0.0, 1.0),
-        2 => Math.Clamp(value, LnTau0Min, LnTau0Max),
-        3 => Math.Clamp(value, GammaMin, GammaMax),
-        _ => Math.Clamp(value, 0.0, OmegaMax),
-    };
+    public double Lower(int index) => index switch { 0 => BetaMin, 1 => 0.0, 2 => LnTau0Min, 3 => GammaMin, _ => 0.0 };
+
+    public double Upper(int index) => index switch { 0 => BetaMax, 1 => 1.0, 2 => LnTau0Max, 3 => GammaMax, _ => OmegaMax };
+
+    public double Clamp(int index, double value) => Math.Clamp(value, Lower(index), Upper(index));
+
+    /// <summary>
+    /// Whether a parameter sits on a bound with the descent direction pointing out of the box; such a parameter is
+    /// held for the step (active set), so that the projected step is not wasted against the wall.
+    /// </summary>
+    public bool Blocks(int index, double value, double descent) =>
+        (value <= Lower(index) && descent < 0) || (value >= Upper(index) && descent > 0);
 
     public static void Pack(in HeterodyneParameters p, Span<double> x)
     {

@@ -11,7 +11,7 @@ internal static class SharedSpeedFitter
 {
     private const int P = 4; // per-bin parameters (β, h, ln τ0, γ)
 
-    internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double Chi2, int DegreesOfFreedom, HeterodyneParameters[] BinParameters)
+    internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double Chi2, int DegreesOfFreedom, HeterodyneParameters[] BinParameters, int Evaluations)
     {
         public double ReducedChi2 => Chi2 / DegreesOfFreedom;
     }
@@ -45,6 +45,7 @@ internal static class SharedSpeedFitter
         if (!double.IsFinite(chi2)) return null;
 
         double lambda = 1e-3;
+        int evaluations = 0;
         var blockFactor = new double[P * P];
         var y = new double[nb * P];
         var z = new double[nb * P];
@@ -53,12 +54,13 @@ internal static class SharedSpeedFitter
             bool accepted = false;
             while (lambda < 1e12)
             {
-                if (!state.Solve(lambda, blockFactor, y, z, out double dv)) { lambda *= 10; continue; }
+                if (!state.Solve(lambda, blockFactor, y, z, out double dv, x, boxes)) { lambda *= 10; continue; }
                 for (int b = 0; b < nb; b++)
                     for (int i = 0; i < P; i++)
                         trial[b * P + i] = boxes[b].Clamp(i, x[b * P + i] + z[b * P + i] - y[b * P + i] * dv);
                 double trialV = Math.Clamp(v + dv, 0.0, speedMax);
                 double trialChi2 = ChiSquare(data, projectedQInvA, trial, trialV);
+                evaluations++;
                 if (double.IsFinite(trialChi2) && trialChi2 < chi2)
                 {
                     double decrease = chi2 - trialChi2;
@@ -67,7 +69,7 @@ internal static class SharedSpeedFitter
                     chi2 = state.Build(data, projectedQInvA, x, v);
                     lambda = Math.Max(lambda * 0.3, 1e-12);
                     accepted = true;
-                    if (decrease < 1e-7 * Math.Max(chi2, 1.0)) iter = maxIterations;
+                    if (decrease < Math.Max(1e-7 * chi2, HeterodyneBinFitter.ConvergedChi2Decrease)) iter = maxIterations;
                     break;
                 }
                 lambda *= 10;
@@ -75,12 +77,13 @@ internal static class SharedSpeedFitter
             if (!accepted) break;
         }
 
-        if (!state.Solve(0.0, blockFactor, y, z, out _) || !(state.Schur > 0)) return null;
+        // Covariance from the undamped normal equations (a vanishing damping if a block is numerically singular).
+        if (!(state.Solve(0.0, blockFactor, y, z, out _, x, boxes) || state.Solve(1e-10, blockFactor, y, z, out _, x, boxes)) || !(state.Schur > 0)) return null;
         double speedErr = Math.Sqrt(chi2 / dof / state.Schur);
         var parameters = new HeterodyneParameters[nb];
         for (int b = 0; b < nb; b++)
             parameters[b] = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
-        return new Solution(v, speedErr, chi2, dof, parameters);
+        return new Solution(v, speedErr, chi2, dof, parameters, evaluations);
     }
 
     private static double ChiSquare(IReadOnlyList<BinSeries> data, double[] projectedQInvA, double[] x, double v)
@@ -138,8 +141,9 @@ internal static class SharedSpeedFitter
         }
 
         /// <summary>Damped step: per bin y_b = A_b⁻¹c_b, z_b = A_b⁻¹g_b; Δv = (g_v − Σc_b·z_b)/S; Δp_b = z_b − y_b·Δv.</summary>
-        public bool Solve(double lambda, double[] factor, double[] y, double[] z, out double dv)
+        public bool Solve(double lambda, double[] factor, double[] y, double[] z, out double dv, double[] x, IReadOnlyList<ParameterBox> boxes)
         {
+            Span<double> coupling = stackalloc double[P];
             dv = 0;
             double schur = _dvv * (1.0 + lambda), rhs = _gv;
             for (int b = 0; b < bins; b++)
@@ -147,22 +151,24 @@ internal static class SharedSpeedFitter
                 int bo = b * P * P, co = b * P;
                 Array.Copy(_blocks, bo, factor, 0, P * P);
                 for (int i = 0; i < P; i++) factor[i * P + i] += lambda * Math.Max(factor[i * P + i], 1e-30);
-                if (!SmallLinearAlgebra.Cholesky(factor, P))
-                {
-                    Array.Copy(_blocks, bo, factor, 0, P * P);
-                    for (int i = 0; i < P; i++) factor[i * P + i] *= 1.0 + Math.Max(lambda, 1e-10);
-                    if (!SmallLinearAlgebra.Cholesky(factor, P)) return false;
-                }
                 var yb = y.AsSpan(co, P);
                 var zb = z.AsSpan(co, P);
-                _coupling.AsSpan(co, P).CopyTo(yb);
+                _coupling.AsSpan(co, P).CopyTo(coupling);
                 _gradient.AsSpan(co, P).CopyTo(zb);
+                for (int i = 0; i < P; i++)
+                    if (boxes[b].Blocks(i, x[co + i], _gradient[co + i]))
+                    {
+                        HeterodyneBinFitter.HoldParameter(factor, zb, P, i);
+                        coupling[i] = 0.0;
+                    }
+                if (!SmallLinearAlgebra.Cholesky(factor, P)) return false;   // the caller raises λ
+                coupling.CopyTo(yb);
                 SmallLinearAlgebra.CholeskySolve(factor, P, yb);
                 SmallLinearAlgebra.CholeskySolve(factor, P, zb);
                 for (int i = 0; i < P; i++)
                 {
-                    schur -= _coupling[co + i] * yb[i];
-                    rhs -= _coupling[co + i] * zb[i];
+                    schur -= coupling[i] * yb[i];
+                    rhs -= coupling[i] * zb[i];
                 }
             }
             Schur = schur;

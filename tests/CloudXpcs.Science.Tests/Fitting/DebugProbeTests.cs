@@ -27,6 +27,16 @@ public class DebugProbeTests(ITestOutputHelper output)
         for (int b = 0; b < nb; b++)
             foreach (var c in cands[b]) { HeterodyneBinFitter.Refine(data[b], c, new ParameterBox(data[b], 0.98 * Math.PI / 0.2, opts), 200); iters++; }
         output.WriteLine($"LM {sw.ElapsedMilliseconds} ms for {iters} starts"); sw.Restart();
+        var binFits = new BinFit[nb];
+        for (int b = 0; b < nb; b++) binFits[b] = HeterodyneBinFitter.Fit(b, s2.QInvA[b], s2.ChiDeg[b], s2.PixelCounts[b], data[b], 0.98 * Math.PI / 0.2, opts);
+        output.WriteLine($"bin fits sequential {sw.ElapsedMilliseconds} ms"); sw.Restart();
+        var boxes = data.Select(d => (ParameterBox?)new ParameterBox(d, 0.98 * Math.PI / 0.2, opts)).ToList();
+        var (vel, _, fb) = VelocityEstimator.Estimate(binFits, data, boxes, opts);
+        var used = Enumerable.Range(0, nb).Where(b => fb[b].UsedForSpeed).ToList();
+        sw.Restart();
+        var joint = SharedSpeedFitter.Fit(used.Select(b => data[b]).ToList(), used.Select(b => fb[b].ProjectedQInvA).ToArray(), used.Select(b => fb[b].Parameters!.Value).ToList(), used.Select(b => boxes[b]!.Value).ToList(), vel.MasterCurveSpeedAPerS!.Value, 200);
+        output.WriteLine($"joint alone {sw.ElapsedMilliseconds} ms, {joint!.Evaluations} evaluations, {used.Count} bins");
+        output.WriteLine($"velocity {sw.ElapsedMilliseconds} ms: {vel.SpeedAPerS} {vel.Method}"); sw.Restart();
         s2.Fit();
         output.WriteLine($"full {sw.ElapsedMilliseconds} ms"); sw.Restart();
     }

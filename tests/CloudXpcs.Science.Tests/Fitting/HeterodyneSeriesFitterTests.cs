@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudXpcs.Science.Fitting;
 using Xunit.Abstractions;
 
@@ -25,18 +24,6 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
         Assert.Contains(fit.Bins, b => b.UsedForSpeed);
     }
 
-    [Fact]
-    public void Fitting_72_bins_timing_is_reported_in_the_output()
-    {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 30.0, QBins = 4, QMaxInvA = 0.0029 + 4 * (0.0192 - 0.0029) / 9 }.Generate(3);
-        series.Fit(); // warm-up (JIT)
-        var watch = Stopwatch.StartNew();
-        var fit = series.Fit();
-        watch.Stop();
-        output.WriteLine($"{series.BinCount} bins: {watch.Elapsed.TotalMilliseconds:F0} ms (Environment.ProcessorCount {Environment.ProcessorCount})");
-        Assert.Equal(72, fit.Bins.Count);
-        Assert.True(fit.Velocity.Resolvable, fit.Velocity.Reason);
-    }
 
     [Fact]
     public void Error_bar_covers_the_true_speed_for_a_handful_of_seeds()
