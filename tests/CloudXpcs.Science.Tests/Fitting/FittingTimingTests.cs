@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudXpcs.Science.Fitting;
 using Xunit.Abstractions;
 
 namespace CloudXpcs.Science.Tests.Fitting;
@@ -16,7 +17,7 @@ public class FittingTimingTests(ITestOutputHelper output)
     [Fact]
     public void Fitting_72_bins_timing_is_reported_in_the_output()
     {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 30.0, QBins = 4, QMaxInvA = 0.0029 + 4 * (0.0192 - 0.0029) / 9 }.Generate(3);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = 30.0, QBins = 4, QMaxInvA = 0.0029 + 4 * (0.0192 - 0.0029) / 9 }.Generate(3);
         series.Fit(); // warm-up (JIT)
         var times = new List<double>();
         for (int run = 0; run < 5; run++)

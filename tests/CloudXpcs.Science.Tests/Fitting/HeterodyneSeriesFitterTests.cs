@@ -13,7 +13,7 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
     [InlineData(100.0, 15)]
     public void Recovers_the_speed_within_3_percent_over_5_to_100_A_per_s(double speedAPerS, int seed)
     {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = speedAPerS }.Generate(seed);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = speedAPerS }.Generate(seed);
         var fit = series.Fit();
         var v = fit.Velocity;
         output.WriteLine($"v_true {speedAPerS}: v {v.SpeedAPerS:G5} +- {v.SpeedErrAPerS:G3} (master {v.MasterCurveSpeedAPerS:G5} +- {v.MasterCurveSpeedErrAPerS:G3}, " +
@@ -50,7 +50,7 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
             double speed = 5.0 + 95.0 * new Random(seed).NextDouble();
-            var v = new SyntheticHeterodyneSeries { SpeedAPerS = speed, QBins = 4, QMaxInvA = 0.0192, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }
+            var v = new SyntheticHeterodyneG2 { SpeedAPerS = speed, QBins = 4, QMaxInvA = 0.0192, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }
                 .Generate(seed).Fit().Velocity;
             double z = v.Resolvable ? (v.SpeedAPerS!.Value - speed) / v.SpeedErrAPerS!.Value : double.NaN;
             if (Math.Abs(z) <= 3.0) covered++;
@@ -61,12 +61,45 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
         return covered;
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Noisy_series_resolve_most_speeds_and_their_error_bars_still_cover_the_truth()
+    {
+        // Seven times the default noise: few bins pass the per-bin gate, some series are not resolvable at all.
+        int resolvable = 0, covered = 0;
+        for (int seed = 0; seed < 20; seed++)
+        {
+            double speed = 5.0 + 95.0 * new Random(seed + 77).NextDouble();
+            var v = new SyntheticHeterodyneG2 { SpeedAPerS = speed, NoiseAtLag1For500Pixels = 0.02, QBins = 4, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }
+                .Generate(seed).Fit().Velocity;
+            output.WriteLine($"v_true {speed:F2}: resolvable {v.Resolvable} v {v.SpeedAPerS:F3} +- {v.SpeedErrAPerS:F3} bins {v.UsedBinCount} {v.Reason}");
+            if (!v.Resolvable) continue;
+            resolvable++;
+            if (Math.Abs(v.SpeedAPerS!.Value - speed) <= 3.0 * v.SpeedErrAPerS!.Value) covered++;
+        }
+        output.WriteLine($"resolvable {resolvable}/20, covered {covered}/{resolvable}");
+        Assert.True(resolvable >= 15, $"{resolvable}/20 resolvable");
+        Assert.True(covered >= 0.95 * resolvable, $"{covered}/{resolvable} within 3 standard errors");
+    }
+
+    [Fact]
+    public void Noise_without_flow_gives_no_ok_bins_and_no_speed()
+    {
+        for (int seed = 500; seed < 502; seed++)
+        {
+            var fit = new SyntheticHeterodyneG2 { SpeedAPerS = 0.0, Tau0MinS = 10.0, Tau0MaxS = 500.0 }.Generate(seed).Fit();
+            Assert.DoesNotContain(fit.Bins, b => b.Ok);
+            Assert.False(fit.Velocity.Resolvable);
+            Assert.Null(fit.Velocity.SpeedAPerS);
+        }
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.3)]
     public void Unresolvable_speed_gives_no_number_and_the_lower_limit(double speedAPerS)
     {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = speedAPerS, QBins = 4, QMaxInvA = 0.0192, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }.Generate(21);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = speedAPerS, QBins = 4, QMaxInvA = 0.0192, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }.Generate(21);
         var v = series.Fit().Velocity;
         output.WriteLine($"v_true {speedAPerS}: resolvable {v.Resolvable}, reason {v.Reason}, vmin {v.MinResolvableSpeedAPerS:G4}, master {v.MasterCurveSpeedAPerS}");
         Assert.False(v.Resolvable);
@@ -83,7 +116,7 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
     public void Starved_bins_and_bins_without_oscillation_are_kept_with_a_reason_and_left_out()
     {
         // χ centres ±90° (bins 4 and 13 of each q row) have cos χ = 0: no oscillation.
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 40.0, QBins = 2, StarvedBins = [0, 20] }.Generate(5);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = 40.0, QBins = 2, StarvedBins = [0, 20] }.Generate(5);
         var fit = series.Fit();
         Assert.Equal(series.BinCount, fit.Bins.Count);
         foreach (int b in new[] { 0, 20 })
@@ -105,7 +138,7 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
     [Fact]
     public void Bins_with_NaN_g2_are_kept_as_not_fitted()
     {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 40.0, QBins = 1 }.Generate(6);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = 40.0, QBins = 1 }.Generate(6);
         for (int t = 0; t < series.DelaysS.Length; t++) series.G2[t * series.BinCount + 2] = double.NaN;
         var fit = series.Fit();
         Assert.False(fit.Bins[2].Ok);
@@ -116,7 +149,7 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
     [Fact]
     public void Plain_Eq1_without_multi_tau_averaging_is_fitted_too()
     {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 60.0, QBins = 3, MultiTauAveraged = false }.Generate(8);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = 60.0, QBins = 3, MultiTauAveraged = false }.Generate(8);
         var v = series.Fit().Velocity;
         Assert.True(v.Resolvable, v.Reason);
         Assert.Equal(60.0, v.SpeedAPerS!.Value, 60.0 * 0.03);
@@ -126,7 +159,7 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
     [Fact]
     public void Per_bin_parameters_are_recovered_within_their_errors()
     {
-        var series = new SyntheticHeterodyneSeries { SpeedAPerS = 40.0, QBins = 2, NoiseAtLag1For500Pixels = 0.001 }.Generate(9);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = 40.0, QBins = 2, NoiseAtLag1For500Pixels = 0.001 }.Generate(9);
         var fit = series.Fit();
         int checkedBins = 0;
         foreach (var bin in fit.Bins.Where(b => b.Ok))

@@ -1,17 +1,17 @@
 using System.Numerics;
 using CloudXpcs.Science.Correlation;
-using CloudXpcs.Science.Fitting;
 
-namespace CloudXpcs.Science.Tests.Fitting;
+namespace CloudXpcs.Science.Fitting;
 
 /// <summary>
-/// Synthetic g2 of a flowing sample (test data, not a correlator): Eq. 1 with ω_b = q_b·v·|cos χ_b| at the
+/// Synthetic g2 of a flowing sample, for tests and benchmarks of the fit (not a correlator): Eq. 1 with ω_b = q_b·v·|cos χ_b| at the
 /// delays of the multi-tau ladder, optionally averaged over each lag's 2^level frames exactly as binned multi-tau
 /// does (triangular weights over τ ± (L−1) frames), plus Gaussian noise whose σ grows as 1/sqrt(pairs) with lag and
 /// falls as 1/sqrt(pixels) with bin size, like the g2_err of DATA_CONTRACT section 3.
 /// </summary>
-internal sealed class SyntheticHeterodyneSeries
+public sealed class SyntheticHeterodyneG2
 {
+    /// <summary>The study's typical geometry: 4096 frames of 0.2 s, 4 delays per level, 9 q × 18 χ bins.</summary>
     public const double FrameTimeS = 0.2;
     public const int Frames = 4096;
     public const int DelaysPerLevel = 4;
@@ -42,7 +42,7 @@ internal sealed class SyntheticHeterodyneSeries
     public HeterodyneParameters[] TrueParameters { get; private set; } = [];
     public int BinCount => QBins * ChiBins;
 
-    public SyntheticHeterodyneSeries Generate(int seed)
+    public SyntheticHeterodyneG2 Generate(int seed)
     {
         var rng = new Random(seed);
         var lags = MultiTauLadder.Create(Frames, DelaysPerLevel);
@@ -94,7 +94,7 @@ internal sealed class SyntheticHeterodyneSeries
         if (p.Gamma == 1.0)
         {
             double r = Math.Exp(-2.0 * FrameTimeS / p.Tau0S);
-            double e2 = Math.Exp(-2.0 * tau / p.Tau0S) * Real(Geometric(r, l) * Geometric(1.0 / r, l)) / ((double)l * l);
+            double e2 = Math.Exp(-2.0 * tau / p.Tau0S) * (Geometric(r, l) * Geometric(1.0 / r, l)).Real / ((double)l * l);
             var z = Complex.Exp(new Complex(-1.0 / p.Tau0S, p.OmegaRadPerS) * FrameTimeS);
             Complex s = Geometric(z, l) * Geometric(1.0 / z, l) / ((double)l * l);
             double osc = (Complex.Exp(new Complex(-tau / p.Tau0S, p.OmegaRadPerS * tau)) * s).Real;
@@ -104,8 +104,6 @@ internal sealed class SyntheticHeterodyneSeries
         for (int m = -(l - 1); m <= l - 1; m++) sum += (l - Math.Abs(m)) * HeterodyneModel.Evaluate(p, (lagFrames + m) * FrameTimeS);
         return sum / ((double)l * l);
     }
-
-    private static double Real(Complex c) => c.Real;
 
     private static Complex Geometric(Complex z, int count)
     {
