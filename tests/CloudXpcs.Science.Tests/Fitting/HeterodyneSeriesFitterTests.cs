@@ -1,4 +1,6 @@
+using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Fitting;
+using CloudXpcs.Science.Geometry;
 using Xunit.Abstractions;
 
 namespace CloudXpcs.Science.Tests.Fitting;
@@ -172,5 +174,42 @@ public class HeterodyneSeriesFitterTests(ITestOutputHelper output)
         }
         Assert.True(checkedBins >= 20, $"{checkedBins} ok bins");
         Assert.All(fit.PerQ, q => Assert.Equal(40.0, q.SpeedAPerS!.Value, 40.0 * 0.05));
+    }
+}
+
+public class HeterodyneSeriesFitterMultiTauResultTests
+{
+    [Fact]
+    public void MultiTauResult_overload_uses_its_qmap_lags_and_frame_time()
+    {
+        var spec = new QMapSpec(QMinInvA: 0.0029, QMaxInvA: 0.0125, QBins: 3, PhiBins: 18);
+        var qmap = QMap.Build(new DetectorGeometry(512, 512, 75e-6, 8.0, 256.0, 256.0, 10.9), spec);
+        var series = new SyntheticHeterodyneG2 { SpeedAPerS = 45.0, QBins = 3, QMinInvA = 0.0029, QMaxInvA = 0.0125 }.Generate(31);
+        var result = new MultiTauResult
+        {
+            QMap = qmap,
+            FrameTimeS = SyntheticHeterodyneG2.FrameTimeS,
+            Frames = SyntheticHeterodyneG2.Frames,
+            Lags = MultiTauLadder.Create(SyntheticHeterodyneG2.Frames, SyntheticHeterodyneG2.DelaysPerLevel),
+            G2 = series.G2,
+            G2Err = series.G2Err,
+            Scattering2d = new double[qmap.PixelCount],
+            IntensityVsTime = new double[SyntheticHeterodyneG2.Frames],
+        };
+
+        var fromResult = HeterodyneSeriesFitter.Fit(result);
+        var fromArrays = HeterodyneSeriesFitter.Fit(series.DelaysS, series.G2, series.G2Err, series.QInvA, series.ChiDeg, qmap.DynamicPixelCounts,
+            averagingFrames: series.AveragingFrames, frameTimeS: SyntheticHeterodyneG2.FrameTimeS);
+
+        for (int b = 0; b < qmap.DynamicBinCount; b++)
+        {
+            Assert.Equal(qmap.QOfBin(b), fromResult.Bins[b].QInvA, 12);
+            Assert.Equal(qmap.ChiOfBin(b), fromResult.Bins[b].ChiDeg, 12);
+            Assert.Equal(qmap.DynamicPixelCounts[b], fromResult.Bins[b].PixelCount);
+        }
+        Assert.True(fromResult.Velocity.Resolvable, fromResult.Velocity.Reason);
+        Assert.Equal(fromArrays.Velocity.SpeedAPerS!.Value, fromResult.Velocity.SpeedAPerS!.Value, 9);
+        Assert.Equal(45.0, fromResult.Velocity.SpeedAPerS.Value, 45.0 * 0.03);
+        Assert.Equal(3, fromResult.PerQ.Count);
     }
 }
