@@ -97,7 +97,7 @@ internal static class HeterodyneBinFitter
                 for (int i = 0; i < m; i++) damped[i * m + i] += lambda * Math.Max(normal[i * m + i], 1e-30);
                 gradient.CopyTo(step);
                 for (int i = 0; i < m; i++)
-                    if (box.Blocks(i, x[i], gradient[i])) HoldParameter(damped, step, m, i);
+                    if (box.Blocks(i, x[i], gradient[i])) SmallLinearAlgebra.HoldParameter(damped, step, m, i);
                 if (!SmallLinearAlgebra.Cholesky(damped, m)) { lambda *= 10; continue; }
                 SmallLinearAlgebra.CholeskySolve(damped, m, step);
                 for (int i = 0; i < m; i++) trial[i] = box.Clamp(i, x[i] + step[i]);
@@ -133,14 +133,6 @@ internal static class HeterodyneBinFitter
     /// <summary>Largest χ² decrease of an accepted step that counts as converged (statistically irrelevant).</summary>
     internal const double ConvergedChi2Decrease = 1e-3;
 
-    /// <summary>Removes parameter i from a step: unit diagonal, zero coupling and zero right-hand side.</summary>
-    internal static void HoldParameter(Span<double> matrix, Span<double> rhs, int n, int i)
-    {
-        for (int k = 0; k < n; k++) { matrix[i * n + k] = 0; matrix[k * n + i] = 0; }
-        matrix[i * n + i] = 1.0;
-        rhs[i] = 0.0;
-    }
-
     /// <summary>JᵀWJ and JᵀW(y − g) at x; returns χ².</summary>
     private static double BuildNormalEquations(BinSeries data, ReadOnlySpan<double> x, Span<double> normal, Span<double> gradient, bool withoutOscillation)
     {
@@ -166,7 +158,7 @@ internal static class HeterodyneBinFitter
         }
         for (int a = 0; a < m; a++)
             for (int b = 0; b < a; b++) normal[b * m + a] = normal[a * m + b];
-        if (withoutOscillation) HoldParameter(normal, gradient, m, 4);   // ω stays 0
+        if (withoutOscillation) SmallLinearAlgebra.HoldParameter(normal, gradient, m, 4);   // ω stays 0
         return chi2;
     }
 }

@@ -11,7 +11,7 @@ internal static class SharedSpeedFitter
 {
     private const int P = 4; // per-bin parameters (β, h, ln τ0, γ)
 
-    internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double Chi2, int DegreesOfFreedom, HeterodyneParameters[] BinParameters, int Evaluations)
+    internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double Chi2, int DegreesOfFreedom)
     {
         public double ReducedChi2 => Chi2 / DegreesOfFreedom;
     }
@@ -45,7 +45,6 @@ internal static class SharedSpeedFitter
         if (!double.IsFinite(chi2)) return null;
 
         double lambda = 1e-3;
-        int evaluations = 0;
         var blockFactor = new double[P * P];
         var y = new double[nb * P];
         var z = new double[nb * P];
@@ -60,7 +59,6 @@ internal static class SharedSpeedFitter
                         trial[b * P + i] = boxes[b].Clamp(i, x[b * P + i] + z[b * P + i] - y[b * P + i] * dv);
                 double trialV = Math.Clamp(v + dv, 0.0, speedMax);
                 double trialChi2 = ChiSquare(data, projectedQInvA, trial, trialV);
-                evaluations++;
                 if (double.IsFinite(trialChi2) && trialChi2 < chi2)
                 {
                     double decrease = chi2 - trialChi2;
@@ -80,10 +78,7 @@ internal static class SharedSpeedFitter
         // Covariance from the undamped normal equations (a vanishing damping if a block is numerically singular).
         if (!(state.Solve(0.0, blockFactor, y, z, out _, x, boxes) || state.Solve(1e-10, blockFactor, y, z, out _, x, boxes)) || !(state.Schur > 0)) return null;
         double speedErr = Math.Sqrt(chi2 / dof / state.Schur);
-        var parameters = new HeterodyneParameters[nb];
-        for (int b = 0; b < nb; b++)
-            parameters[b] = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
-        return new Solution(v, speedErr, chi2, dof, parameters, evaluations);
+        return new Solution(v, speedErr, chi2, dof);
     }
 
     private static double ChiSquare(IReadOnlyList<BinSeries> data, double[] projectedQInvA, double[] x, double v)
@@ -158,7 +153,7 @@ internal static class SharedSpeedFitter
                 for (int i = 0; i < P; i++)
                     if (boxes[b].Blocks(i, x[co + i], _gradient[co + i]))
                     {
-                        HeterodyneBinFitter.HoldParameter(factor, zb, P, i);
+                        SmallLinearAlgebra.HoldParameter(factor, zb, P, i);
                         coupling[i] = 0.0;
                     }
                 if (!SmallLinearAlgebra.Cholesky(factor, P)) return false;   // the caller raises λ

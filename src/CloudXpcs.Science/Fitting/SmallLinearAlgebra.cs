@@ -74,4 +74,12 @@ internal static class SmallLinearAlgebra
             for (int i = 0; i < n; i++) inverse[i * n + j] = col[i];
         }
     }
+
+    /// <summary>Removes parameter i from a linear step: unit diagonal, zero coupling and zero right-hand side.</summary>
+    public static void HoldParameter(Span<double> matrix, Span<double> rhs, int n, int i)
+    {
+        for (int k = 0; k < n; k++) { matrix[i * n + k] = 0; matrix[k * n + i] = 0; }
+        matrix[i * n + i] = 1.0;
+        rhs[i] = 0.0;
+    }
 }
