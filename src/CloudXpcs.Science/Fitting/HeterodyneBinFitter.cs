@@ -9,9 +9,10 @@ namespace CloudXpcs.Science.Fitting;
 /// The Levenberg–Marquardt loop is this project's own, not MathNet's <c>LevenbergMarquardtMinimizer</c>: MathNet
 /// imposes bounds by a sine/square-root change of variables (which flattens the objective at h = 0 or 1 and needs
 /// the covariance mapped back), allocates vectors and matrices every iteration, and cannot exploit the arrowhead
-/// structure of the joint shared-speed fit (<see cref="SharedSpeedFitter"/>). Here bounds are imposed by
-/// projecting each step onto the box, τ0 is fitted as ln τ0, and the 5×5 normal equations are solved by Cholesky
-/// on the stack.
+/// structure of the joint shared-speed fit (<see cref="SharedSpeedFitter"/>). Here a parameter on a bound whose
+/// descent direction points out of the box is held for the step (active set), every step is projected onto the box,
+/// τ0 is fitted as ln τ0, and the 5×5 normal equations are solved by Cholesky on the stack (no allocation per
+/// iteration).
 /// </remarks>
 internal static class HeterodyneBinFitter
 {
