@@ -1,0 +1,60 @@
+namespace CloudXpcs.Science.Fitting;
+
+/// <summary>The finite points of one bin's g2 curve: delays, values, errors and multi-tau averaging widths.</summary>
+internal sealed class BinSeries
+{
+    public BinSeries(double[] delaysS, double[] g2, double[] g2Err, int[] averagingFrames, double frameTimeS)
+    {
+        DelaysS = delaysS;
+        G2 = g2;
+        G2Err = g2Err;
+        AveragingFrames = averagingFrames;
+        FrameTimeS = frameTimeS;
+        Weights = new double[g2Err.Length];
+        for (int i = 0; i < g2Err.Length; i++) Weights[i] = 1.0 / (g2Err[i] * g2Err[i]);
+    }
+
+    public double[] DelaysS { get; }
+    public double[] G2 { get; }
+    public double[] G2Err { get; }
+    /// <summary>Inverse variances 1/σ².</summary>
+    public double[] Weights { get; }
+    public int[] AveragingFrames { get; }
+    public double FrameTimeS { get; }
+    public int Count => DelaysS.Length;
+    public double LongestDelayS => DelaysS[^1];
+    public double ShortestDelayS => DelaysS[0];
+
+    /// <summary>Keeps the points with positive delay, finite g2 and finite g2_err &gt; 0.</summary>
+    public static BinSeries FromColumn(ReadOnlySpan<double> delaysS, Func<int, double> g2At, Func<int, double> errAt,
+        ReadOnlySpan<int> averagingFrames, double frameTimeS)
+    {
+        var d = new List<double>(delaysS.Length);
+        var y = new List<double>(delaysS.Length);
+        var e = new List<double>(delaysS.Length);
+        var l = new List<int>(delaysS.Length);
+        for (int t = 0; t < delaysS.Length; t++)
+        {
+            double g = g2At(t), s = errAt(t);
+            if (!(delaysS[t] > 0) || !double.IsFinite(g) || !double.IsFinite(s) || !(s > 0)) continue;
+            d.Add(delaysS[t]);
+            y.Add(g);
+            e.Add(s);
+            l.Add(averagingFrames.IsEmpty ? 1 : Math.Max(1, averagingFrames[t]));
+        }
+        return new BinSeries(d.ToArray(), y.ToArray(), e.ToArray(), l.ToArray(), frameTimeS);
+    }
+
+    /// <summary>Weighted χ² of the model with the given parameters.</summary>
+    public double ChiSquare(in HeterodyneParameters p)
+    {
+        double chi2 = 0;
+        var fejer = new FejerCache(p.OmegaRadPerS, FrameTimeS);
+        for (int i = 0; i < Count; i++)
+        {
+            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], fejer.Factor(AveragingFrames[i], out _));
+            chi2 += r * r * Weights[i];
+        }
+        return chi2;
+    }
+}
