@@ -88,9 +88,9 @@ internal sealed class CellOutputRecorder
         for (int p = 0; p < _positionX.Length; p++)
         {
             double x = _positionX[p];
-            double flux = Interpolate(_eq.Grid.FacesM, _faceFlux, x);
+            double flux = LinearInterpolation.At(_eq.Grid.FacesM, _faceFlux, x);
             if (atStart && x > 0 && x < _spec.LengthM) flux = _faceFlux[Math.Clamp(FaceIndexInside(x), 1, n - 1)];
-            double conc = Interpolate(_nodeX, _nodeC, x);
+            double conc = LinearInterpolation.At(_nodeX, _nodeC, x);
             double solventInterfaceFrame = -_eq.SaltPartialMolarVolumeM3PerMol * flux;
             _solventLab[p][k] = _axisSign * (solventInterfaceFrame + interfaceVelocity);
             _anionSolventFrame[p][k] = _axisSign * flux / conc;
@@ -101,17 +101,6 @@ internal sealed class CellOutputRecorder
     {
         int f = Array.BinarySearch(_eq.Grid.FacesM, x);
         return f >= 0 ? f : ~f;
-    }
-
-    private static double Interpolate(double[] xs, double[] ys, double x)
-    {
-        int k = Array.BinarySearch(xs, x);
-        if (k >= 0) return ys[k];
-        k = ~k;
-        if (k == 0) return ys[0];
-        if (k == xs.Length) return ys[^1];
-        double s = (x - xs[k - 1]) / (xs[k] - xs[k - 1]);
-        return ys[k - 1] + s * (ys[k] - ys[k - 1]);
     }
 
     public CellSimulationResult ToResult(ContinuumCellSolver.RunStatistics stats)
