@@ -42,6 +42,7 @@ public static class Program
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
             // Commands: one line each, keep sorted by area.
+            config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
         });
         return app;
     }
