@@ -43,6 +43,7 @@ public sealed class TransportSet
     public string Name { get; }
     public string Citation { get; }
     public IReadOnlyList<string> Caveats { get; }
+    /// <summary>Temperature the properties were measured at (information; the cell temperature is set per simulation).</summary>
     public double TemperatureK { get; }
     public PropertyCurve ConductivitySPerM { get; }
     public PropertyCurve DiffusivityM2PerS { get; }
