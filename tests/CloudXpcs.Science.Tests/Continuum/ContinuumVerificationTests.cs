@@ -158,4 +158,33 @@ public sealed class ContinuumVerificationTests(ITestOutputHelper output)
         Assert.Equal(left.ConcentrationMolPerM3[0][0], right.ConcentrationMolPerM3[0][^1], 1e-9);
         Assert.Equal(left.SolventVelocityLabMPerS[0][0], -right.SolventVelocityLabMPerS[0][0], 1e-18);
     }
+
+    [Fact]
+    public void ButlerVolmerKineticsAddTheirOverpotentialAtStart()
+    {
+        const double i0 = 5.0, rInt = 7e-4, kappa = 0.09, voltage = 0.3, length = 3e-3;
+        var result = ContinuumCellSolver.Simulate(new CellSimulationSpec
+        {
+            Transport = TestSets.Constant(kappa / 100, interfacialOhmCm2: rInt * 1e4), ExchangeCurrentDensityAPerM2 = i0,
+            DurationS = 600, OutputTimesS = [0, 600], PositionsMm = [],
+        });
+        double i = result.CurrentDensityAPerM2[0];
+        double twoRtOverF = 2 * AnalyticReferences.R * 363.15 / AnalyticReferences.F;
+        double expected = i * (rInt + length / kappa) + 2 * twoRtOverF * Math.Asinh(i / (2 * i0));
+        Assert.Equal(voltage, expected, 1e-12);
+        Assert.Equal(voltage, result.VoltageV[1], 1e-6);
+        Assert.True(i < voltage / (rInt + length / kappa));
+    }
+
+    [Fact]
+    public void ConstantCurrentReportsARisingVoltage()
+    {
+        var result = ContinuumCellSolver.Simulate(new CellSimulationSpec
+        {
+            Transport = TestSets.Constant(), Drive = new ConstantCurrent(0.5), DurationS = 6000, OutputTimesS = [0, 600, 6000], PositionsMm = [],
+        });
+        Assert.All(result.CurrentDensityAPerM2, i => Assert.Equal(0.5, i, 12));
+        Assert.Equal(0.5 * 3e-3 / 0.09, result.VoltageV[0], 1e-12);
+        Assert.True(result.VoltageV[1] > result.VoltageV[0] && result.VoltageV[2] > result.VoltageV[1]);
+    }
 }
