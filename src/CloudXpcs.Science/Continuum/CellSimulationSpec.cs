@@ -14,7 +14,9 @@ public sealed record ConstantCurrent(double CurrentDensityAPerM2) : CellDrive;
 /// <summary>
 /// One simulation of a symmetric Li | polymer electrolyte | Li cell. SI units. Position axis (mm) is measured from
 /// the cell centre; the stripping electrode (x = 0 of the model) sits at −L/2 when <see cref="StrippingElectrodeSide"/>
-/// is −1 and at +L/2 when it is +1.
+/// is −1 and at +L/2 when it is +1. Positions are fixed relative to the Li interfaces, which both move at
+/// v_int = −iV̄_Li/F in the lab frame (≈16 µm over the study's 1000 min, neglected for the position axis; the
+/// velocities reported in the lab frame do include v_int).
 /// </summary>
 public sealed record CellSimulationSpec
 {
