@@ -50,9 +50,12 @@ public sealed class MonotoneCubicCurve : PropertyCurve
         double c = concentrationMolPerM3;
         if (_c.Length == 1 || c <= _c[0]) { slopePerMolPerM3 = 0; return _y[0]; }
         if (c >= _c[^1]) { slopePerMolPerM3 = 0; return _y[^1]; }
-        int k = Array.BinarySearch(_c, c);
-        if (k >= 0) { slopePerMolPerM3 = _slope[k]; return _y[k]; }
-        k = ~k - 1;
+        int k = 0, hi = _c.Length - 1;
+        while (hi - k > 1)
+        {
+            int mid = (k + hi) >> 1;
+            if (_c[mid] <= c) k = mid; else hi = mid;
+        }
         double h = _c[k + 1] - _c[k];
         double s = (c - _c[k]) / h, s2 = s * s, s3 = s2 * s;
         double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
