@@ -80,6 +80,7 @@ public static class ContinuumCellSolver
         private readonly double _concentrationWeight;
         private readonly double _initialSalt;
         private double _currentScale;
+        private double _trialCurrent;
         private int _accepted, _rejected, _newton;
         private double _maxDrift, _minC = double.PositiveInfinity, _maxC = double.NegativeInfinity;
 
@@ -203,8 +204,6 @@ public static class ContinuumCellSolver
             if (_historyCount >= 3) error = ErrorNorm(h);
             return true;
         }
-
-        private double _trialCurrent;
 
         // Extrapolates the polynomial through the stored history to t + h (Newton's first iterate).
         private double Predict(double h, double[] c)
