@@ -44,6 +44,7 @@ public static class Program
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
+            config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
         });
         return app;
     }

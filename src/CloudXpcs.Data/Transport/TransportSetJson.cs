@@ -1,0 +1,80 @@
+using System.Text.Json;
+using CloudXpcs.Science.Electrolyte;
+
+namespace CloudXpcs.Data.Transport;
+
+/// <summary>User transport sets as JSON, DATA_CONTRACT section 6 (schema "cloudxpcs.transport/1").</summary>
+public static class TransportSetJson
+{
+    public const string Schema = "cloudxpcs.transport/1";
+
+    public static TransportSet Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DataContractException(path, "cannot read transport set: " + ex.Message, ex);
+        }
+        return Parse(text, path);
+    }
+
+    /// <param name="source">File or blob name used in error messages.</param>
+    public static TransportSet Parse(string json, string source)
+    {
+        JsonDocument document;
+        try { document = JsonDocument.Parse(json); }
+        catch (JsonException ex) { throw new DataContractException(source, "not valid JSON: " + ex.Message, ex); }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new DataContractException(source, "transport set must be a JSON object");
+            string schema = RequiredString(root, "schema", source);
+            if (schema != Schema) throw new DataContractException(source, $"schema is '{schema}', expected '{Schema}'");
+            string name = RequiredString(root, "name", source);
+            if (!root.TryGetProperty("table", out var table) || table.ValueKind != JsonValueKind.Object)
+                throw new DataContractException(source, "'table' object is missing");
+            var transportTable = new TransportTable(
+                Column(table, "c_M", source), Column(table, "kappa_S_per_cm", source), Column(table, "D_cm2_per_s", source),
+                Column(table, "tplus0", source), Column(table, "thermo_factor", source));
+            string citation = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "user supplied";
+            try
+            {
+                return TransportSet.FromTable(name, citation, ["user-supplied set: " + source], RequiredNumber(root, "temperature_C", source),
+                    transportTable, RequiredNumber(root, "V_salt_cm3_per_mol", source), RequiredNumber(root, "V_EO_cm3_per_mol", source),
+                    OptionalNumber(root, "interfacial_resistance_ohm_cm2", source) ?? 0.0);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new DataContractException(source, ex.Message, ex);
+            }
+        }
+    }
+
+    private static string RequiredString(JsonElement root, string key, string source) =>
+        root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())
+            ? v.GetString()! : throw new DataContractException(source, $"'{key}' (string) is missing");
+
+    private static double RequiredNumber(JsonElement root, string key, string source) =>
+        OptionalNumber(root, key, source) ?? throw new DataContractException(source, $"'{key}' (number) is missing");
+
+    private static double? OptionalNumber(JsonElement root, string key, string source)
+    {
+        if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new DataContractException(source, $"'{key}' must be a number");
+    }
+
+    private static double[] Column(JsonElement table, string key, string source)
+    {
+        if (!table.TryGetProperty(key, out var v)) throw new DataContractException(source, $"table column '{key}' is missing");
+        if (v.ValueKind != JsonValueKind.Array) throw new DataContractException(source, $"table column '{key}' must be an array of numbers");
+        var values = new double[v.GetArrayLength()];
+        int k = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number) throw new DataContractException(source, $"table column '{key}' row {k} is not a number");
+            values[k++] = item.GetDouble();
+        }
+        return values;
+    }
+}
