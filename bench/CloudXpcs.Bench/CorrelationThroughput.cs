@@ -11,7 +11,7 @@ namespace CloudXpcs.Bench;
 public static class CorrelationThroughput
 {
     public sealed record Figures(string Case, int Rows, int Cols, int Frames, double MeanCount, int Threads,
-        double Seconds, double CpuSeconds, double PixelFramesPerSecond, long PeakWorkingSetBytes);
+        double Seconds, double CpuSeconds, double PixelFramesPerSecond, long PeakWorkingSetBytes, long FrameBytes, long StateBytes);
 
     public static QMap AllPixelsMap(int rows, int cols)
     {
@@ -47,6 +47,7 @@ public static class CorrelationThroughput
         int pixels = rows * cols;
         var data = PoissonFrames(frames, pixels, mean, 7);
         double best = double.MaxValue, bestCpu = double.MaxValue;
+        long stateBytes = 0;
         var process = Process.GetCurrentProcess();
         for (int r = 0; r < repeats; r++)
         {
@@ -60,6 +61,7 @@ public static class CorrelationThroughput
                 correlator.AddFrames<ushort>(data.AsSpan(t * pixels, n * pixels));
             }
             var result = correlator.ToResult(0.2);
+            stateBytes = correlator.StateBytes;
             sw.Stop();
             if (double.IsNaN(result.G2[0])) throw new InvalidOperationException("empty first bin");
             process.Refresh();
@@ -67,6 +69,6 @@ public static class CorrelationThroughput
             bestCpu = Math.Min(bestCpu, (process.TotalProcessorTime - cpu0).TotalSeconds);
         }
         return new Figures(name, rows, cols, frames, mean, threads, best, bestCpu, (double)pixels * frames / best,
-            Process.GetCurrentProcess().PeakWorkingSet64);
+            Process.GetCurrentProcess().PeakWorkingSet64, 2L * data.LongLength, stateBytes);
     }
 }

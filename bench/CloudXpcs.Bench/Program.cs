@@ -19,7 +19,7 @@ public static class Program
             int batch = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 512;
             var f = CorrelationThroughput.Run($"mean {mean}", 512, 512, frames, mean, threads, batch, repeats: 3);
             Console.WriteLine(FormattableString.Invariant(
-                $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB"));
+                $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB (frames in memory {f.FrameBytes / 1048576.0:F0} MiB, correlator state {f.StateBytes / 1048576.0:F0} MiB)"));
             return 0;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -157,8 +157,10 @@ def bench(rows, cols, n_frames, mean, block_pixels, seed):
         acc.add_block(data[:, cols_slice], cols_slice)
     acc.per_bin(dyn, stat, n_dyn, n_stat, 4)
     seconds = time.perf_counter() - start
-    print("numpy baseline: %dx%d x %d frames, mean %g: %.3f s, %.3e pixel-frames/s"
-          % (rows, cols, n_frames, mean, seconds, pixels * n_frames / seconds))
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print("numpy baseline: %dx%d x %d frames, mean %g: %.3f s, %.3e pixel-frames/s, peak RSS %.0f MiB (frames %.0f MiB)"
+          % (rows, cols, n_frames, mean, seconds, pixels * n_frames / seconds, peak, data.nbytes / 1048576.0))
 
 
 def main():

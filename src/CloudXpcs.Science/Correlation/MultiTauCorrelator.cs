@@ -88,6 +88,9 @@ public sealed class MultiTauCorrelator
 
     public IReadOnlyList<MultiTauLag> Lags { get; }
     public long FramesSeen => _framesSeen;
+
+    /// <summary>Bytes held for the correlation state (per-level windows, sums, heads) and per-frame intensity.</summary>
+    public long StateBytes => _levels.Sum(l => l.StateBytes) + 8L * (_pixelSum.Length + _binnedIntensitySum.Length);
     public long TotalFrames => _totalFrames;
 
     /// <summary>
@@ -445,6 +448,7 @@ public sealed class MultiTauCorrelator
 
         public int KMin { get; }
         public long ValuesSoFar { get; set; }
+        public long StateBytes => 8L * _state.Length;
 
         private int WindowOffset(int c) => c * _stride;
         private int AccOffset(int c) => WindowOffset(c) + _history * Lanes;
