@@ -6,7 +6,7 @@ namespace CloudXpcs.Bench;
 public static class Program
 {
     /// <summary>
-    /// `correlation [frames] [mean] [threads] [batch]` runs the correlation throughput measurement;
+    /// `correlation [frames] [mean] [threads] [batch] [side] [repeats]` runs the correlation throughput measurement;
     /// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *Continuum*`).
     /// </summary>
     public static int Main(string[] args)
@@ -17,7 +17,9 @@ public static class Program
             double mean = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 1.0;
             int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
             int batch = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 512;
-            var f = CorrelationThroughput.Run($"mean {mean}", 512, 512, frames, mean, threads, batch, repeats: 3);
+            int side = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 512;
+            int repeats = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 3;
+            var f = CorrelationThroughput.Run($"mean {mean}", side, side, frames, mean, threads, batch, repeats);
             Console.WriteLine(FormattableString.Invariant(
                 $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB (frames in memory {f.FrameBytes / 1048576.0:F0} MiB, correlator state {f.StateBytes / 1048576.0:F0} MiB)"));
             return 0;

@@ -20,7 +20,7 @@ public sealed record SeriesCorrelationOptions
     /// <summary>Exclusive end of the pixel shard; −1 means all pixels.</summary>
     public int PixelEnd { get; init; } = -1;
 
-    public const long TargetBatchBytes = 128L << 20;
+    public const long TargetBatchBytes = 256L << 20;
 }
 
 /// <summary>

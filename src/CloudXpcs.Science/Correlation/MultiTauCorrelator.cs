@@ -17,10 +17,10 @@ namespace CloudXpcs.Science.Correlation;
 public sealed class MultiTauCorrelator
 {
     private const int Lanes = MultiTauKernels.Lanes;
-    private const int ColumnsPerWorkItem = 16;
+    private const int ColumnsPerWorkItem = 8;
     // Long enough that the per-level state is read once per many frames, short enough for the work item's
-    // transposed frames (16 columns × 1032 rows × 32 B) to stay in L2.
-    private const int MaxSubBatchFrames = 1024;
+    // transposed frames (8 columns × 2056 rows × 32 B) to stay in L2.
+    private const int MaxSubBatchFrames = 2048;
     private const float FloatExactLimit = 16_777_216f; // 2^24
 
     private readonly QMap _qmap;
@@ -132,7 +132,7 @@ public sealed class MultiTauCorrelator
                         {
                             int first = item * ColumnsPerWorkItem;
                             int count = Math.Min(_columnStart.Length - first, ColumnsPerWorkItem);
-                            if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) GatherFloats(source, first, count, scratch);
+                            if (typeof(T) == typeof(ushort)) GatherFloats(Unsafe.As<FrameSource<T>, FrameSource<ushort>>(ref source), first, count, scratch);
                             for (int j = 0; j < count; j++) ProcessColumn(source, first + j, j, plan, scratch);
                         }
                         else
@@ -145,7 +145,6 @@ public sealed class MultiTauCorrelator
                     },
                     scratch =>
                     {
-                        scratch.FlushIntensity();
                         lock (_binnedIntensitySum)
                         {
                             var sums = _binnedIntensitySum.AsSpan((int)_framesSeen, n);
@@ -192,27 +191,17 @@ public sealed class MultiTauCorrelator
     {
         /// <summary>The frames of the work item's columns as float rows, each column after `history` rows.</summary>
         public readonly float[] Floats = new float[ColumnsPerWorkItem * (history + frames) * Lanes];
-        public readonly float[] ColumnMax = new float[ColumnsPerWorkItem];
-        public Span<float> ColumnRows(int slot, int frames, int history) =>
-            Floats.AsSpan(slot * (history + frames) * Lanes, (history + frames) * Lanes);
+        /// <summary>The largest count of the work item's gathered frames.</summary>
+        public float Max;
         public readonly double[] Level0 = new double[(history + frames) * Lanes];
         public readonly double[] LevelA = new double[(history + frames / 2 + 1) * Lanes];
         public readonly double[] LevelB = new double[(history + frames / 2 + 1) * Lanes];
-        /// <summary>Per frame, the lane-wise sum of binned counts over the columns of one work item.</summary>
-        public readonly Vector256<float>[] IntensityLanes = new Vector256<float>[frames];
         public readonly double[] Intensity = new double[frames];
-        public int ColumnsInIntensityLanes;
+        /// <summary>Indices of the non-zero rows of the buffer a kernel is about to visit.</summary>
+        public readonly int[] Rows = new int[frames];
 
-        /// <summary>Moves the float lane sums into the double totals before they could lose exactness.</summary>
-        public void FlushIntensity()
-        {
-            for (int t = 0; t < IntensityLanes.Length; t++)
-            {
-                Intensity[t] += Vector256.Sum(Vector256.Widen(IntensityLanes[t]).Lower + Vector256.Widen(IntensityLanes[t]).Upper);
-                IntensityLanes[t] = default;
-            }
-            ColumnsInIntensityLanes = 0;
-        }
+        public Span<float> ColumnRows(int slot, int frames, int history) =>
+            Floats.AsSpan(slot * (history + frames) * Lanes, (history + frames) * Lanes);
     }
 
     private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, int slot, BatchPlan plan, Scratch scratch)
@@ -227,17 +216,18 @@ public sealed class MultiTauCorrelator
         var spare = scratch.LevelB;
         int made;
 
-        bool integerSource = typeof(T) != typeof(float) && typeof(T) != typeof(double);
-        float max = integerSource ? scratch.ColumnMax[slot] : float.PositiveInfinity;
-        // Float lanes are exact while every lag-product sum and every pair sum stays an integer below 2^24.
+        // 16-bit counts were gathered into float rows (with the intensity per frame already added). Float lanes are
+        // exact while every lag-product sum and every pair sum stays an integer below 2^24.
+        bool gathered = typeof(T) == typeof(ushort);
+        float max = gathered ? scratch.Max : float.PositiveInfinity;
         bool floatPath = _delaysPerLevel == 4 && (double)max * max * n <= FloatExactLimit;
         if (floatPath)
         {
             var floats = scratch.ColumnRows(slot, n, _history);
             level0.LoadHistory(column, floats);
-            AddIntensityLanes(floats, n, binned, scratch);
-            MultiTauKernels.Lags1To8(floats, _history, n, level0.Acc(column));
-            level0.AddTotal(column, floats.Slice(_history * Lanes));
+            int nonZero = MultiTauKernels.NonZeroRows<float>(floats, _history, n, scratch.Rows);
+            var total = MultiTauKernels.Lags1To8(floats, scratch.Rows.AsSpan(0, nonZero), level0.Acc(column));
+            level0.AddTotal(column, total);
             level0.KeepHeadAndWindow(column, floats, n);
             made = plan.NewValues.Length > 1 ? level0.PairInto(column, floats, n, next.AsSpan(_history * Lanes)) : 0;
         }
@@ -246,9 +236,8 @@ public sealed class MultiTauCorrelator
             var doubles = scratch.Level0.AsSpan(0, (_history + n) * Lanes);
             GatherDoubles(source, p0, lanes, doubles);
             level0.LoadHistory(column, doubles);
-            SumIntensity(doubles, n, binned, scratch.Intensity);
-            AccumulateLags(doubles, n, level0.KMin, level0.Acc(column));
-            level0.AddTotal(column, doubles.Slice(_history * Lanes));
+            if (!gathered) SumIntensity(doubles, n, binned, scratch.Intensity);
+            AccumulateLags(level0, column, doubles, n, scratch.Rows);
             level0.KeepHeadAndWindow(column, doubles, n);
             made = plan.NewValues.Length > 1 ? level0.PairInto(column, doubles, n, next.AsSpan(_history * Lanes)) : 0;
         }
@@ -259,8 +248,7 @@ public sealed class MultiTauCorrelator
             var level = _levels[l];
             var buffer = next.AsSpan(0, (_history + made) * Lanes);
             level.LoadHistory(column, buffer);
-            AccumulateLags(buffer, made, level.KMin, level.Acc(column));
-            level.AddTotal(column, buffer.Slice(_history * Lanes));
+            AccumulateLags(level, column, buffer, made, scratch.Rows);
             level.KeepHeadAndWindow(column, buffer, made);
             int count = made;
             if (l + 1 < _levels.Length)
@@ -281,56 +269,86 @@ public sealed class MultiTauCorrelator
         for (int lane = 0; lane < lanes; lane++) _pixelSum[p0 + lane] += sums[lane];
     }
 
-    private void AccumulateLags(ReadOnlySpan<double> buffer, int n, int kMin, Span<double> acc)
+    /// <summary>Adds the lag products of the new rows to the level's sums, and their values to its totals.</summary>
+    private void AccumulateLags(Level level, int column, ReadOnlySpan<double> buffer, int n, int[] rowScratch)
     {
+        var rows = rowScratch.AsSpan(0, MultiTauKernels.NonZeroRows(buffer, _history, n, rowScratch));
+        var acc = level.Acc(column);
+        (Vector256<double> Lo, Vector256<double> Hi) total;
         if (_delaysPerLevel == 4)
         {
-            if (kMin == 1) MultiTauKernels.FourLags(buffer, _history, n, 1, acc, 0);
-            MultiTauKernels.FourLags(buffer, _history, n, 5, acc, kMin == 1 ? 4 : 0);
+            if (level.KMin == 1) MultiTauKernels.FourLags(buffer, rows, 1, acc, 0);
+            total = MultiTauKernels.FourLags(buffer, rows, 5, acc, level.KMin == 1 ? 4 : 0);
         }
         else
         {
-            MultiTauKernels.AnyLags(buffer, _history, n, kMin, 2 * _delaysPerLevel, acc);
+            total = MultiTauKernels.AnyLags(buffer, rows, level.KMin, 2 * _delaysPerLevel, acc);
         }
+        level.AddTotal(column, total.Lo, total.Hi);
     }
 
     /// <summary>
-    /// Transposes the work item's columns of every frame into per-column float rows after the history rows and
-    /// records each column's largest count. Frame-major order keeps the reads of one frame contiguous.
+    /// Transposes the work item's columns of every 16-bit frame into per-column float rows after the history rows,
+    /// records the largest count, and adds the binned counts of each frame to the intensity. Frame-major order keeps
+    /// the reads of one frame contiguous.
     /// </summary>
-    private unsafe void GatherFloats<T>(FrameSource<T> source, int firstColumn, int columns, Scratch scratch)
-        where T : unmanaged, INumberBase<T>
+    private unsafe void GatherFloats(FrameSource<ushort> source, int firstColumn, int columns, Scratch scratch)
     {
         int n = source.Frames;
         int rowsPerColumn = (_history + n) * Lanes;
-        ref float dst = ref scratch.Floats[_history * Lanes];
-        Span<Vector256<float>> max = stackalloc Vector256<float>[ColumnsPerWorkItem];
-        max.Clear();
-        bool fast = typeof(T) == typeof(ushort) && Avx2.IsSupported
-                    && _columnStart[firstColumn + columns - 1] + Lanes <= _pixelEnd;
-        Span<float> row = stackalloc float[Lanes];
-        for (int t = 0; t < n; t++)
+        int* offsets = stackalloc int[ColumnsPerWorkItem];
+        var binned = stackalloc Vector256<float>[ColumnsPerWorkItem];
+        bool allFull = true;
+        for (int j = 0; j < columns; j++)
         {
-            for (int j = 0; j < columns; j++)
+            offsets[j] = _columnStart[firstColumn + j];
+            binned[j] = Vector256.LoadUnsafe(ref _columnBinned[(firstColumn + j) * Lanes]);
+            allFull &= offsets[j] + Lanes <= _pixelEnd;
+        }
+        var max = Vector256<float>.Zero;
+        fixed (float* rows = scratch.Floats)
+        fixed (double* intensity = scratch.Intensity)
+        {
+            float* dst = rows + _history * Lanes;
+            if (allFull && Avx2.IsSupported)
             {
-                int p0 = _columnStart[firstColumn + j];
-                Vector256<float> x;
-                if (fast)
+                for (int t = 0; t < n; t++)
                 {
-                    x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128((ushort*)source.Row(t, p0))));
+                    ushort* frame = source.Row(t, 0);
+                    var sum = Vector256<float>.Zero;
+                    float* row = dst + t * Lanes;
+                    for (int j = 0; j < columns; j++)
+                    {
+                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + offsets[j])));
+                        Avx.Store(row + j * rowsPerColumn, x);
+                        max = Avx.Max(max, x);
+                        sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
+                    }
+                    // Exact: at most 8 columns × 8 lanes of 16-bit counts.
+                    intensity[t] += Vector256.Sum(sum);
                 }
-                else
+            }
+            else
+            {
+                Span<float> values = stackalloc float[Lanes];
+                for (int t = 0; t < n; t++)
                 {
-                    T* src = source.Row(t, p0);
-                    int lanes = Math.Min(Lanes, _pixelEnd - p0);
-                    for (int lane = 0; lane < Lanes; lane++) row[lane] = lane < lanes ? float.CreateTruncating(src[lane]) : 0f;
-                    x = Vector256.Create<float>(row);
+                    ushort* frame = source.Row(t, 0);
+                    var sum = Vector256<float>.Zero;
+                    for (int j = 0; j < columns; j++)
+                    {
+                        for (int lane = 0; lane < Lanes; lane++)
+                            values[lane] = offsets[j] + lane < _pixelEnd ? frame[offsets[j] + lane] : 0f;
+                        var x = Vector256.Create<float>(values);
+                        x.Store(dst + j * rowsPerColumn + t * Lanes);
+                        max = Vector256.Max(max, x);
+                        sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
+                    }
+                    intensity[t] += Vector256.Sum(sum);
                 }
-                x.StoreUnsafe(ref Unsafe.Add(ref dst, j * rowsPerColumn + t * Lanes));
-                max[j] = Vector256.Max(max[j], x);
             }
         }
-        for (int j = 0; j < columns; j++) scratch.ColumnMax[j] = HorizontalMax(max[j]);
+        scratch.Max = HorizontalMax(max);
     }
 
     private unsafe void GatherDoubles<T>(FrameSource<T> source, int p0, int lanes, Span<double> rows)
@@ -343,16 +361,6 @@ public sealed class MultiTauCorrelator
             int o = (history + t) * Lanes;
             for (int lane = 0; lane < Lanes; lane++) rows[o + lane] = lane < lanes ? double.CreateTruncating(row[lane]) : 0.0;
         }
-    }
-
-    /// <summary>Adds binned counts to per-frame float lanes; exact, as every count is below 2^12 on this path.</summary>
-    private void AddIntensityLanes(ReadOnlySpan<float> rows, int n, Vector256<float> binned, Scratch scratch)
-    {
-        if (++scratch.ColumnsInIntensityLanes > 4096) scratch.FlushIntensity();
-        ref float r = ref MemoryMarshal.GetReference(rows);
-        var lanes = scratch.IntensityLanes.AsSpan(0, n);
-        for (int t = 0; t < lanes.Length; t++)
-            lanes[t] = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)((_history + t) * Lanes)), binned, lanes[t]);
     }
 
     private void SumIntensity(ReadOnlySpan<double> rows, int n, Vector256<float> binned, double[] intensity)
@@ -483,46 +491,29 @@ public sealed class MultiTauCorrelator
             for (int i = 0; i < window.Length; i++) buffer[i] = (float)window[i];
         }
 
-        /// <summary>Adds the lane sums of <paramref name="rows"/> to the running total.</summary>
-        public void AddTotal<T>(int c, ReadOnlySpan<T> rows) where T : unmanaged, INumberBase<T>
+        /// <summary>Adds lane totals that are exact integers in float.</summary>
+        public void AddTotal(int c, Vector256<float> sum)
+        {
+            var (lo, hi) = Vector256.Widen(sum);
+            AddTotal(c, lo, hi);
+        }
+
+        public void AddTotal(int c, Vector256<double> lo, Vector256<double> hi)
         {
             ref double total = ref _state[TotalOffset(c)];
-            if (typeof(T) == typeof(float))
-            {
-                var rowsF = MemoryMarshal.Cast<T, float>(rows);
-                var sum = Vector256<float>.Zero; // exact: the float path keeps every sum below 2^24
-                for (int i = 0; i < rowsF.Length; i += Lanes) sum += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(rowsF), (nuint)i);
-                var (lo, hi) = Vector256.Widen(sum);
-                (Vector256.LoadUnsafe(ref total) + lo).StoreUnsafe(ref total);
-                (Vector256.LoadUnsafe(ref total, 4) + hi).StoreUnsafe(ref total, 4);
-            }
-            else
-            {
-                var rowsD = MemoryMarshal.Cast<T, double>(rows);
-                Vector256<double> lo = Vector256.LoadUnsafe(ref total), hi = Vector256.LoadUnsafe(ref total, 4);
-                ref double r = ref MemoryMarshal.GetReference(rowsD);
-                for (int i = 0; i < rowsD.Length; i += Lanes)
-                {
-                    lo += Vector256.LoadUnsafe(ref r, (nuint)i);
-                    hi += Vector256.LoadUnsafe(ref r, (nuint)(i + 4));
-                }
-                lo.StoreUnsafe(ref total);
-                hi.StoreUnsafe(ref total, 4);
-            }
+            (Vector256.LoadUnsafe(ref total) + lo).StoreUnsafe(ref total);
+            (Vector256.LoadUnsafe(ref total, 4) + hi).StoreUnsafe(ref total, 4);
         }
 
         /// <summary>Keeps the first values of the stream (head) and the last `history` rows (window).</summary>
         public void KeepHeadAndWindow<T>(int c, ReadOnlySpan<T> buffer, int n) where T : unmanaged, INumberBase<T>
         {
+            ref T rows = ref MemoryMarshal.GetReference(buffer);
+            ref double state = ref MemoryMarshal.GetArrayDataReference(_state);
             for (long v = ValuesSoFar; v < _history && v < ValuesSoFar + n; v++)
-            {
-                var row = buffer.Slice((int)(_history + v - ValuesSoFar) * Lanes, Lanes);
-                var head = _state.AsSpan(HeadOffset(c) + (int)v * Lanes, Lanes);
-                for (int lane = 0; lane < Lanes; lane++) head[lane] = double.CreateTruncating(row[lane]);
-            }
-            var last = buffer.Slice(n * Lanes, _history * Lanes);
-            var window = _state.AsSpan(WindowOffset(c), _history * Lanes);
-            for (int i = 0; i < window.Length; i++) window[i] = double.CreateTruncating(last[i]);
+                StoreRow(ref Unsafe.Add(ref state, HeadOffset(c) + (int)v * Lanes), Row(ref rows, (int)(_history + v - ValuesSoFar)));
+            for (int j = 0; j < _history; j++)
+                StoreRow(ref Unsafe.Add(ref state, WindowOffset(c) + j * Lanes), Row(ref rows, n + j));
         }
 
         /// <summary>
@@ -531,38 +522,38 @@ public sealed class MultiTauCorrelator
         /// </summary>
         public int PairInto<T>(int c, ReadOnlySpan<T> buffer, int n, Span<double> output) where T : unmanaged, INumberBase<T>
         {
+            ref T rows = ref MemoryMarshal.GetReference(buffer);
             ref double pending = ref _state[PendingOffset(c)];
             ref double o = ref MemoryMarshal.GetReference(output);
             int made = 0, i = 0;
             if ((ValuesSoFar & 1) == 1 && n > 0)
             {
-                var (lo, hi) = Row(buffer, _history);
-                (Vector256.LoadUnsafe(ref pending) + lo).StoreUnsafe(ref o);
-                (Vector256.LoadUnsafe(ref pending, 4) + hi).StoreUnsafe(ref o, 4);
+                var (lo, hi) = Row(ref rows, _history);
+                StoreRow(ref o, (Vector256.LoadUnsafe(ref pending) + lo, Vector256.LoadUnsafe(ref pending, 4) + hi));
                 made = 1;
                 i = 1;
             }
             for (; i + 1 < n; i += 2, made++)
             {
-                var (alo, ahi) = Row(buffer, _history + i);
-                var (blo, bhi) = Row(buffer, _history + i + 1);
-                (alo + blo).StoreUnsafe(ref o, (nuint)(made * Lanes));
-                (ahi + bhi).StoreUnsafe(ref o, (nuint)(made * Lanes + 4));
+                var (alo, ahi) = Row(ref rows, _history + i);
+                var (blo, bhi) = Row(ref rows, _history + i + 1);
+                StoreRow(ref Unsafe.Add(ref o, made * Lanes), (alo + blo, ahi + bhi));
             }
-            if (i < n)
-            {
-                var (lo, hi) = Row(buffer, _history + i);
-                lo.StoreUnsafe(ref pending);
-                hi.StoreUnsafe(ref pending, 4);
-            }
+            if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
             return made;
         }
 
-        private static (Vector256<double> Lo, Vector256<double> Hi) Row<T>(ReadOnlySpan<T> buffer, int row) where T : unmanaged, INumberBase<T>
+        private static void StoreRow(ref double destination, (Vector256<double> Lo, Vector256<double> Hi) row)
+        {
+            row.Lo.StoreUnsafe(ref destination);
+            row.Hi.StoreUnsafe(ref destination, 4);
+        }
+
+        private static (Vector256<double> Lo, Vector256<double> Hi) Row<T>(ref T rows, int row) where T : unmanaged
         {
             if (typeof(T) == typeof(float))
-                return Vector256.Widen(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, float>(buffer)), (nuint)(row * Lanes)));
-            ref double r = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, double>(buffer));
+                return Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref rows), (nuint)(row * Lanes)));
+            ref double r = ref Unsafe.As<T, double>(ref rows);
             return (Vector256.LoadUnsafe(ref r, (nuint)(row * Lanes)), Vector256.LoadUnsafe(ref r, (nuint)(row * Lanes + 4)));
         }
     }

@@ -7,24 +7,50 @@ namespace CloudXpcs.Science.Correlation;
 /// <summary>
 /// Lag-product kernels over a column of 8 pixels. A buffer holds rows of 8 lanes: rows [0, history) are the
 /// previous values of the stream (zeros before its start), rows [history, history + n) the new values.
-/// Each kernel adds Σ_t row(t)·row(t − k) over the new rows to acc[(k − kMin)·8 + lane] for k in [kMin, kMax].
-/// Rows whose 8 values are all zero are skipped, so sparse frames cost little beyond one compare.
+/// Each kernel adds Σ_t row(t)·row(t − k) over the new rows t to acc[(k − kMin)·8 + lane] for k in [kMin, kMax].
+/// Kernels visit only the rows listed by <see cref="NonZeroRows{T}"/> (a zero row adds nothing), so on sparse
+/// frames the lag products cost work in proportion to the photons, without data-dependent branches.
 /// </summary>
 internal static class MultiTauKernels
 {
     public const int Lanes = 8;
 
-    /// <summary>Lags 1..8 on float rows. Exact for integer counts while n·max² ≤ 2^24 (the caller checks).</summary>
-    public static void Lags1To8(ReadOnlySpan<float> buffer, int history, int n, Span<double> acc)
+    /// <summary>
+    /// Writes the indices of the new rows (history ≤ t &lt; history + n) that hold a non-zero value; returns how many.
+    /// </summary>
+    public static int NonZeroRows<T>(ReadOnlySpan<T> buffer, int history, int n, Span<int> rows) where T : unmanaged
+    {
+        ref int r = ref MemoryMarshal.GetReference(rows);
+        ref T b = ref MemoryMarshal.GetReference(buffer);
+        int count = 0;
+        for (int t = history; t < history + n; t++)
+        {
+            Unsafe.Add(ref r, count) = t;
+            // Counts are never −0.0, so "all bits zero" is "all values zero".
+            Vector256<byte> bits = typeof(T) == typeof(float)
+                ? Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref b), (nuint)(t * Lanes)).AsByte()
+                : (Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref b), (nuint)(t * Lanes))
+                   | Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref b), (nuint)(t * Lanes + 4))).AsByte();
+            bool zero = bits == Vector256<byte>.Zero;
+            count += 1 - Unsafe.As<bool, byte>(ref zero);
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Lags 1..8 on float rows; returns the lane sums of the rows. Exact for integer counts while n·max² ≤ 2^24
+    /// (the caller checks).
+    /// </summary>
+    public static Vector256<float> Lags1To8(ReadOnlySpan<float> buffer, ReadOnlySpan<int> rows, Span<double> acc)
     {
         ref float b = ref MemoryMarshal.GetReference(buffer);
         Vector256<float> a1 = default, a2 = default, a3 = default, a4 = default,
-            a5 = default, a6 = default, a7 = default, a8 = default;
-        for (int t = history; t < history + n; t++)
+            a5 = default, a6 = default, a7 = default, a8 = default, total = default;
+        foreach (int t in rows)
         {
             ref float row = ref Unsafe.Add(ref b, t * Lanes);
             var x = Vector256.LoadUnsafe(ref row);
-            if (x == Vector256<float>.Zero) continue;
+            total += x;
             a1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 1 * Lanes)), a1);
             a2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 2 * Lanes)), a2);
             a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row, 3 * Lanes)), a3);
@@ -36,20 +62,25 @@ internal static class MultiTauKernels
         }
         AddWidened(acc, 0, a1); AddWidened(acc, 1, a2); AddWidened(acc, 2, a3); AddWidened(acc, 3, a4);
         AddWidened(acc, 4, a5); AddWidened(acc, 5, a6); AddWidened(acc, 6, a7); AddWidened(acc, 7, a8);
+        return total;
     }
 
-    /// <summary>Lags kMin..kMin+3 on double rows, both 4-lane halves of the column in one pass.</summary>
-    public static void FourLags(ReadOnlySpan<double> buffer, int history, int n, int kMin, Span<double> acc, int accRow0 = 0)
+    /// <summary>
+    /// Lags kMin..kMin+3 on double rows, both 4-lane halves of the column in one pass; returns the lane sums of the rows.
+    /// </summary>
+    public static (Vector256<double> Lo, Vector256<double> Hi) FourLags(ReadOnlySpan<double> buffer, ReadOnlySpan<int> rows, int kMin,
+        Span<double> acc, int accRow0 = 0)
     {
         ref double b = ref MemoryMarshal.GetReference(buffer);
         Vector256<double> l0 = default, l1 = default, l2 = default, l3 = default,
-            h0 = default, h1 = default, h2 = default, h3 = default;
-        for (int t = history; t < history + n; t++)
+            h0 = default, h1 = default, h2 = default, h3 = default, totalLo = default, totalHi = default;
+        foreach (int t in rows)
         {
             ref double row = ref Unsafe.Add(ref b, t * Lanes);
             var xl = Vector256.LoadUnsafe(ref row);
             var xh = Vector256.LoadUnsafe(ref row, 4);
-            if (xl == Vector256<double>.Zero && xh == Vector256<double>.Zero) continue;
+            totalLo += xl;
+            totalHi += xh;
             ref double r0 = ref Unsafe.Subtract(ref row, kMin * Lanes);
             l0 = Vector256.FusedMultiplyAdd(xl, Vector256.LoadUnsafe(ref r0), l0);
             h0 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadUnsafe(ref r0, 4), h0);
@@ -65,14 +96,21 @@ internal static class MultiTauKernels
         }
         AddHalves(acc, accRow0 + 0, l0, h0); AddHalves(acc, accRow0 + 1, l1, h1);
         AddHalves(acc, accRow0 + 2, l2, h2); AddHalves(acc, accRow0 + 3, l3, h3);
+        return (totalLo, totalHi);
     }
 
-    /// <summary>Any lag range on double rows; the reference path for delays_per_level other than 4.</summary>
-    public static void AnyLags(ReadOnlySpan<double> buffer, int history, int n, int kMin, int kMax, Span<double> acc)
+    /// <summary>
+    /// Any lag range on double rows, the path for delays_per_level other than 4; returns the lane sums of the rows.
+    /// </summary>
+    public static (Vector256<double> Lo, Vector256<double> Hi) AnyLags(ReadOnlySpan<double> buffer, ReadOnlySpan<int> rows,
+        int kMin, int kMax, Span<double> acc)
     {
-        for (int t = history; t < history + n; t++)
+        Vector256<double> totalLo = default, totalHi = default;
+        foreach (int t in rows)
         {
             var x = buffer.Slice(t * Lanes, Lanes);
+            totalLo += Vector256.Create<double>(x[..4]);
+            totalHi += Vector256.Create<double>(x[4..]);
             for (int k = kMin; k <= kMax; k++)
             {
                 var y = buffer.Slice((t - k) * Lanes, Lanes);
@@ -80,6 +118,7 @@ internal static class MultiTauKernels
                 for (int lane = 0; lane < Lanes; lane++) a[lane] += x[lane] * y[lane];
             }
         }
+        return (totalLo, totalHi);
     }
 
     private static void AddWidened(Span<double> acc, int row, Vector256<float> a)
