@@ -9,7 +9,7 @@ namespace CloudXpcs.Science.Correlation;
 /// </summary>
 public sealed class CorrelationPartialSums
 {
-    internal CorrelationPartialSums(QMap qmap, long frames, IReadOnlyList<MultiTauLag> lags)
+    internal CorrelationPartialSums(QMap qmap, long frames, IReadOnlyList<MultiTauLag> lags, bool withPixelArrays = true)
     {
         QMap = qmap;
         Frames = frames;
@@ -22,8 +22,8 @@ public sealed class CorrelationPartialSums
         RatioCount = new long[nTau * qmap.DynamicBinCount];
         RatioMean = new double[nTau * qmap.DynamicBinCount];
         RatioM2 = new double[nTau * qmap.DynamicBinCount];
-        PixelSum = new double[qmap.PixelCount];
-        BinnedIntensitySum = new double[frames];
+        PixelSum = withPixelArrays ? new double[qmap.PixelCount] : [];
+        BinnedIntensitySum = withPixelArrays ? new double[frames] : [];
     }
 
     public QMap QMap { get; }
@@ -59,9 +59,9 @@ public sealed class CorrelationPartialSums
     public static CorrelationPartialSums Merge(CorrelationPartialSums a, CorrelationPartialSums b)
     {
         if (a.Frames != b.Frames || a.Lags.Count != b.Lags.Count || a.QMap.StaticBinCount != b.QMap.StaticBinCount
-            || a.QMap.PixelCount != b.QMap.PixelCount)
+            || a.QMap.PixelCount != b.QMap.PixelCount || a.PixelSum.Length != b.PixelSum.Length)
             throw new ArgumentException("partial sums of different series or q-maps cannot be merged");
-        var m = new CorrelationPartialSums(a.QMap, a.Frames, a.Lags);
+        var m = new CorrelationPartialSums(a.QMap, a.Frames, a.Lags, withPixelArrays: a.PixelSum.Length > 0);
         Add(a.StaticG2Sum, b.StaticG2Sum, m.StaticG2Sum);
         Add(a.StaticIpSum, b.StaticIpSum, m.StaticIpSum);
         Add(a.StaticIfSum, b.StaticIfSum, m.StaticIfSum);
@@ -78,6 +78,17 @@ public sealed class CorrelationPartialSums
             m.RatioM2[i] = a.RatioM2[i] + b.RatioM2[i] + delta * delta * ((double)na * nb / n);
         }
         return m;
+    }
+
+    /// <summary>Copies the per-bin sums (not the per-pixel and per-frame arrays) from one instance to another.</summary>
+    internal static void CopyBinSums(CorrelationPartialSums from, CorrelationPartialSums to)
+    {
+        Array.Copy(from.StaticG2Sum, to.StaticG2Sum, to.StaticG2Sum.Length);
+        Array.Copy(from.StaticIpSum, to.StaticIpSum, to.StaticIpSum.Length);
+        Array.Copy(from.StaticIfSum, to.StaticIfSum, to.StaticIfSum.Length);
+        Array.Copy(from.RatioCount, to.RatioCount, to.RatioCount.Length);
+        Array.Copy(from.RatioMean, to.RatioMean, to.RatioMean.Length);
+        Array.Copy(from.RatioM2, to.RatioM2, to.RatioM2.Length);
     }
 
     private static void Add(double[] a, double[] b, double[] sum)

@@ -385,49 +385,74 @@ public sealed class MultiTauCorrelator
     {
         if (_framesSeen != _totalFrames)
             throw new InvalidOperationException($"the series declares {_totalFrames} frames but {_framesSeen} were added");
-        var sums = new CorrelationPartialSums(_qmap, _totalFrames, Lags);
-        Array.Copy(_binnedIntensitySum, sums.BinnedIntensitySum, _binnedIntensitySum.Length);
+        // Column ranges in parallel, each into its own sums, merged exactly as pixel shards are.
+        int parts = Math.Max(1, Math.Min(_maxParallelism, _columnStart.Length / 256));
+        var partial = new CorrelationPartialSums[parts];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, part =>
+        {
+            var sums = new CorrelationPartialSums(_qmap, _totalFrames, Lags, withPixelArrays: false);
+            int first = (int)((long)_columnStart.Length * part / parts), end = (int)((long)_columnStart.Length * (part + 1) / parts);
+            for (int c = first; c < end; c++) AddColumnSums(sums, c);
+            partial[part] = sums;
+        });
+        var merged = partial.Aggregate(CorrelationPartialSums.Merge);
+        var result = new CorrelationPartialSums(_qmap, _totalFrames, Lags);
+        CorrelationPartialSums.CopyBinSums(merged, result);
+        Array.Copy(_binnedIntensitySum, result.BinnedIntensitySum, _binnedIntensitySum.Length);
         foreach (int p0 in _unbinnedColumns)
-            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) sums.PixelSum[p] = _pixelSum[p];
+            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
         for (int c = 0; c < _columnStart.Length; c++)
         {
             int p0 = _columnStart[c];
             for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++)
             {
                 int p = p0 + lane;
-                sums.PixelSum[p] = _levels[0].Total(c, lane);
-                if (_qmap.StaticBinOfPixel[p] >= 0) sums.StaticPixels[_qmap.StaticBinOfPixel[p]]++;
+                result.PixelSum[p] = _levels[0].Total(c, lane);
+                if (_qmap.StaticBinOfPixel[p] >= 0) result.StaticPixels[_qmap.StaticBinOfPixel[p]]++;
             }
         }
-        // Each lag writes only its own row of the per-bin sums, so lags run in parallel.
-        Parallel.For(0, Lags.Count, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, i => AddLagSums(sums, i));
-        return sums;
+        return result;
     }
 
-    private void AddLagSums(CorrelationPartialSums sums, int lagIndex)
+    /// <summary>G2_p, IP_p and IF_p of every lag for the 8 pixels of one column, added to their bins.</summary>
+    private void AddColumnSums(CorrelationPartialSums sums, int c)
     {
-        var lag = Lags[lagIndex];
-        var level = _levels[lag.Level];
-        long pairs = level.ValuesSoFar - lag.K;
-        double scale = Math.ScaleB(1.0, -lag.Level);
-        int staticRow = lagIndex * _qmap.StaticBinCount, dynamicRow = lagIndex * _qmap.DynamicBinCount;
-        for (int c = 0; c < _columnStart.Length; c++)
+        int p0 = _columnStart[c];
+        int lanes = Math.Min(Lanes, _pixelEnd - p0);
+        Span<double> g2 = stackalloc double[Lanes], ip = stackalloc double[Lanes], @if = stackalloc double[Lanes];
+        Span<double> headSum = stackalloc double[Lanes], tailSum = stackalloc double[Lanes];
+        int k = 0, lastLevel = -1;
+        for (int i = 0; i < Lags.Count; i++)
         {
-            int p0 = _columnStart[c];
-            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++)
+            var lag = Lags[i];
+            var level = _levels[lag.Level];
+            if (lag.Level != lastLevel)
             {
-                int p = p0 + lane;
-                int staticBin = _qmap.StaticBinOfPixel[p];
-                if (staticBin < 0) continue;
+                headSum.Clear();
+                tailSum.Clear();
+                k = 0;
+                lastLevel = lag.Level;
+            }
+            for (; k < lag.K; k++) level.AddHeadAndTailRow(c, k, headSum, tailSum);
+            long pairs = level.ValuesSoFar - lag.K;
+            double scale = Math.ScaleB(1.0, -lag.Level);
+            for (int lane = 0; lane < Lanes; lane++)
+            {
                 double total = level.Total(c, lane);
-                double g2 = level.AccAt(c, lag.K, lane) / pairs * scale * scale;
-                double ip = (total - level.SumOfLast(c, lag.K, lane)) / pairs * scale;
-                double @if = (total - level.SumOfFirst(c, lag.K, lane)) / pairs * scale;
-                sums.StaticG2Sum[staticRow + staticBin] += g2;
-                sums.StaticIpSum[staticRow + staticBin] += ip;
-                sums.StaticIfSum[staticRow + staticBin] += @if;
-                double denominator = ip * @if;
-                if (denominator > 0) sums.AddRatio(dynamicRow + _qmap.DynamicBinOfPixel[p], g2 / denominator);
+                g2[lane] = level.AccAt(c, lag.K, lane) / pairs * scale * scale;
+                ip[lane] = (total - tailSum[lane]) / pairs * scale;
+                @if[lane] = (total - headSum[lane]) / pairs * scale;
+            }
+            int staticRow = i * _qmap.StaticBinCount, dynamicRow = i * _qmap.DynamicBinCount;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                int staticBin = _qmap.StaticBinOfPixel[p0 + lane];
+                if (staticBin < 0) continue;
+                sums.StaticG2Sum[staticRow + staticBin] += g2[lane];
+                sums.StaticIpSum[staticRow + staticBin] += ip[lane];
+                sums.StaticIfSum[staticRow + staticBin] += @if[lane];
+                double denominator = ip[lane] * @if[lane];
+                if (denominator > 0) sums.AddRatio(dynamicRow + _qmap.DynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
             }
         }
     }
@@ -468,18 +493,14 @@ public sealed class MultiTauCorrelator
         public double AccAt(int c, int k, int lane) => _state[AccOffset(c) + (k - KMin) * Lanes + lane];
         public double Total(int c, int lane) => _state[TotalOffset(c) + lane];
 
-        public double SumOfLast(int c, int k, int lane)
+        /// <summary>Adds the j-th first value (head) and the j-th last value (window) of each lane.</summary>
+        public void AddHeadAndTailRow(int c, int j, Span<double> headSum, Span<double> tailSum)
         {
-            double s = 0;
-            for (int j = _history - k; j < _history; j++) s += _state[WindowOffset(c) + j * Lanes + lane];
-            return s;
-        }
-
-        public double SumOfFirst(int c, int k, int lane)
-        {
-            double s = 0;
-            for (int j = 0; j < k; j++) s += _state[HeadOffset(c) + j * Lanes + lane];
-            return s;
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                headSum[lane] += _state[HeadOffset(c) + j * Lanes + lane];
+                tailSum[lane] += _state[WindowOffset(c) + (_history - 1 - j) * Lanes + lane];
+            }
         }
 
         public void LoadHistory(int c, Span<double> buffer) =>
