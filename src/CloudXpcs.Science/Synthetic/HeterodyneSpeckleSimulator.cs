@@ -74,6 +74,7 @@ public sealed class HeterodyneSpeckleSimulator
     /// <summary>
     /// The series in time order as consecutive batches of at most <paramref name="maxFramesPerBatch"/> whole frames
     /// (frame-major). The series is generated once, on the first enumeration, and kept; batches are views of it.
+    /// Not thread-safe: enumerate from one thread at a time.
     /// </summary>
     public IEnumerable<ReadOnlyMemory<ushort>> FrameBatches(int maxFramesPerBatch)
     {

@@ -12,10 +12,13 @@ public static class ReducedDetector
 {
     /// <summary>
     /// The contract's example detector binned <paramref name="binning"/>×<paramref name="binning"/> (default 4: 128×128
-    /// pixels of 300 µm). The beam centre lies 3.0 mm beyond the col-0 edge, mid-height, so pixels span
-    /// φ ≈ −83°..+83° and q ≈ 0.0021–0.029 Å⁻¹. With the default q map (flow axis 0°) all 9 q bins are covered in
-    /// the χ bins around ±10° (along the flow, where ω = q·v is largest); the outer q bins lose the χ bins beyond
-    /// ~±50°, and no pixel has |χ| &gt; 90° (ω of the far side is the mirror image anyway: cos χ only).
+    /// pixels of 300 µm). The beam centre lies 3.0 mm beyond the col-0 edge, mid-height, so the pixels cover
+    /// q ≈ 0.0022–0.031 Å⁻¹ and φ ≈ −81°..+81° (flow axis 0°: χ = φ, so only the χ &gt; −90°..&lt; 90° half, which
+    /// carries every |cos χ| anyway). With the default q map (9 q bins × 18 χ bins of 20°), 9522 of the 16384 pixels
+    /// are binned, every q bin has pixels in the four χ bins −40°..40° (where ω = q·v·cos χ is largest), and the
+    /// χ extent per q bin (centre, pixels, χ range) is: 0.0038 Å⁻¹, 325, ±62°; 0.0056, 565, ±71°; 0.0074, 807, ±75°;
+    /// 0.0092, 1060, ±78°; 0.0110, 1280, ±80°; 0.0129, 1518, ±81°; 0.0147, 1409, ±73°; 0.0165, 1300, ±57°;
+    /// 0.0183, 1258, ±49° (8 non-empty χ bins for q bins 0–4 and 6, 10 for bin 5, 6 for bins 7–8).
     /// </summary>
     public static DetectorGeometry ContractExampleBinned(int binning = 4)
     {
