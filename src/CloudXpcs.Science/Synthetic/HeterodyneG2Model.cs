@@ -9,7 +9,7 @@ public static class HeterodyneG2Model
     /// <summary>Eq. 1: 1 + β(1−h)² + h²β·f² + 2h(1−h)β·cos(ωτ)·f, f = exp(−(τ/τ0)^γ).</summary>
     public static double G2(double tauS, double omegaRadPerS, double contrastBeta, double heterodyneFraction, double tau0S, double gamma)
     {
-        double f = Math.Exp(-Math.Pow(Math.Abs(tauS) / tau0S, gamma));
+        double f = new StretchedExponential(tau0S, gamma).At(tauS);
         double h = heterodyneFraction;
         return 1.0 + contrastBeta * ((1 - h) * (1 - h) + h * h * f * f + 2 * h * (1 - h) * Math.Cos(omegaRadPerS * tauS) * f);
     }
