@@ -3,6 +3,7 @@ using System.Globalization;
 using CloudXpcs.Data.Analysis;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace CloudXpcs.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CloudXpcs.Data.Analysis;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace CloudXpcs.Cli.Commands;
