@@ -70,7 +70,8 @@ public static class SeriesAnalysis
 
     /// <summary>
     /// Fits the g2 of a g2.h5 file. Each delay's averaging width (2^level, for the multi-tau averaging factor) comes
-    /// from the lag ladder of series.json (frames, delays per level), which must reproduce the file's lag_frames.
+    /// from the lag ladder of series.json (frames, delays per level), which must reproduce the file's lag_frames;
+    /// the bin widths (for the dephasing within a bin) from its qmap.
     /// </summary>
     public static SeriesFit FitG2File(G2File g2, SeriesManifest manifest, string g2Path, FitOptions? options = null)
     {
@@ -86,7 +87,9 @@ public static class SeriesAnalysis
         var chi = new double[bins];
         for (int b = 0; b < bins; b++) { q[b] = g2.QOfBin(b); chi[b] = g2.ChiOfBin(b); }
         int[] averagingFrames = ladder.Select(l => 1 << l.Level).ToArray();
-        return HeterodyneSeriesFitter.Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS);
+        var spec = manifest.QMap;
+        return HeterodyneSeriesFitter.Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS,
+            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
     }
 
     /// <summary>

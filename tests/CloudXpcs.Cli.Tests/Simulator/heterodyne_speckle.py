@@ -64,7 +64,7 @@ os.makedirs(folder, exist_ok=True)
 bounds = [frames * k // chunks for k in range(chunks + 1)]
 for k in range(chunks):
     with h5py.File(os.path.join(folder, "chunk-%05d.h5" % k), "w") as f:
-        d = f.create_dataset("/entry/data/data", data=counts[bounds[k]:bounds[k + 1]], chunks=True, compression="gzip")
+        d = f.create_dataset("/entry/data/data", data=counts[bounds[k]:bounds[k + 1]], chunks=True)
         d.attrs["first_frame"] = np.int64(bounds[k])
 series = {
     "schema": "cloudxpcs.series/1", "beamtime": "independent-sim", "series": "v%g_s%d" % (speed, seed),
