@@ -77,6 +77,18 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void FitRejectsAG2FileWithOtherBins()
+    {
+        string g2 = _temp.File("g2.h5"), fitJson = _temp.File("fit.json");
+        Assert.Equal(0, CliRun.Cloudxpcs("correlate", "--series", _seriesJson, "--out", g2).ExitCode);
+        var manifest = SmallSeries.Manifest();
+        string otherJson = SmallSeries.Write(_temp.File("other"), manifest: manifest with { QMap = manifest.QMap with { PhiBins = 6 } });
+        var run = CliRun.Cloudxpcs("fit", "--g2", g2, "--series", otherJson, "--out", fitJson);
+        CliAssert.BadInput(run, g2, "has 2 q x 4 phi bins, series.json declares 2 x 6");
+        Assert.False(File.Exists(fitJson));
+    }
+
+    [Fact]
     public void FitOfAMissingG2FileIsBadInput()
     {
         string fitJson = _temp.File("fit.json");

@@ -82,12 +82,15 @@ public static class SeriesAnalysis
             throw new DataContractException(g2Path,
                 $"lag_frames ({g2.TauCount} delays) do not match the multi-tau ladder of {SeriesManifest.FileName} " +
                 $"({manifest.Frames} frames, {manifest.DelaysPerLevel} delays per level: {ladder.Count} delays)");
+        var spec = manifest.QMap;
+        if (g2.QCentersInvA.Length != spec.QBins || g2.PhiBins != spec.PhiBins)
+            throw new DataContractException(g2Path,
+                $"has {g2.QCentersInvA.Length} q x {g2.PhiBins} phi bins, {SeriesManifest.FileName} declares {spec.QBins} x {spec.PhiBins}");
         int bins = g2.BinCount;
         var q = new double[bins];
         var chi = new double[bins];
         for (int b = 0; b < bins; b++) { q[b] = g2.QOfBin(b); chi[b] = g2.ChiOfBin(b); }
         int[] averagingFrames = ladder.Select(l => 1 << l.Level).ToArray();
-        var spec = manifest.QMap;
         return HeterodyneSeriesFitter.Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS,
             (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
     }
