@@ -42,6 +42,8 @@ public static class Program
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
+            config.AddCommand<FitCommand>("fit").WithDescription("Heterodyne fit of a g2.h5 (one series) into fit.json: per-bin fits, the series speed and the anion velocities.");
+            config.AddCommand<AnalyzeSeriesCommand>("analyze-series").WithDescription("Correlate and fit one XPCS series into DIR/g2.h5 and DIR/fit.json; prints the speed or why it is not resolvable.");
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
             config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");

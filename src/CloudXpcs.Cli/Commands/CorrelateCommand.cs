@@ -60,7 +60,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         return 0;
     }
 
-    private sealed class FramesProgress(IProgress<double> inner) : IProgress<long>
+    internal sealed class FramesProgress(IProgress<double> inner) : IProgress<long>
     {
         public void Report(long value) => inner.Report(value);
     }

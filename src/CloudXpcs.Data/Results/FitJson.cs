@@ -114,11 +114,14 @@ public sealed record FitPerQJson(
 
 /// <summary>
 /// Anion velocities (DATA_CONTRACT section 4): v_TFSI,lab = −ε·v_EO and the solvent-frame anion velocity (1/ε + 1)·v_TFSI,lab.
+/// Optional additions: the salt concentration ε was computed at and where that value came from.
 /// </summary>
 public sealed record AnionVelocity(
     [property: JsonPropertyName("epsilon")] double Epsilon,
     [property: JsonPropertyName("v_tfsi_lab_A_per_s")] double VTfsiLabAPerS,
-    [property: JsonPropertyName("v_tfsi_solvent_frame_A_per_s")] double VTfsiSolventFrameAPerS);
+    [property: JsonPropertyName("v_tfsi_solvent_frame_A_per_s")] double VTfsiSolventFrameAPerS,
+    [property: JsonPropertyName("concentration_M")] double? ConcentrationM = null,
+    [property: JsonPropertyName("concentration_source")] string? ConcentrationSource = null);
 
 /// <summary>Reads and writes fit.json.</summary>
 public static class FitJson

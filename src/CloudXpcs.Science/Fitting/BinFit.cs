@@ -23,6 +23,9 @@ public sealed record BinFit
     /// <summary>Whether the bin's ω entered the shared-speed fit (ok and not an outlier of the ω ∝ q|cos χ| line).</summary>
     public bool UsedForSpeed { get; init; }
 
-    /// <summary>q·|cos χ| (Å⁻¹): ω = speed · this (Eq. 2).</summary>
-    public double ProjectedQInvA => QInvA * Math.Abs(Math.Cos(ChiDeg * Math.PI / 180.0));
+    /// <summary>Mean of |cos χ| over the bin's χ range when the bin width is known; null: |cos χ| at the bin centre.</summary>
+    public double? MeanAbsCosChi { get; init; }
+
+    /// <summary>q·|cos χ| (Å⁻¹), |cos χ| averaged over the bin when its width is known: ω = speed · this (Eq. 2).</summary>
+    public double ProjectedQInvA => QInvA * (MeanAbsCosChi ?? Math.Abs(Math.Cos(ChiDeg * Math.PI / 180.0)));
 }

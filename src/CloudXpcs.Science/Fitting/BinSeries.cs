@@ -3,8 +3,10 @@ namespace CloudXpcs.Science.Fitting;
 /// <summary>The finite points of one bin's g2 curve: delays, values, errors and multi-tau averaging widths.</summary>
 internal sealed class BinSeries
 {
-    public BinSeries(double[] delaysS, double[] g2, double[] g2Err, int[] averagingFrames, double frameTimeS)
+    public BinSeries(double[] delaysS, double[] g2, double[] g2Err, int[] averagingFrames, double frameTimeS,
+        BinOmegaSpread spread = default)
     {
+        Spread = spread;
         DelaysS = delaysS;
         G2 = g2;
         G2Err = g2Err;
@@ -21,13 +23,15 @@ internal sealed class BinSeries
     public double[] Weights { get; }
     public int[] AveragingFrames { get; }
     public double FrameTimeS { get; }
+    /// <summary>The spread of ω over the bin's pixels (zero: every pixel at the bin centre).</summary>
+    public BinOmegaSpread Spread { get; }
     public int Count => DelaysS.Length;
     public double LongestDelayS => DelaysS[^1];
     public double ShortestDelayS => DelaysS[0];
 
     /// <summary>Keeps the points with positive delay, finite g2 and finite g2_err &gt; 0.</summary>
     public static BinSeries FromColumn(ReadOnlySpan<double> delaysS, Func<int, double> g2At, Func<int, double> errAt,
-        ReadOnlySpan<int> averagingFrames, double frameTimeS)
+        ReadOnlySpan<int> averagingFrames, double frameTimeS, BinOmegaSpread spread = default)
     {
         var d = new List<double>(delaysS.Length);
         var y = new List<double>(delaysS.Length);
@@ -42,7 +46,7 @@ internal sealed class BinSeries
             e.Add(s);
             l.Add(averagingFrames.IsEmpty ? 1 : Math.Max(1, averagingFrames[t]));
         }
-        return new BinSeries(d.ToArray(), y.ToArray(), e.ToArray(), l.ToArray(), frameTimeS);
+        return new BinSeries(d.ToArray(), y.ToArray(), e.ToArray(), l.ToArray(), frameTimeS, spread);
     }
 
     /// <summary>Weighted χ² of the model with the given parameters.</summary>
@@ -52,9 +56,26 @@ internal sealed class BinSeries
         var fejer = new FejerCache(p.OmegaRadPerS, FrameTimeS);
         for (int i = 0; i < Count; i++)
         {
-            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], fejer.Factor(AveragingFrames[i], out _));
+            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], OscillationFactor(i, p.OmegaRadPerS, ref fejer, out _));
             chi2 += r * r * Weights[i];
         }
         return chi2;
+    }
+
+    /// <summary>
+    /// The factor on cos(ωτ) at point <paramref name="i"/>: the multi-tau averaging (Fejér) factor times the dephasing
+    /// of the bin's spread of ω, and its derivative in ω.
+    /// </summary>
+    public double OscillationFactor(int i, double omegaRadPerS, ref FejerCache fejer, out double derivative)
+    {
+        double f = fejer.Factor(AveragingFrames[i], out double df);
+        if (Spread.IsZero)
+        {
+            derivative = df;
+            return f;
+        }
+        double s = Spread.Dephasing(omegaRadPerS, DelaysS[i], out double ds);
+        derivative = df * s + f * ds;
+        return f * s;
     }
 }

@@ -49,7 +49,7 @@ internal static class DampedCosinePeriodogram
             var fejer = new FejerCache(omega, data.FrameTimeS);
             for (int i = 0; i < n; i++)
             {
-                cosF[i] = Math.Cos(omega * data.DelaysS[i]) * fejer.Factor(data.AveragingFrames[i], out _);
+                cosF[i] = Math.Cos(omega * data.DelaysS[i]) * data.OscillationFactor(i, omega, ref fejer, out _);
                 wc[i] = data.Weights[i] * cosF[i];
             }
             bestChi2[j] = double.PositiveInfinity;

@@ -53,6 +53,12 @@ public sealed record FitOptions
     /// <summary>Apply the multi-tau averaging (Fejér) factor to the oscillating term when the lag levels are known.</summary>
     public bool ModelMultiTauAveraging { get; init; } = true;
 
+    /// <summary>
+    /// Apply the dephasing of the spread of ω over a bin's pixels (<see cref="BinOmegaSpread"/>) to the oscillating term
+    /// when the bin widths are known.
+    /// </summary>
+    public bool ModelBinSpread { get; init; } = true;
+
     public int MaxIterations { get; init; } = 200;
 
     public static FitOptions Default { get; } = new();

@@ -146,7 +146,7 @@ internal static class HeterodyneBinFitter
         var fejer = new FejerCache(p.OmegaRadPerS, data.FrameTimeS);
         for (int i = 0; i < data.Count; i++)
         {
-            double f = fejer.Factor(data.AveragingFrames[i], out double df);
+            double f = data.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
             double g = HeterodyneModel.EvaluateWithGradient(p, data.DelaysS[i], f, df, d);
             double w = data.Weights[i], r = data.G2[i] - g;
             chi2 += w * r * r;

@@ -17,7 +17,9 @@ public static class HeterodyneSeriesFitter
         var chi = new double[bins];
         for (int b = 0; b < bins; b++) { q[b] = g2.QMap.QOfBin(b); chi[b] = g2.QMap.ChiOfBin(b); }
         int[] averagingFrames = g2.Lags.Select(l => 1 << l.Level).ToArray();
-        return Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.QMap.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS);
+        var spec = g2.QMap.Spec;
+        return Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.QMap.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS,
+            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
     }
 
     /// <summary>Fits plain arrays.</summary>
@@ -29,8 +31,11 @@ public static class HeterodyneSeriesFitter
     /// <param name="pixelCounts">Pixels in each bin.</param>
     /// <param name="averagingFrames">Frames averaged into each delay (2^level of the multi-tau lag), or null for none.</param>
     /// <param name="frameTimeS">Frame time (s); needed with <paramref name="averagingFrames"/>; 0 when unknown.</param>
+    /// <param name="qBinWidthInvA">Full width of the (equal-width) q bins, for the dephasing within a bin (<see cref="BinOmegaSpread"/>); 0: not modelled.</param>
+    /// <param name="chiBinWidthDeg">Full width of the χ bins (degrees); 0: not modelled.</param>
     public static SeriesFit Fit(double[] delaysS, double[] g2, double[] g2Err, double[] qInvA, double[] chiDeg, int[] pixelCounts,
-        FitOptions? options = null, int[]? averagingFrames = null, double frameTimeS = 0.0)
+        FitOptions? options = null, int[]? averagingFrames = null, double frameTimeS = 0.0,
+        double qBinWidthInvA = 0.0, double chiBinWidthDeg = 0.0)
     {
         options ??= FitOptions.Default;
         options.Validate();
@@ -52,9 +57,11 @@ public static class HeterodyneSeriesFitter
         var boxes = new ParameterBox?[nBins];
         Parallel.For(0, nBins, b =>
         {
+            var spread = options.ModelBinSpread ? BinOmegaSpread.OfBin(qInvA[b], chiDeg[b], qBinWidthInvA, chiBinWidthDeg) : default;
             var series = BinSeries.FromColumn(delaysS, t => g2[t * nBins + b], t => g2Err[t * nBins + b],
-                useFejer ? averagingFrames : ReadOnlySpan<int>.Empty, useFejer ? frameTimeS : 0.0);
+                useFejer ? averagingFrames : ReadOnlySpan<int>.Empty, useFejer ? frameTimeS : 0.0, spread);
             fits[b] = HeterodyneBinFitter.Fit(b, qInvA[b], chiDeg[b], pixelCounts[b], series, omegaMaxRadPerS, options);
+            if (double.IsFinite(spread.MeanAbsCosChi)) fits[b] = fits[b] with { MeanAbsCosChi = spread.MeanAbsCosChi };
             if (pixelCounts[b] >= options.MinPixels && series.Count >= options.MinDelays)
             {
                 data[b] = series;

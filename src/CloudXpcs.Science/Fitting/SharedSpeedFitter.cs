@@ -114,7 +114,7 @@ internal static class SharedSpeedFitter
                 var fejer = new FejerCache(p.OmegaRadPerS, s.FrameTimeS);
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double f = fejer.Factor(s.AveragingFrames[i], out double df);
+                    double f = s.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
                     double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, d);
                     double w = s.Weights[i], r = s.G2[i] - g;
                     double dv = d[4] * projectedQInvA[b];

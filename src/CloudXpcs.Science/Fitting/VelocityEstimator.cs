@@ -138,7 +138,7 @@ internal static class VelocityEstimator
         {
             var members = group.Where(b => used.Contains(b.Bin)).ToList();
             var fit = members.Count == 0 ? null : ProportionalFit.Fit(
-                members.Select(b => Math.Abs(Math.Cos(b.ChiDeg * Math.PI / 180.0))).ToArray(),
+                members.Select(b => b.ProjectedQInvA / b.QInvA).ToArray(),   // |cos χ| (its bin mean when the width is known)
                 members.Select(b => b.Parameters!.Value.OmegaRadPerS).ToArray(),
                 members.Select(b => b.StandardErrors!.Value.OmegaRadPerS).ToArray());
             result.Add(fit is { } f

@@ -1,0 +1,73 @@
+using System.ComponentModel;
+using System.Globalization;
+using CloudXpcs.Data.Analysis;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Results;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CloudXpcs.Cli.Commands;
+
+/// <summary><c>cloudxpcs analyze-series --series DIR/series.json --out OUT</c>: correlation and heterodyne fit into OUT/g2.h5 and OUT/fit.json.</summary>
+public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--series <SERIES_JSON>")]
+        [Description("series.json of a contract series folder (or the folder itself).")]
+        public string? Series { get; init; }
+
+        [CommandOption("--out <DIR>")]
+        [Description("Output folder: g2.h5 (DATA_CONTRACT 5.1) and fit.json (5.2) are written there, only when the whole analysis succeeded.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--concentration-M <M>")]
+        [Description("Salt concentration (M) for the anion velocities (default: cell.initial_concentration_M of the beamtime the series sits in, else 1.87).")]
+        public double? ConcentrationM { get; init; }
+
+        [CommandOption("--threads <N>")]
+        [Description("Correlation threads (default: all cores).")]
+        public int Threads { get; init; } = -1;
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
+            if (ConcentrationM is { } c && !(c > 0 && double.IsFinite(c))) return ValidationResult.Error("--concentration-M must be positive");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string folder = CorrelateCommand.SeriesFolder(settings.Series!);
+        if (!Directory.Exists(folder) || (!Directory.Exists(settings.Series!) && !File.Exists(settings.Series!)))
+            throw new FileNotFoundException($"{settings.Series}: series not found");
+        var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
+        var options = new SeriesAnalysisOptions
+        {
+            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads },
+            ConcentrationM = settings.ConcentrationM,
+        };
+        var result = ProgressReporting.Run($"analyzing {manifest.Series}", manifest.Frames,
+            progress => SeriesAnalysis.AnalyzeToFolder(folder, settings.Out!, options, new CorrelateCommand.FramesProgress(progress)));
+        Console.WriteLine(SpeedLine(result.Document));
+        Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.G2FileName))}");
+        Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.FitFileName))}");
+        return 0;
+    }
+
+    /// <summary>"{series}: speed 30.2 ± 0.4 A/s ..." or "{series}: not resolvable (minimum resolvable speed X A/s): reason".</summary>
+    public static string SpeedLine(FitDocument document)
+    {
+        var v = document.Velocity;
+        string minimum = v.MinResolvableSpeedAPerS is { } m ? m.ToString("G3", CultureInfo.InvariantCulture) : "unknown";
+        if (!v.Resolvable || v.SpeedAPerS is not { } speed)
+            return $"{document.Series}: not resolvable (minimum resolvable speed {minimum} A/s): {v.Reason}";
+        string anion = document.Anion is { } a
+            ? $"; anion {a.VTfsiLabAPerS.ToString("G4", CultureInfo.InvariantCulture)} A/s lab, {a.VTfsiSolventFrameAPerS.ToString("G4", CultureInfo.InvariantCulture)} A/s solvent frame (epsilon {a.Epsilon.ToString("G3", CultureInfo.InvariantCulture)} at {a.ConcentrationM?.ToString("G3", CultureInfo.InvariantCulture)} M)"
+            : "";
+        return $"{document.Series}: speed {speed.ToString("G4", CultureInfo.InvariantCulture)} ± {v.SpeedErrAPerS?.ToString("G2", CultureInfo.InvariantCulture)} A/s " +
+               $"from {v.UsedBins} bins (minimum resolvable speed {minimum} A/s){anion}";
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using CloudXpcs.Data.Analysis;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CloudXpcs.Cli.Commands;
+
+/// <summary><c>cloudxpcs fit --g2 g2.h5 --series series.json --out fit.json</c>: heterodyne fit of a correlated series.</summary>
+public sealed class FitCommand : Command<FitCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--g2 <G2_H5>")]
+        [Description("g2.h5 of the series (DATA_CONTRACT 5.1), e.g. from 'cloudxpcs correlate'.")]
+        public string? G2 { get; init; }
+
+        [CommandOption("--series <SERIES_JSON>")]
+        [Description("series.json the g2.h5 was correlated from (frames and delays per level give each delay's averaging width).")]
+        public string? Series { get; init; }
+
+        [CommandOption("--out <FIT_JSON>")]
+        [Description("Output fit.json (DATA_CONTRACT 5.2). Written under a temporary name, then renamed.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--concentration-M <M>")]
+        [Description("Salt concentration (M) for the anion velocities (default: cell.initial_concentration_M of the beamtime the series sits in, else 1.87).")]
+        public double? ConcentrationM { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(G2)) return ValidationResult.Error("--g2 G2_H5 is required");
+            if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out FIT_JSON is required");
+            if (ConcentrationM is { } c && !(c > 0 && double.IsFinite(c))) return ValidationResult.Error("--concentration-M must be positive");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string seriesJson = Directory.Exists(settings.Series!) ? Path.Combine(settings.Series!, Data.Manifests.SeriesManifest.FileName) : settings.Series!;
+        var result = SeriesAnalysis.FitG2FileToJson(settings.G2!, seriesJson, settings.Out!,
+            new SeriesAnalysisOptions { ConcentrationM = settings.ConcentrationM });
+        Console.WriteLine(AnalyzeSeriesCommand.SpeedLine(result.Document));
+        Console.WriteLine($"wrote {Path.GetFullPath(settings.Out!)}");
+        return 0;
+    }
+}

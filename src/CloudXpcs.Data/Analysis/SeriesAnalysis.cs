@@ -1,0 +1,132 @@
+using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Results;
+using CloudXpcs.Science.Correlation;
+using CloudXpcs.Science.Electrolyte;
+using CloudXpcs.Science.Fitting;
+
+namespace CloudXpcs.Data.Analysis;
+
+/// <summary>How one series is analysed: correlation, fit, and the salt concentration for the anion velocities.</summary>
+public sealed record SeriesAnalysisOptions
+{
+    public SeriesCorrelationOptions Correlation { get; init; } = new();
+    public FitOptions? Fit { get; init; }
+
+    /// <summary>Salt concentration (M) for ε of the anion velocities; null: the beamtime's initial concentration, else the default.</summary>
+    public double? ConcentrationM { get; init; }
+}
+
+/// <summary>The salt concentration ε was evaluated at, and where it came from.</summary>
+public sealed record AnionConcentration(double ConcentrationM, string Source);
+
+/// <summary>One analysed series: its correlation (null when fitted from a g2.h5 file) and its fit.json document.</summary>
+public sealed record SeriesAnalysisResult(SeriesManifest Manifest, MultiTauResult? Correlation, SeriesFit Fit, FitDocument Document);
+
+/// <summary>
+/// Correlation and heterodyne fit of one series folder into g2.h5 and fit.json (DATA_CONTRACT sections 3, 4, 5.1, 5.2).
+/// The local salt concentration is not known from one series, so the anion velocities use the beamtime's initial
+/// concentration (…/{beamtime}/xpcs/{series}/ → …/{beamtime}/beamtime.json) unless one is given; outside a beamtime
+/// the default <see cref="DefaultConcentrationM"/> is used. fit.json records which value was used.
+/// </summary>
+public static class SeriesAnalysis
+{
+    public const string G2FileName = "g2.h5";
+    public const string FitFileName = "fit.json";
+
+    /// <summary>The study's initial LiTFSI concentration (r = 0.1).</summary>
+    public const double DefaultConcentrationM = 1.87;
+
+    /// <summary>
+    /// Correlates and fits a series folder and writes OUT/g2.h5 and OUT/fit.json. Both are computed before either
+    /// is written, so a series that breaks the contract leaves neither behind.
+    /// </summary>
+    public static SeriesAnalysisResult AnalyzeToFolder(string seriesFolder, string outFolder, SeriesAnalysisOptions? options = null,
+        IProgress<long>? framesDone = null)
+    {
+        options ??= new SeriesAnalysisOptions();
+        var concentration = Concentration(seriesFolder, options.ConcentrationM);
+        var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
+        var manifest = SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName));
+        var fit = HeterodyneSeriesFitter.Fit(correlation, options.Fit);
+        var document = Document(fit, manifest, concentration);
+        Directory.CreateDirectory(outFolder);
+        G2FileWriter.Write(Path.Combine(outFolder, G2FileName), correlation);
+        FitJson.Write(Path.Combine(outFolder, FitFileName), document);
+        return new SeriesAnalysisResult(manifest, correlation, fit, document);
+    }
+
+    /// <summary>Fits a g2.h5 file of the series described by <paramref name="seriesJsonPath"/> and writes fit.json.</summary>
+    public static SeriesAnalysisResult FitG2FileToJson(string g2Path, string seriesJsonPath, string fitJsonPath, SeriesAnalysisOptions? options = null)
+    {
+        options ??= new SeriesAnalysisOptions();
+        var manifest = SeriesManifest.Load(seriesJsonPath);
+        var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM);
+        var fit = FitG2File(G2File.Read(g2Path), manifest, g2Path, options.Fit);
+        var document = Document(fit, manifest, concentration);
+        FitJson.Write(fitJsonPath, document);
+        return new SeriesAnalysisResult(manifest, null, fit, document);
+    }
+
+    /// <summary>
+    /// Fits the g2 of a g2.h5 file. Each delay's averaging width (2^level, for the multi-tau averaging factor) comes
+    /// from the lag ladder of series.json (frames, delays per level), which must reproduce the file's lag_frames;
+    /// the bin widths (for the dephasing within a bin) from its qmap.
+    /// </summary>
+    public static SeriesFit FitG2File(G2File g2, SeriesManifest manifest, string g2Path, FitOptions? options = null)
+    {
+        if (Math.Abs(g2.FrameTimeS - manifest.FrameTimeS) > 1e-9 * manifest.FrameTimeS)
+            throw new DataContractException(g2Path, $"frame_time is {g2.FrameTimeS:R} s, {SeriesManifest.FileName} declares {manifest.FrameTimeS:R} s");
+        var ladder = MultiTauLadder.Create(manifest.Frames, manifest.DelaysPerLevel);
+        if (ladder.Count != g2.TauCount || !ladder.Select(l => l.LagFrames).SequenceEqual(g2.LagFrames))
+            throw new DataContractException(g2Path,
+                $"lag_frames ({g2.TauCount} delays) do not match the multi-tau ladder of {SeriesManifest.FileName} " +
+                $"({manifest.Frames} frames, {manifest.DelaysPerLevel} delays per level: {ladder.Count} delays)");
+        var spec = manifest.QMap;
+        if (g2.QCentersInvA.Length != spec.QBins || g2.PhiBins != spec.PhiBins)
+            throw new DataContractException(g2Path,
+                $"has {g2.QCentersInvA.Length} q x {g2.PhiBins} phi bins, {SeriesManifest.FileName} declares {spec.QBins} x {spec.PhiBins}");
+        int bins = g2.BinCount;
+        var q = new double[bins];
+        var chi = new double[bins];
+        for (int b = 0; b < bins; b++) { q[b] = g2.QOfBin(b); chi[b] = g2.ChiOfBin(b); }
+        int[] averagingFrames = ladder.Select(l => 1 << l.Level).ToArray();
+        return HeterodyneSeriesFitter.Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS,
+            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
+    }
+
+    /// <summary>
+    /// The concentration for ε: the given value; else cell.initial_concentration_M of the beamtime the series folder
+    /// sits in (…/{beamtime}/xpcs/{series}); else <see cref="DefaultConcentrationM"/>.
+    /// </summary>
+    public static AnionConcentration Concentration(string seriesFolder, double? givenM)
+    {
+        if (givenM is { } c)
+        {
+            if (!(c > 0) || !double.IsFinite(c)) throw new ArgumentException($"the salt concentration must be positive and finite (got {c:R} M)");
+            return new AnionConcentration(c, "given (--concentration-M)");
+        }
+        var xpcs = Directory.GetParent(Path.GetFullPath(seriesFolder).TrimEnd(Path.DirectorySeparatorChar));
+        if (xpcs is { Name: "xpcs", Parent: { } beamtimeFolder })
+        {
+            string beamtimeJson = Path.Combine(beamtimeFolder.FullName, BeamtimeManifest.FileName);
+            if (File.Exists(beamtimeJson))
+                return new AnionConcentration(BeamtimeManifest.Load(beamtimeJson).Cell.InitialConcentrationM,
+                    $"{BeamtimeManifest.FileName} cell.initial_concentration_M");
+        }
+        return new AnionConcentration(DefaultConcentrationM, "default (study's initial concentration; series not in a beamtime)");
+    }
+
+    /// <summary>The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2).</summary>
+    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration)
+    {
+        AnionVelocity? anion = null;
+        if (fit.Velocity is { Resolvable: true, SpeedAPerS: { } speed })
+        {
+            var frames = AnionVelocityFrames.FromEoVelocityAtConcentration(speed, concentration.ConcentrationM);
+            anion = new AnionVelocity(frames.Epsilon, Math.Abs(frames.VTfsiLabAPerS), Math.Abs(frames.VTfsiSolventFrameAPerS),
+                concentration.ConcentrationM, concentration.Source);
+        }
+        return FitDocument.From(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, anion);
+    }
+}
