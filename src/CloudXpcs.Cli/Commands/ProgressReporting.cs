@@ -9,7 +9,7 @@ public static class ProgressReporting
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
-            Console.Error.WriteLine($"{description} ...");
+            Console.WriteLine($"{description} ...");
             return work(new Progress<double>(_ => { }));
         }
         T result = default!;

@@ -21,6 +21,7 @@ public sealed class MultiTauCorrelator
     // Long enough that the per-level state is read once per many frames, short enough for the work item's
     // transposed frames (8 columns × 2056 rows × 32 B) to stay in L2.
     private const int MaxSubBatchFrames = 2048;
+    private const int PrefetchFrames = 16;
     private const float FloatExactLimit = 16_777_216f; // 2^24
 
     private readonly QMap _qmap;
@@ -36,6 +37,8 @@ public sealed class MultiTauCorrelator
     private readonly Level[] _levels;
     private readonly double[] _pixelSum;
     private readonly double[] _binnedIntensitySum;
+    // Work buffers outlive a batch: reallocating megabytes per batch costs page faults and TLB shootdowns.
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratchPool = [];
     private long _framesSeen;
 
     public MultiTauCorrelator(QMap qmap, long totalFrames, MultiTauOptions? options = null)
@@ -125,7 +128,7 @@ public sealed class MultiTauCorrelator
             {
                 var source = new FrameSource<T>(ptr, pixels, n);
                 Parallel.For(0, workItems, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism },
-                    () => new Scratch(n, _history),
+                    () => _scratchPool.TryTake(out var pooled) ? pooled.Reset(n) : new Scratch(_history).Reset(n),
                     (item, _, scratch) =>
                     {
                         if (item < correlatedItems)
@@ -150,6 +153,7 @@ public sealed class MultiTauCorrelator
                             var sums = _binnedIntensitySum.AsSpan((int)_framesSeen, n);
                             for (int t = 0; t < n; t++) sums[t] += scratch.Intensity[t];
                         }
+                        _scratchPool.Add(scratch);
                     });
             }
         }
@@ -187,23 +191,33 @@ public sealed class MultiTauCorrelator
         }
     }
 
-    private sealed class Scratch(int frames, int history)
+    /// <summary>One thread's work buffers, sized for the longest sub-batch and reused.</summary>
+    private sealed class Scratch(int history)
     {
+        private const int Frames = MaxSubBatchFrames;
         /// <summary>The frames of the work item's columns as float rows, each column after `history` rows.</summary>
-        public readonly float[] Floats = new float[ColumnsPerWorkItem * (history + frames) * Lanes];
-        /// <summary>The largest count of the work item's gathered frames.</summary>
-        public float Max;
-        public readonly double[] Level0 = new double[(history + frames) * Lanes];
-        public readonly double[] LevelA = new double[(history + frames / 2 + 1) * Lanes];
-        public readonly double[] LevelB = new double[(history + frames / 2 + 1) * Lanes];
-        public readonly double[] Intensity = new double[frames];
+        public readonly float[] Floats = new float[ColumnsPerWorkItem * (history + Frames) * Lanes];
+        public readonly double[] Level0 = new double[(history + Frames) * Lanes];
+        public readonly double[] LevelA = new double[(history + Frames / 2 + 1) * Lanes];
+        public readonly double[] LevelB = new double[(history + Frames / 2 + 1) * Lanes];
+        public readonly double[] Intensity = new double[Frames];
         /// <summary>Indices of the non-zero rows of the buffer a kernel is about to visit.</summary>
-        public readonly int[] Rows = new int[frames];
+        public readonly int[] Rows = new int[Frames];
+
+        public Scratch Reset(int frames)
+        {
+            Array.Clear(Intensity, 0, frames);
+            return this;
+        }
 
         public Span<float> ColumnRows(int slot, int frames, int history) =>
             Floats.AsSpan(slot * (history + frames) * Lanes, (history + frames) * Lanes);
+
+        /// <summary>The largest count of the work item's gathered frames.</summary>
+        public float Max;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, int slot, BatchPlan plan, Scratch scratch)
         where T : unmanaged, INumberBase<T>
     {
@@ -292,6 +306,7 @@ public sealed class MultiTauCorrelator
     /// records the largest count, and adds the binned counts of each frame to the intensity. Frame-major order keeps
     /// the reads of one frame contiguous.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void GatherFloats(FrameSource<ushort> source, int firstColumn, int columns, Scratch scratch)
     {
         int n = source.Frames;
@@ -312,9 +327,17 @@ public sealed class MultiTauCorrelator
             float* dst = rows + _history * Lanes;
             if (allFull && Avx2.IsSupported)
             {
+                int firstOffset = offsets[0], lastOffset = offsets[columns - 1];
                 for (int t = 0; t < n; t++)
                 {
                     ushort* frame = source.Row(t, 0);
+                    // Frames lie a detector apart, too far for the hardware prefetcher: ask for later frames' lines.
+                    if (t + PrefetchFrames < n)
+                    {
+                        ushort* ahead = source.Row(t + PrefetchFrames, 0);
+                        Sse.Prefetch0(ahead + firstOffset);
+                        Sse.Prefetch0(ahead + lastOffset + Lanes - 1);
+                    }
                     var sum = Vector256<float>.Zero;
                     float* row = dst + t * Lanes;
                     for (int j = 0; j < columns; j++)
@@ -415,6 +438,7 @@ public sealed class MultiTauCorrelator
     }
 
     /// <summary>G2_p, IP_p and IF_p of every lag for the 8 pixels of one column, added to their bins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddColumnSums(CorrelationPartialSums sums, int c)
     {
         int p0 = _columnStart[c];

@@ -18,6 +18,7 @@ internal static class MultiTauKernels
     /// <summary>
     /// Writes the indices of the new rows (history ≤ t &lt; history + n) that hold a non-zero value; returns how many.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NonZeroRows<T>(ReadOnlySpan<T> buffer, int history, int n, Span<int> rows) where T : unmanaged
     {
         ref int r = ref MemoryMarshal.GetReference(rows);
@@ -41,6 +42,7 @@ internal static class MultiTauKernels
     /// Lags 1..8 on float rows; returns the lane sums of the rows. Exact for integer counts while n·max² ≤ 2^24
     /// (the caller checks).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Vector256<float> Lags1To8(ReadOnlySpan<float> buffer, ReadOnlySpan<int> rows, Span<double> acc)
     {
         ref float b = ref MemoryMarshal.GetReference(buffer);
@@ -68,6 +70,7 @@ internal static class MultiTauKernels
     /// <summary>
     /// Lags kMin..kMin+3 on double rows, both 4-lane halves of the column in one pass; returns the lane sums of the rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Vector256<double> Lo, Vector256<double> Hi) FourLags(ReadOnlySpan<double> buffer, ReadOnlySpan<int> rows, int kMin,
         Span<double> acc, int accRow0 = 0)
     {
@@ -102,6 +105,7 @@ internal static class MultiTauKernels
     /// <summary>
     /// Any lag range on double rows, the path for delays_per_level other than 4; returns the lane sums of the rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Vector256<double> Lo, Vector256<double> Hi) AnyLags(ReadOnlySpan<double> buffer, ReadOnlySpan<int> rows,
         int kMin, int kMax, Span<double> acc)
     {
