@@ -41,6 +41,8 @@ public static class Program
             config.SetApplicationName("cloudxpcs");
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
+            config.AddCommand<DemoCommand>("demo").WithDescription("The main job: a synthetic beamtime through CloudXpcs (simulation, correlation, fits, continuum model).");
+            config.AddCommand<SimulateSeriesCommand>("simulate-series").WithDescription("Simulate a heterodyne XPCS series (contract series folder and truth.json).");
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
             config.AddCommand<FitCommand>("fit").WithDescription("Heterodyne fit of a g2.h5 (one series) into fit.json: per-bin fits, the series speed and the anion velocities.");
             config.AddCommand<AnalyzeSeriesCommand>("analyze-series").WithDescription("Correlate and fit one XPCS series into DIR/g2.h5 and DIR/fit.json; prints the speed or why it is not resolvable.");
