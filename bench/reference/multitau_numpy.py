@@ -171,7 +171,7 @@ def main():
     b.add_argument("--cols", type=int, default=512)
     b.add_argument("--frames", type=int, default=4096)
     b.add_argument("--mean", type=float, default=1.0)
-    b.add_argument("--block-pixels", type=int, default=8192)
+    b.add_argument("--block-pixels", type=int, default=256)
     b.add_argument("--seed", type=int, default=1)
     s = sub.add_parser("series")
     s.add_argument("series_json")
