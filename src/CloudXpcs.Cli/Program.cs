@@ -42,6 +42,7 @@ public static class Program
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
             config.AddCommand<DemoCommand>("demo").WithDescription("The main job: a synthetic beamtime through CloudXpcs (simulation, correlation, fits, continuum model).");
+            config.AddCommand<SimulateBeamtimeCommand>("simulate-beamtime").WithDescription("Simulate a whole beamtime (XPCS series, XAM scans, echem.csv) following a continuum-model run.");
             config.AddCommand<SimulateSeriesCommand>("simulate-series").WithDescription("Simulate a heterodyne XPCS series (contract series folder and truth.json).");
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
             config.AddCommand<FitCommand>("fit").WithDescription("Heterodyne fit of a g2.h5 (one series) into fit.json: per-bin fits, the series speed and the anion velocities.");
