@@ -41,8 +41,6 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string folder = CorrelateCommand.SeriesFolder(settings.Series!);
-        if (!Directory.Exists(folder) || (!Directory.Exists(settings.Series!) && !File.Exists(settings.Series!)))
-            throw new FileNotFoundException($"{settings.Series}: series not found");
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions
         {

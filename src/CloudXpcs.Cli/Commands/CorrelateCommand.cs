@@ -37,15 +37,17 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         }
     }
 
-    /// <summary>The series folder from a path to series.json or to the folder.</summary>
-    public static string SeriesFolder(string seriesArgument) =>
-        Directory.Exists(seriesArgument) ? seriesArgument : Path.GetDirectoryName(Path.GetFullPath(seriesArgument))!;
+    /// <summary>The series folder from a path to series.json or to the folder; a clear error when neither exists.</summary>
+    public static string SeriesFolder(string seriesArgument)
+    {
+        if (Directory.Exists(seriesArgument)) return seriesArgument;
+        if (!File.Exists(seriesArgument)) throw new FileNotFoundException($"{seriesArgument}: series not found");
+        return Path.GetDirectoryName(Path.GetFullPath(seriesArgument))!;
+    }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string folder = SeriesFolder(settings.Series!);
-        if (!Directory.Exists(folder) || (!Directory.Exists(settings.Series!) && !File.Exists(settings.Series!)))
-            throw new FileNotFoundException($"{settings.Series}: series not found");
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesCorrelationOptions { Threads = settings.Threads, BatchFrames = settings.BatchFrames };
         var clock = Stopwatch.StartNew();

@@ -27,4 +27,29 @@ internal static class CsvNumber
             throw new DataContractException(path, $"line 1: missing column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (header '{headerLine.Trim()}', expected {string.Join(',', required)})");
         return required.Select(c => header.IndexOf(c)).ToArray();
     }
+
+    /// <summary>
+    /// Reads a CSV with the <paramref name="columns"/> somewhere in its header, one record per non-empty line;
+    /// <paramref name="map"/> gets each required cell (by position in <paramref name="columns"/>) parsed as a finite
+    /// number, and the 1-based line number.
+    /// </summary>
+    public static List<T> ReadRows<T>(string path, IReadOnlyList<string> columns, Func<Func<int, double>, int, T> map)
+    {
+        using var reader = new StreamReader(path);
+        int[] index = ColumnIndices(reader.ReadLine(), path, columns);
+        int width = index.Max() + 1;
+        var rows = new List<T>();
+        int lineNumber = 1;
+        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            lineNumber++;
+            if (line.Trim().Length == 0) continue;
+            string[] cells = line.Split(',');
+            if (cells.Length < width)
+                throw new DataContractException(path, $"line {lineNumber}: {cells.Length} cells, expected at least {width}");
+            int current = lineNumber;
+            rows.Add(map(column => ParseFinite(cells[index[column]], path, current, columns[column]), current));
+        }
+        return rows;
+    }
 }

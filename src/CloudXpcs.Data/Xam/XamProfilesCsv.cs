@@ -23,25 +23,11 @@ public static class XamProfilesCsv
     /// Reads a profiles file. Only the total error is stored, so <see cref="ConcentrationPoint.StatisticalErrM"/> is set
     /// to it. Errors must be finite and >= 0.
     /// </summary>
-    public static IReadOnlyList<ConcentrationPoint> Read(string path)
-    {
-        using var reader = new StreamReader(path);
-        int[] index = CsvNumber.ColumnIndices(reader.ReadLine(), path, Columns);
-        int width = index.Max() + 1;
-        var points = new List<ConcentrationPoint>();
-        int lineNumber = 1;
-        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+    public static IReadOnlyList<ConcentrationPoint> Read(string path) =>
+        CsvNumber.ReadRows(path, Columns, (cell, lineNumber) =>
         {
-            lineNumber++;
-            if (line.Trim().Length == 0) continue;
-            string[] cells = line.Split(',');
-            if (cells.Length < width)
-                throw new DataContractException(path, $"line {lineNumber}: {cells.Length} cells, expected at least {width}");
-            double Cell(int column) => CsvNumber.ParseFinite(cells[index[column]], path, lineNumber, Columns[column]);
-            double error = Cell(3);
+            double error = cell(3);
             if (error < 0) throw new DataContractException(path, $"line {lineNumber}: column concentration_err_M: negative error {error}");
-            points.Add(new ConcentrationPoint(Cell(0), Cell(1), Cell(2), error, error));
-        }
-        return points;
-    }
+            return new ConcentrationPoint(cell(0), cell(1), cell(2), error, error);
+        });
 }

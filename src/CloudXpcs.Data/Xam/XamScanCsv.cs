@@ -23,21 +23,7 @@ public static class XamScanCsv
 
     public static XamScan Read(string path)
     {
-        using var reader = new StreamReader(path);
-        int[] index = CsvNumber.ColumnIndices(reader.ReadLine(), path, Columns);
-        int width = index.Max() + 1;
-        var points = new List<XamPoint>();
-        int lineNumber = 1;
-        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
-        {
-            lineNumber++;
-            if (line.Trim().Length == 0) continue;
-            string[] cells = line.Split(',');
-            if (cells.Length < width)
-                throw new DataContractException(path, $"line {lineNumber}: {cells.Length} cells, expected at least {width}");
-            double Cell(int column) => CsvNumber.ParseFinite(cells[index[column]], path, lineNumber, Columns[column]);
-            points.Add(new XamPoint(Cell(0), Cell(1), Cell(2), Cell(3)));
-        }
+        var points = CsvNumber.ReadRows(path, Columns, (cell, _) => new XamPoint(cell(0), cell(1), cell(2), cell(3)));
         if (points.Count == 0) throw new DataContractException(path, "no raster points after the header");
         return new XamScan(Path.GetFileNameWithoutExtension(path), points);
     }
