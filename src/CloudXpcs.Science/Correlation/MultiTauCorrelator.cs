@@ -406,6 +406,13 @@ public sealed class MultiTauCorrelator
     /// <summary>The per-bin sums of this correlator's pixels; requires every declared frame.</summary>
     public CorrelationPartialSums ToPartialSums()
     {
+        // The level state lives in native memory owned by the levels: keep them alive while spans point into it.
+        try { return BuildPartialSums(); }
+        finally { GC.KeepAlive(_levels); }
+    }
+
+    private CorrelationPartialSums BuildPartialSums()
+    {
         if (_framesSeen != _totalFrames)
             throw new InvalidOperationException($"the series declares {_totalFrames} frames but {_framesSeen} were added");
         // Column ranges in parallel, each into its own sums, merged exactly as pixel shards are.
@@ -492,7 +499,9 @@ public sealed class MultiTauCorrelator
         private readonly int _history;
         private readonly int _lagCount;
         private readonly int _stride;
-        private readonly double[] _state;
+        private readonly HugePageBuffer _memory;
+        // Native memory on huge pages: see HugePageBuffer.
+        private Span<double> State => _memory.Span;
 
         public Level(int kMin, int kMax, int history, int columns)
         {
@@ -500,12 +509,12 @@ public sealed class MultiTauCorrelator
             _history = history;
             _lagCount = kMax - kMin + 1;
             _stride = (history + _lagCount + history + 2) * Lanes;
-            _state = new double[(long)_stride * columns];
+            _memory = new HugePageBuffer((long)_stride * columns);
         }
 
         public int KMin { get; }
         public long ValuesSoFar { get; set; }
-        public long StateBytes => 8L * _state.Length;
+        public long StateBytes => 8L * _memory.Length;
 
         private int WindowOffset(int c) => c * _stride;
         private int AccOffset(int c) => WindowOffset(c) + _history * Lanes;
@@ -513,26 +522,26 @@ public sealed class MultiTauCorrelator
         private int TotalOffset(int c) => HeadOffset(c) + _history * Lanes;
         private int PendingOffset(int c) => TotalOffset(c) + Lanes;
 
-        public Span<double> Acc(int c) => _state.AsSpan(AccOffset(c), _lagCount * Lanes);
-        public double AccAt(int c, int k, int lane) => _state[AccOffset(c) + (k - KMin) * Lanes + lane];
-        public double Total(int c, int lane) => _state[TotalOffset(c) + lane];
+        public Span<double> Acc(int c) => State.Slice(AccOffset(c), _lagCount * Lanes);
+        public double AccAt(int c, int k, int lane) => State[AccOffset(c) + (k - KMin) * Lanes + lane];
+        public double Total(int c, int lane) => State[TotalOffset(c) + lane];
 
         /// <summary>Adds the j-th first value (head) and the j-th last value (window) of each lane.</summary>
         public void AddHeadAndTailRow(int c, int j, Span<double> headSum, Span<double> tailSum)
         {
             for (int lane = 0; lane < Lanes; lane++)
             {
-                headSum[lane] += _state[HeadOffset(c) + j * Lanes + lane];
-                tailSum[lane] += _state[WindowOffset(c) + (_history - 1 - j) * Lanes + lane];
+                headSum[lane] += State[HeadOffset(c) + j * Lanes + lane];
+                tailSum[lane] += State[WindowOffset(c) + (_history - 1 - j) * Lanes + lane];
             }
         }
 
         public void LoadHistory(int c, Span<double> buffer) =>
-            _state.AsSpan(WindowOffset(c), _history * Lanes).CopyTo(buffer);
+            State.Slice(WindowOffset(c), _history * Lanes).CopyTo(buffer);
 
         public void LoadHistory(int c, Span<float> buffer)
         {
-            var window = _state.AsSpan(WindowOffset(c), _history * Lanes);
+            var window = State.Slice(WindowOffset(c), _history * Lanes);
             for (int i = 0; i < window.Length; i++) buffer[i] = (float)window[i];
         }
 
@@ -545,7 +554,7 @@ public sealed class MultiTauCorrelator
 
         public void AddTotal(int c, Vector256<double> lo, Vector256<double> hi)
         {
-            ref double total = ref _state[TotalOffset(c)];
+            ref double total = ref State[TotalOffset(c)];
             (Vector256.LoadUnsafe(ref total) + lo).StoreUnsafe(ref total);
             (Vector256.LoadUnsafe(ref total, 4) + hi).StoreUnsafe(ref total, 4);
         }
@@ -554,7 +563,7 @@ public sealed class MultiTauCorrelator
         public void KeepHeadAndWindow<T>(int c, ReadOnlySpan<T> buffer, int n) where T : unmanaged, INumberBase<T>
         {
             ref T rows = ref MemoryMarshal.GetReference(buffer);
-            ref double state = ref MemoryMarshal.GetArrayDataReference(_state);
+            ref double state = ref MemoryMarshal.GetReference(State);
             for (long v = ValuesSoFar; v < _history && v < ValuesSoFar + n; v++)
                 StoreRow(ref Unsafe.Add(ref state, HeadOffset(c) + (int)v * Lanes), Row(ref rows, (int)(_history + v - ValuesSoFar)));
             for (int j = 0; j < _history; j++)
@@ -568,7 +577,7 @@ public sealed class MultiTauCorrelator
         public int PairInto<T>(int c, ReadOnlySpan<T> buffer, int n, Span<double> output) where T : unmanaged, INumberBase<T>
         {
             ref T rows = ref MemoryMarshal.GetReference(buffer);
-            ref double pending = ref _state[PendingOffset(c)];
+            ref double pending = ref State[PendingOffset(c)];
             ref double o = ref MemoryMarshal.GetReference(output);
             int made = 0, i = 0;
             if ((ValuesSoFar & 1) == 1 && n > 0)

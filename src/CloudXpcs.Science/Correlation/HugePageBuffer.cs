@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace CloudXpcs.Science.Correlation;
+
+/// <summary>
+/// Zeroed native memory for the correlator state, 2 MiB aligned and, on Linux, advised to use transparent huge
+/// pages: first touch of hundreds of MiB of state then costs hundreds of page faults instead of ~10^5.
+/// Freed by <see cref="Dispose"/> or, failing that, by the finalizer.
+/// </summary>
+internal sealed unsafe partial class HugePageBuffer : IDisposable
+{
+    private const nuint HugePage = 2 << 20;
+    private const int MadviseHugePage = 14; // MADV_HUGEPAGE
+    private double* _memory;
+
+    public HugePageBuffer(long length)
+    {
+        if (length < 0 || length > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(length));
+        Length = (int)length;
+        nuint bytes = (nuint)Math.Max(length * sizeof(double), 1);
+        nuint rounded = (bytes + HugePage - 1) / HugePage * HugePage;
+        _memory = (double*)NativeMemory.AlignedAlloc(rounded, HugePage);
+        if (OperatingSystem.IsLinux())
+        {
+            try { _ = Madvise(_memory, rounded, MadviseHugePage); }
+            catch (DllNotFoundException) { }
+            catch (EntryPointNotFoundException) { }
+        }
+        NativeMemory.Clear(_memory, bytes);
+    }
+
+    public int Length { get; }
+
+    public Span<double> Span => _memory is null ? throw new ObjectDisposedException(nameof(HugePageBuffer)) : new(_memory, Length);
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(void* address, nuint length, int advice);
+
+    public void Dispose()
+    {
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    ~HugePageBuffer() => Free();
+
+    private void Free()
+    {
+        if (_memory is null) return;
+        NativeMemory.AlignedFree(_memory);
+        _memory = null;
+    }
+}
