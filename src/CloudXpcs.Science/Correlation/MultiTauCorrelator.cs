@@ -164,9 +164,7 @@ public sealed class MultiTauCorrelator
     private unsafe readonly struct FrameSource<T>(T* data, int pixels, int frames) where T : unmanaged, INumberBase<T>
     {
         public int Frames => frames;
-        public T At(int frame, int pixel) => data[(long)frame * pixels + pixel];
         public T* Row(int frame, int pixel) => data + (long)frame * pixels + pixel;
-        public int Pixels => pixels;
     }
 
     /// <summary>How many values each level receives in this batch, and whether a value waits to be paired.</summary>
