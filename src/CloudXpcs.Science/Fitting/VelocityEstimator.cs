@@ -7,12 +7,13 @@ namespace CloudXpcs.Science.Fitting;
 /// <see cref="FitOptions.OutlierSigma"/> (robustly scaled) standard errors off the line are left out (aliased fits);</item>
 /// <item>master curve: weighted fit of ω against q|cos χ| through the origin over the remaining bins (diagnostic, start value);</item>
 /// <item>reported speed: one joint fit of the g2 of all remaining bins with a single shared speed
-/// (<see cref="SharedSpeedFitter"/>), its standard error from the joint covariance scaled by the joint reduced χ².</item>
+/// (<see cref="SharedSpeedFitter"/>); its standard error is the joint covariance error scaled by the joint reduced χ²,
+/// but never below the master curve's error from the scatter of the bins (which are independent pixel sets).</item>
 /// </list>
 /// </summary>
 internal static class VelocityEstimator
 {
-    public const string JointMethod = "joint heterodyne fit of g2 over all usable q/chi bins with one shared speed (omega_b = v*q_b*|cos chi_b|); error from the joint covariance scaled by reduced chi2";
+    public const string JointMethod = "joint heterodyne fit of g2 over all usable q/chi bins with one shared speed (omega_b = v*q_b*|cos chi_b|); error: the larger of the joint covariance scaled by reduced chi2 and the between-bin scatter of the master curve";
     public const string MasterCurveMethod = "weighted fit of per-bin omega against q*|cos chi| through the origin (joint g2 fit did not converge); error scaled by sqrt(reduced chi2)";
 
     public static (VelocityResult Velocity, IReadOnlyList<PerQVelocity> PerQ, BinFit[] Bins) Estimate(
@@ -56,7 +57,10 @@ internal static class VelocityEstimator
         string method;
         if (joint is not null && double.IsFinite(joint.SpeedErrAPerS))
         {
-            speed = joint.SpeedAPerS; speedErr = joint.SpeedErrAPerS; method = JointMethod;
+            // The joint covariance treats the delays of a bin as independent; multi-tau points are not, and g2_err
+            // leaves out the speckle-sampling error. Bins are disjoint pixel sets, so the scatter of their speeds
+            // (the master curve's Birge-scaled error) is an honest floor under the joint error.
+            speed = joint.SpeedAPerS; speedErr = Math.Max(joint.SpeedErrAPerS, master.SlopeErr); method = JointMethod;
         }
         else
         {
