@@ -17,10 +17,11 @@ namespace CloudXpcs.Science.Correlation;
 public sealed class MultiTauCorrelator
 {
     private const int Lanes = MultiTauKernels.Lanes;
-    private const int ColumnsPerWorkItem = 8;
-    // Long enough that the per-level state is read once per many frames, short enough for the work item's
-    // transposed frames (8 columns × 2056 rows × 32 B) to stay in L2.
-    private const int MaxSubBatchFrames = 2048;
+    private const int ColumnsPerWorkItem = 32;
+    // A work item reads 32 × 16 B = 512 contiguous bytes of each frame; a sub-batch is long enough that the
+    // per-level state is read once per many frames and short enough for the work item's transposed frames
+    // (32 columns × 520 rows × 32 B) to stay in L2. Measured better here than 8 columns × 2048 frames.
+    private const int MaxSubBatchFrames = 512;
     private const int PrefetchFrames = 16;
     private const float FloatExactLimit = 16_777_216f; // 2^24
 
@@ -345,7 +346,7 @@ public sealed class MultiTauCorrelator
                         max = Avx.Max(max, x);
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
-                    // Exact: at most 8 columns × 8 lanes of 16-bit counts.
+                    // Exact: at most 32 columns × 8 lanes of 16-bit counts stay below 2^24.
                     intensity[t] += Vector256.Sum(sum);
                 }
             }
