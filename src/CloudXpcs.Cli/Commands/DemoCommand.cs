@@ -73,11 +73,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
 
     private static CellSimulationResult SimulateCell(string set, string results)
     {
-        var result = ContinuumCellSolver.Simulate(new CellSimulationSpec
-        {
-            Transport = BuiltInTransportSets.Get(set),
-            OutputTimesS = Enumerable.Range(0, 101).Select(i => i * 600.0).ToArray(),
-        });
+        var result = ContinuumCellSolver.Simulate(new CellSimulationSpec { Transport = BuiltInTransportSets.Get(set) });
         SimulationJson.Write(result, Path.Combine(results, SimulationJson.RelativePath(set)));
         return result;
     }

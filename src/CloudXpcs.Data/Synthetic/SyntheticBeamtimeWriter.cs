@@ -52,13 +52,13 @@ public static class SyntheticBeamtimeWriter
         }.Save(Path.Combine(beamtimeFolder, "beamtime.json"));
 
         step?.Invoke($"continuum model ({spec.TruthSet})");
-        var outputTimesS = Enumerable.Range(0, 101).Select(i => i * 600.0)
-            .Concat(spec.SeriesTimesMin.Concat(spec.XamTimesMin).Select(t => t * 60)).Distinct().Order().ToArray();
+        var measurementTimesS = spec.SeriesTimesMin.Concat(spec.XamTimesMin).Select(t => t * 60).ToArray();
+        double durationS = measurementTimesS.Max();
         var simulation = ContinuumCellSolver.Simulate(new CellSimulationSpec
         {
             Transport = BuiltInTransportSets.Get(spec.TruthSet),
-            OutputTimesS = outputTimesS,
-            DurationS = outputTimesS[^1],
+            OutputTimesS = CellSimulationSpec.EveryTenMinutesS(durationS).Concat(measurementTimesS).Distinct().Order().ToArray(),
+            DurationS = durationS,
         });
         WriteEchem(Path.Combine(beamtimeFolder, "echem.csv"), simulation);
         step?.Invoke("XAM scans");

@@ -28,6 +28,10 @@ public sealed record CellSimulationSpec
     public double DurationS { get; init; } = 1000 * 60;
     /// <summary>Times at which concentration profiles, current and velocities are reported; null: every 10 min.</summary>
     public IReadOnlyList<double>? OutputTimesS { get; init; }
+
+    /// <summary>The default output times: every 10 min from 0 to the end of the run.</summary>
+    public static double[] EveryTenMinutesS(double durationS) =>
+        Enumerable.Range(0, (int)Math.Floor(durationS / 600 + 1e-9) + 1).Select(k => k * 600.0).ToArray();
     public IReadOnlyList<double> PositionsMm { get; init; } = [-0.85, -0.5, -0.15, 0.2, 0.55];
     public int StrippingElectrodeSide { get; init; } = -1;
     /// <summary>Overrides the set's interfacial resistance (per electrode pair, Ω m²) when not null.</summary>

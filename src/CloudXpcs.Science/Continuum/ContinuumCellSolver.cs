@@ -50,8 +50,7 @@ public static class ContinuumCellSolver
         foreach (double p in spec.PositionsMm)
             if (!(Math.Abs(p) <= halfLengthMm))
                 throw new ArgumentException($"position {p} mm is outside the cell (|position| <= {halfLengthMm} mm from the centre)");
-        double[] times = spec.OutputTimesS?.ToArray()
-                         ?? Enumerable.Range(0, (int)Math.Floor(spec.DurationS / 600 + 1e-9) + 1).Select(k => k * 600.0).ToArray();
+        double[] times = spec.OutputTimesS?.ToArray() ?? CellSimulationSpec.EveryTenMinutesS(spec.DurationS);
         for (int k = 0; k < times.Length; k++)
         {
             if (!(times[k] >= 0 && times[k] <= spec.DurationS * (1 + 1e-12)))
