@@ -13,6 +13,8 @@ public sealed record SeriesManifest
     public const string SchemaId = "cloudxpcs.series/1";
     public const string FileName = "series.json";
     public const int DefaultDelaysPerLevel = 4;
+    /// <summary>Largest manifest file accepted.</summary>
+    public const long MaxManifestBytes = ManifestJson.MaxManifestBytes;
 
     public required string Beamtime { get; init; }
     public required string Series { get; init; }

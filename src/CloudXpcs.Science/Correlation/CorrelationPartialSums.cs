@@ -26,6 +26,9 @@ public sealed class CorrelationPartialSums
         BinnedIntensitySum = withPixelArrays ? new double[frames] : [];
     }
 
+    /// <summary>Zero sums for a series and q-map, to be filled from storage (a shard's sums saved by another process).</summary>
+    public static CorrelationPartialSums CreateEmpty(QMap qmap, long frames, IReadOnlyList<MultiTauLag> lags) => new(qmap, frames, lags);
+
     public QMap QMap { get; }
     public long Frames { get; }
     public IReadOnlyList<MultiTauLag> Lags { get; }

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using CloudXpcs.Data.Analysis;
+using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Pipeline.Notifications;
+using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Correlation;
+using Microsoft.DurableTask;
+
+namespace CloudXpcs.Pipeline.Activities;
+
+/// <summary>Settings of the activities in one worker process.</summary>
+public sealed record PipelineWorkerSettings
+{
+    /// <summary>Threads of one correlation; ≤ 0 = all cores.</summary>
+    public int CorrelationThreads { get; init; } = -1;
+}
+
+/// <summary>Claims an analysis for an orchestration, or reports that it is done or being computed by another.</summary>
+public sealed class ClaimAnalysisActivity(PipelineStorage storage) : TaskActivity<ClaimRequest, ClaimResult>
+{
+    public override Task<ClaimResult> RunAsync(TaskActivityContext context, ClaimRequest input) =>
+        AnalysisClaims.ClaimAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.Owner);
+}
+
+/// <summary>
+/// Multi-tau correlation of a series (DATA_CONTRACT §3): the whole detector into g2.h5, or one pixel shard into a
+/// partial-sums blob that <see cref="MergeShardsActivity"/> merges exactly.
+/// </summary>
+public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWorkerSettings settings) : TaskActivity<CorrelateRequest, ActivityResult>
+{
+    public override async Task<ActivityResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
+    {
+        var clock = Stopwatch.StartNew();
+        using var workspace = LocalWorkspace.Create("correlate");
+        string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, true,
+            CancellationToken.None);
+        string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
+        string output = Path.Combine(workspace.Root, "out.bin");
+        string blob;
+        if (input.Shards <= 1)
+        {
+            SeriesCorrelation.CorrelateToFile(folder, output, new SeriesCorrelationOptions { Threads = settings.CorrelationThreads });
+            blob = prefix + ResultNames.G2File;
+        }
+        else
+        {
+            var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
+            long pixels = manifest.PixelsPerFrame;
+            var sums = SeriesCorrelation.CorrelatePartial(folder, new SeriesCorrelationOptions
+            {
+                Threads = settings.CorrelationThreads,
+                PixelStart = (int)(pixels * input.Shard / input.Shards),
+                PixelEnd = (int)(pixels * (input.Shard + 1) / input.Shards),
+            }, null, out _);
+            await using (var file = File.Create(output)) PartialSumsFile.Write(file, sums);
+            blob = ResultNames.ShardBlob(prefix, input.Shard);
+        }
+        await BlobTransfer.UploadFileAsync(storage.Results, blob, output);
+        return new ActivityResult(blob, clock.Elapsed.TotalMilliseconds);
+    }
+}
+
+/// <summary>Merges the partial sums of all pixel shards of a series into its g2.h5 (same g2 as one unsharded correlation).</summary>
+public sealed class MergeShardsActivity(PipelineStorage storage) : TaskActivity<CorrelateRequest, ActivityResult>
+{
+    public override async Task<ActivityResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
+    {
+        var clock = Stopwatch.StartNew();
+        using var workspace = LocalWorkspace.Create("merge");
+        string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
+            CancellationToken.None);
+        var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
+        byte[]? mask = manifest.MaskPath is { } maskPath ? DetectorMaskFile.Read(Path.Combine(folder, maskPath), manifest.Rows, manifest.Cols) : null;
+        var qmap = SeriesCorrelation.BuildQMap(manifest, mask, SeriesManifest.FileName);
+        var lags = MultiTauLadder.Create(manifest.Frames, manifest.DelaysPerLevel);
+        string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
+        CorrelationPartialSums? merged = null;
+        for (int shard = 0; shard < input.Shards; shard++)
+        {
+            string blob = ResultNames.ShardBlob(prefix, shard);
+            var content = await storage.Results.GetBlobClient(blob).DownloadContentAsync();
+            using var stream = content.Value.Content.ToStream();
+            var sums = PartialSumsFile.Read(stream, qmap, lags, blob);
+            merged = merged is null ? sums : CorrelationPartialSums.Merge(merged, sums);
+        }
+        string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
+        G2FileWriter.Write(g2Path, merged!.ToResult(manifest.FrameTimeS));
+        string g2Blob = prefix + ResultNames.G2File;
+        await BlobTransfer.UploadFileAsync(storage.Results, g2Blob, g2Path);
+        return new ActivityResult(g2Blob, clock.Elapsed.TotalMilliseconds);
+    }
+}
+
+/// <summary>Heterodyne fit of every q/χ bin and the series speed (DATA_CONTRACT §4, §5.2) from g2.h5 into fit.json.</summary>
+public sealed class FitSeriesActivity(PipelineStorage storage) : TaskActivity<CorrelateRequest, FitResult>
+{
+    public override async Task<FitResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
+    {
+        var clock = Stopwatch.StartNew();
+        using var workspace = LocalWorkspace.Create("fit");
+        string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
+            CancellationToken.None);
+        string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
+        string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
+        await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);
+        string fitPath = Path.Combine(workspace.Root, ResultNames.FitFile);
+        var result = SeriesAnalysis.FitG2FileToJson(g2Path, Path.Combine(folder, SeriesManifest.FileName), fitPath);
+        string blob = prefix + ResultNames.FitFile;
+        await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
+        var velocity = result.Fit.Velocity;
+        return new FitResult(blob, clock.Elapsed.TotalMilliseconds, velocity.SpeedAPerS, velocity.SpeedErrAPerS, velocity.Resolvable);
+    }
+}
+
+/// <summary>Records the end of an analysis in the analyses and series tables and publishes "series analysed/failed".</summary>
+public sealed class CompleteAnalysisActivity(PipelineStorage storage, IPipelineNotifier notifier) : TaskActivity<AnalysisCompletion, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, AnalysisCompletion input)
+    {
+        var o = input.Outcome;
+        var row = (await storage.Analyses.GetEntityAsync<AnalysisRow>(o.Beamtime, o.AnalysisId)).Value;
+        row.Status = o.Status;
+        row.Reason = o.Reason;
+        row.SpeedAPerS = o.SpeedAPerS;
+        row.SpeedErrAPerS = o.SpeedErrAPerS;
+        row.Resolvable = o.Resolvable;
+        row.ActivityMs = o.ActivityMs;
+        row.OrchestrationMs = o.OrchestrationMs;
+        row.CompletedUtc = DateTimeOffset.UtcNow;
+        await storage.Analyses.UpdateEntityAsync(row, Azure.ETag.All);
+        await SeriesRows.UpdateAsync(storage, o.Beamtime, o.Series, r =>
+        {
+            if (r.AnalysisId != o.AnalysisId) return false;
+            r.Status = o.Status;
+            r.Reason = o.Reason;
+            r.SpeedAPerS = o.SpeedAPerS;
+            r.SpeedErrAPerS = o.SpeedErrAPerS;
+            r.Resolvable = o.Resolvable;
+            return true;
+        });
+        await notifier.PublishAsync(new PipelineEvent(o.Status == SeriesStatus.Analysed ? PipelineEventKind.SeriesAnalysed : PipelineEventKind.SeriesFailed,
+            o.Beamtime, o.Series, null, o.AnalysisId + (o.Reason is null ? "" : ": " + o.Reason), DateTimeOffset.UtcNow));
+        return true;
+    }
+}

@@ -1,0 +1,100 @@
+using CloudXpcs.Pipeline.Activities;
+using CloudXpcs.Pipeline.Ingest;
+using CloudXpcs.Pipeline.Notifications;
+using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudXpcs.Pipeline.Hosting;
+
+/// <summary>How the local pipeline runs.</summary>
+public sealed record LocalPipelineOptions
+{
+    public required PipelineStorageOptions Storage { get; init; }
+    public string TaskHubName { get; init; } = "cloudxpcs";
+    /// <summary>Activities at once (the "workers" of the throughput figures).</summary>
+    public int Workers { get; init; } = 2;
+    /// <summary>Threads of one correlation; ≤ 0 divides the cores between the workers.</summary>
+    public int CorrelationThreads { get; init; }
+    public ILoggerFactory? LoggerFactory { get; init; }
+}
+
+/// <summary>
+/// The whole pipeline in this process on a storage account (Azurite locally): the durable host with every orchestrator
+/// and activity, the ingest, the raw-container watcher, and a client to start and follow runs.
+/// </summary>
+public sealed class LocalPipeline : IAsyncDisposable
+{
+    private readonly LocalDurableHost _host;
+
+    private LocalPipeline(LocalDurableHost host, PipelineStorage storage)
+    {
+        _host = host;
+        Storage = storage;
+        Ingestor = new RawBlobIngestor(storage, new DurableAnalysisScheduler(host.Client),
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RawBlobIngestor>());
+        Watcher = new RawBlobWatcher(storage, Ingestor);
+    }
+
+    public PipelineStorage Storage { get; }
+    public RawBlobIngestor Ingestor { get; }
+    public RawBlobWatcher Watcher { get; }
+    public DurableTaskClient Client => _host.Client;
+
+    public static async Task<LocalPipeline> StartAsync(LocalPipelineOptions options, Action<DurableTaskRegistry>? extraTasks = null,
+        CancellationToken cancellationToken = default)
+    {
+        var storage = new PipelineStorage(options.Storage);
+        await storage.CreateIfNotExistsAsync(cancellationToken);
+        int threads = options.CorrelationThreads > 0 ? options.CorrelationThreads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Workers));
+        var host = await LocalDurableHost.StartAsync(new LocalDurableHostOptions
+        {
+            StorageConnectionString = options.Storage.ConnectionString,
+            TaskHubName = options.TaskHubName,
+            ActivityConcurrency = options.Workers,
+            LoggerFactory = options.LoggerFactory,
+        }, registry =>
+        {
+            PipelineTasks.Register(registry);
+            extraTasks?.Invoke(registry);
+        }, services =>
+        {
+            services.AddSingleton(storage);
+            services.AddSingleton(new PipelineWorkerSettings { CorrelationThreads = threads });
+            services.AddSingleton<IPipelineNotifier>(new StorageQueueNotifier(storage.Queues.GetQueueClient(options.Storage.EventsQueue)));
+            if (options.LoggerFactory is null) services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        }, cancellationToken);
+        return new LocalPipeline(host, storage);
+    }
+
+    /// <summary>Starts a run of the beamtime; the instance id is derived from beamtime and run id.</summary>
+    public async Task<string> StartRunAsync(string beamtime, string runId, RunParameters parameters, CancellationToken cancellationToken = default)
+    {
+        string instanceId = ResultNames.RunOrchestrationId(beamtime, runId);
+        if (await Client.GetInstanceAsync(instanceId, cancellationToken) is null)
+            await Client.ScheduleNewOrchestrationInstanceAsync(nameof(BeamtimeOrchestrator), new BeamtimeRunRequest(beamtime, runId, parameters),
+                new StartOrchestrationOptions(instanceId), cancellationToken);
+        return instanceId;
+    }
+
+    /// <summary>Polls the run (every 250 ms; the backend's own wait polls every 2 s) until it ends, calling <paramref name="tick"/> meanwhile.</summary>
+    public async Task<OrchestrationMetadata> WaitAsync(string instanceId, Func<Task>? tick = null, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var state = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+            if (state is { IsCompleted: true }) return state;
+            if (tick is not null) await tick();
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>A new run id: UTC time plus a short random suffix (runs sort by time; earlier runs are kept).</summary>
+    public static string NewRunId(DateTimeOffset now) => now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'") + "-" + Guid.NewGuid().ToString("N")[..6];
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+}

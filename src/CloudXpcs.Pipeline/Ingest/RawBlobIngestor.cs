@@ -1,0 +1,219 @@
+using Azure;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CloudXpcs.Pipeline.Ingest;
+
+/// <summary>Starts the analysis orchestration of a complete series unless an instance with that id exists.</summary>
+public interface IAnalysisScheduler
+{
+    Task ScheduleIfAbsentAsync(string instanceId, SeriesAnalysisRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>What one blob-created event led to.</summary>
+public enum IngestOutcome
+{
+    /// <summary>The blob is recorded; its series is not complete yet (or the blob is not part of a series).</summary>
+    Recorded,
+    /// <summary>The series became complete and its analysis was started.</summary>
+    AnalysisStarted,
+    /// <summary>The series is complete and this content is already being (or was) analysed: nothing to do.</summary>
+    AlreadyAnalysed,
+    /// <summary>The blob was refused (bad name or bad series.json); a row says why.</summary>
+    Rejected,
+    /// <summary>The blob no longer exists (deleted or replaced before the event was handled).</summary>
+    Gone,
+}
+
+/// <summary>
+/// Ingest (ARCHITECTURE.md "Flow of data"): a blob-created event for raw/{beamtime}/... is recorded in Table storage
+/// (optimistic concurrency on the rows); when a series becomes complete its analysis orchestration is started under an
+/// id derived from the content, so duplicate or reordered events never process twice and changed content is processed
+/// again. Called by the Event Grid blob trigger in Azure and by the local watcher.
+/// </summary>
+public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger)
+{
+    public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        if (!RawBlobName.TryParse(blobName, out var name, out string problem))
+        {
+            await RejectAsync(null, blobName, problem, cancellationToken);
+            return IngestOutcome.Rejected;
+        }
+        if (name!.Kind is not (RawBlobKind.SeriesManifest or RawBlobKind.Chunk or RawBlobKind.SeriesFile)) return IngestOutcome.Recorded;
+
+        Azure.Storage.Blobs.Models.BlobProperties properties;
+        try
+        {
+            properties = (await storage.Raw.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return IngestOutcome.Gone;
+        }
+        string contentHash = AnalysisIdentity.ContentHash(properties.ContentHash, properties.ETag);
+        switch (name.Kind)
+        {
+            case RawBlobKind.SeriesManifest:
+                if (!await RecordManifestAsync(name, properties.ETag, contentHash, cancellationToken)) return IngestOutcome.Rejected;
+                break;
+            case RawBlobKind.Chunk:
+                await storage.Chunks.UpsertEntityAsync(new ChunkRow
+                {
+                    PartitionKey = ChunkRow.Partition(name.Beamtime, name.Series!),
+                    RowKey = ChunkRow.Row(name.ChunkIndex!.Value),
+                    BlobName = blobName,
+                    ContentMd5 = contentHash,
+                    BlobETag = properties.ETag.ToString(),
+                    Bytes = properties.ContentLength,
+                }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+                break;
+        }
+        return await EvaluateSeriesAsync(name.Beamtime, name.Series!, cancellationToken);
+    }
+
+    /// <summary>Re-checks a series (after any of its blobs changed) and starts its analysis when it is complete.</summary>
+    public async Task<IngestOutcome> EvaluateSeriesAsync(string beamtime, string series, CancellationToken cancellationToken = default)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var (content, incomplete) = await AnalysisIdentity.LoadAsync(storage, beamtime, series, cancellationToken);
+            if (content is null)
+            {
+                if (incomplete!.Row is { } row && row.Status is SeriesStatus.Incomplete or SeriesStatus.Stale or SeriesStatus.Queued
+                    && row.Reason != incomplete.Reason)
+                {
+                    row.Status = SeriesStatus.Incomplete;
+                    row.Reason = incomplete.Reason;
+                    row.MissingChunks = incomplete.Reason.StartsWith("missing", StringComparison.Ordinal) ? incomplete.Reason : "";
+                    if (!await TryUpdateAsync(row, cancellationToken)) continue;
+                }
+                return IngestOutcome.Recorded;
+            }
+            string analysisId = content.AnalysisId(null);
+            string instanceId = ResultNames.SeriesOrchestrationId(beamtime, series, analysisId);
+            var seriesRow = content.Row;
+            if (seriesRow.AnalysisId == analysisId && seriesRow.Status is not SeriesStatus.Incomplete and not SeriesStatus.Stale)
+            {
+                if (seriesRow.Status == SeriesStatus.Queued) await StartAsync(content, analysisId, instanceId, cancellationToken);
+                return IngestOutcome.AlreadyAnalysed;
+            }
+            seriesRow.Status = SeriesStatus.Queued;
+            seriesRow.AnalysisId = analysisId;
+            seriesRow.InstanceId = instanceId;
+            seriesRow.MissingChunks = "";
+            seriesRow.Reason = null;
+            seriesRow.SpeedAPerS = seriesRow.SpeedErrAPerS = null;
+            seriesRow.Resolvable = null;
+            if (!await TryUpdateAsync(seriesRow, cancellationToken))
+            {
+                if (attempt > 20) throw new InvalidOperationException($"series row {beamtime}/{series} kept changing while it was being updated");
+                continue;
+            }
+            bool started = await StartAsync(content, analysisId, instanceId, cancellationToken);
+            return started ? IngestOutcome.AnalysisStarted : IngestOutcome.AlreadyAnalysed;
+        }
+    }
+
+    /// <summary>Claims the analysis (insert of its row) and schedules its orchestration; false when another owner has it.</summary>
+    private async Task<bool> StartAsync(SeriesContent content, string analysisId, string instanceId, CancellationToken cancellationToken)
+    {
+        var claim = await AnalysisClaims.ClaimAsync(storage, content.Beamtime, content.Series, analysisId, instanceId, cancellationToken);
+        if (claim.State != AnalysisClaims.Claimed) return false;
+        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, null));
+        await scheduler.ScheduleIfAbsentAsync(instanceId, request, cancellationToken);
+        logger.LogInformation("series {Beamtime}/{Series} complete: analysis {AnalysisId} started", content.Beamtime, content.Series, analysisId);
+        return true;
+    }
+
+    private async Task<bool> RecordManifestAsync(RawBlobName name, ETag etag, string contentHash, CancellationToken cancellationToken)
+    {
+        string? reason = null;
+        SeriesManifest? manifest = null;
+        try
+        {
+            string text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, name.Name, SeriesManifest.MaxManifestBytes, cancellationToken)
+                          ?? throw new DataContractException(name.Name, "vanished while it was being read");
+            manifest = SeriesManifest.Parse(text, name.Name);
+            if (manifest.Beamtime != name.Beamtime || manifest.Series != name.Series)
+                reason = $"{name.Name}: declares beamtime '{manifest.Beamtime}' and series '{manifest.Series}', but lies in {name.Beamtime}/xpcs/{name.Series}/";
+        }
+        catch (DataContractException e)
+        {
+            reason = e.Message;
+        }
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            var existing = await storage.Series.GetEntityIfExistsAsync<SeriesRow>(name.Beamtime, name.Series!, cancellationToken: cancellationToken);
+            var row = existing.HasValue ? existing.Value! : new SeriesRow { PartitionKey = name.Beamtime, RowKey = name.Series! };
+            row.ManifestETag = etag.ToString();
+            row.LastUploadUtc = DateTimeOffset.UtcNow;
+            if (reason is not null || manifest is null)
+            {
+                row.ManifestMd5 = null;
+                row.ChunksExpected = -1;
+                row.Status = SeriesStatus.Failed;
+                row.Reason = reason;
+                row.AnalysisId = null;
+            }
+            else
+            {
+                row.ManifestMd5 = contentHash;
+                row.ChunksExpected = manifest.Chunks;
+                row.Frames = manifest.Frames;
+                row.PixelsPerFrame = manifest.PixelsPerFrame;
+                row.PositionMm = manifest.PositionMm;
+                row.PolarizationTimeMin = manifest.PolarizationTimeMin;
+                row.MaskPath = manifest.MaskPath;
+                if (row.Status == SeriesStatus.Failed && row.AnalysisId is null) { row.Status = SeriesStatus.Incomplete; row.Reason = null; }
+            }
+            bool written = existing.HasValue ? await TryUpdateAsync(row, cancellationToken) : await TryAddAsync(row, cancellationToken);
+            if (written)
+            {
+                if (reason is not null) logger.LogWarning("rejected {Blob}: {Reason}", name.Name, reason);
+                return reason is null;
+            }
+        }
+        throw new InvalidOperationException($"series row {name.Beamtime}/{name.Series} kept changing while {name.Name} was recorded");
+    }
+
+    private async Task RejectAsync(string? beamtime, string blobName, string problem, CancellationToken cancellationToken)
+    {
+        string printable = RawBlobName.Printable(blobName);
+        logger.LogWarning("rejected raw blob '{Blob}': {Problem}", printable, problem);
+        string key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blobName)))[..32];
+        await storage.Rejections.UpsertEntityAsync(new RejectionRow
+        {
+            PartitionKey = beamtime ?? "(none)", RowKey = key, BlobName = printable, Problem = problem,
+        }, cancellationToken: cancellationToken);
+    }
+
+    private async Task<bool> TryUpdateAsync(SeriesRow row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Series.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryAddAsync(SeriesRow row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Series.AddEntityAsync(row, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+}

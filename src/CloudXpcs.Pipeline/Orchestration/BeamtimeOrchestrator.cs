@@ -1,0 +1,72 @@
+using CloudXpcs.Pipeline.Activities;
+using CloudXpcs.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace CloudXpcs.Pipeline.Orchestration;
+
+/// <summary>
+/// One run of a beamtime (ARCHITECTURE.md "Flow of data"): plan; every complete series analysed (a sub-orchestration
+/// where no analysis of that content and binning exists yet, else reused); results published into the run folder;
+/// XAM profiles and one continuum simulation per transport set fanned out; then the run is committed. A failing series
+/// or step is recorded and the run goes on.
+/// </summary>
+public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, RunOutcome>
+{
+    public override async Task<RunOutcome> RunAsync(TaskOrchestrationContext context, BeamtimeRunRequest input)
+    {
+        var created = context.CurrentUtcDateTime;
+        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), input, PipelineRetries.Activity);
+        var failures = new List<string>();
+
+        var ready = plan.Series.Where(s => s.State == PlanRunActivity.Ready).ToList();
+        var outcomes = await Task.WhenAll(ready.Select(s => AnalyseAsync(context, input, s)));
+        await Task.WhenAll(outcomes.Where(o => o.Status == SeriesStatus.Analysed).Select(o =>
+            context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, o), PipelineRetries.Activity)));
+
+        var step = new BeamtimeStepRequest(input.Beamtime, input.RunId, plan.ResultPrefix);
+        var steps = new List<Task>();
+        if (plan.HasXam) steps.Add(Step(context, nameof(BuildXamProfilesActivity), step, "XAM profiles", failures));
+        foreach (string set in plan.TransportSets)
+            steps.Add(Step(context, nameof(SimulateCellActivity), new SimulateRequest(input.Beamtime, plan.ResultPrefix, set, plan.PositionsMm, plan.DurationMin),
+                $"simulation {set}", failures));
+        await Task.WhenAll(steps);
+
+        return await context.CallActivityAsync<RunOutcome>(nameof(CommitRunActivity),
+            new CommitRunRequest(input.Beamtime, input.RunId, plan.ResultPrefix, context.InstanceId, input.Parameters, failures, created),
+            PipelineRetries.Activity);
+    }
+
+    /// <summary>The outcome of one series' analysis: computed here, reused, or awaited while another orchestration computes it.</summary>
+    private static async Task<SeriesAnalysisOutcome> AnalyseAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, PlannedSeries series)
+    {
+        string owner = $"{context.InstanceId}:{series.Series}";
+        var claimRequest = new ClaimRequest(input.Beamtime, series.Series, series.AnalysisId!, owner);
+        var deadline = context.CurrentUtcDateTime.AddMinutes(input.Parameters.WaitForSeriesMinutes);
+        while (true)
+        {
+            var claim = await context.CallActivityAsync<ClaimResult>(nameof(ClaimAnalysisActivity), claimRequest, PipelineRetries.Activity);
+            if (claim.State == AnalysisClaims.Claimed)
+                return await context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(SeriesOrchestrator),
+                    new SeriesAnalysisRequest(input.Beamtime, series.Series, series.AnalysisId!, input.Parameters.QMap, series.Shards),
+                    new SubOrchestrationOptions { InstanceId = owner });
+            if (claim.State == AnalysisClaims.Done) return claim.Outcome!;
+            if (context.CurrentUtcDateTime > deadline)
+                return new SeriesAnalysisOutcome(input.Beamtime, series.Series, series.AnalysisId!, SeriesStatus.Failed,
+                    $"timed out after {input.Parameters.WaitForSeriesMinutes} min waiting for analysis {series.AnalysisId} by another orchestration",
+                    ResultNames.AnalysisPrefix(input.Beamtime, series.Series, series.AnalysisId!), null, null, null, 0, 0);
+            await context.CreateTimer(TimeSpan.FromSeconds(2), CancellationToken.None);
+        }
+    }
+
+    private static async Task Step<TInput>(TaskOrchestrationContext context, string activity, TInput input, string what, List<string> failures)
+    {
+        try
+        {
+            await context.CallActivityAsync<ActivityResult>(activity, input, PipelineRetries.Activity);
+        }
+        catch (TaskFailedException e)
+        {
+            failures.Add($"{what}: {PipelineRetries.Reason(e)}");
+        }
+    }
+}

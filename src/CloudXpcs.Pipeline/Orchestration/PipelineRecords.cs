@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using CloudXpcs.Science.Geometry;
+
+namespace CloudXpcs.Pipeline.Orchestration;
+
+/// <summary>q/χ binning that replaces the series' own (reprocessing with new parameters).</summary>
+public sealed record QMapOverride(
+    [property: JsonPropertyName("q_min_inv_A")] double QMinInvA,
+    [property: JsonPropertyName("q_max_inv_A")] double QMaxInvA,
+    [property: JsonPropertyName("q_bins")] int QBins,
+    [property: JsonPropertyName("phi_bins")] int PhiBins,
+    [property: JsonPropertyName("static_per_dynamic")] int StaticPerDynamic)
+{
+    public QMapSpec ToSpec() => new() { QMinInvA = QMinInvA, QMaxInvA = QMaxInvA, QBins = QBins, PhiBins = PhiBins, StaticPerDynamic = StaticPerDynamic };
+
+    public void Validate()
+    {
+        if (!(QMinInvA >= 0) || !(QMaxInvA > QMinInvA) || !double.IsFinite(QMaxInvA))
+            throw new ArgumentException($"qmap: need 0 <= q_min < q_max (finite), got {QMinInvA:R}..{QMaxInvA:R} 1/A");
+        if (QBins is < 1 or > 1000 || PhiBins is < 1 or > 3600 || StaticPerDynamic is < 1 or > 100)
+            throw new ArgumentException($"qmap: q_bins 1..1000, phi_bins 1..3600, static_per_dynamic 1..100 (got {QBins}, {PhiBins}, {StaticPerDynamic})");
+    }
+}
+
+/// <summary>Parameters of a beamtime run; the defaults reproduce the series' own binning and the beamtime's sets.</summary>
+public sealed record RunParameters
+{
+    [JsonPropertyName("qmap")] public QMapOverride? QMap { get; init; }
+
+    /// <summary>Transport sets to simulate (built-in names); null = those of beamtime.json.</summary>
+    [JsonPropertyName("transport_sets")] public IReadOnlyList<string>? TransportSets { get; init; }
+
+    /// <summary>Series with more pixels than this are correlated in pixel shards (one activity each), then merged.</summary>
+    [JsonPropertyName("shard_threshold_pixels")] public long ShardPixelThreshold { get; init; } = 1L << 20;
+
+    /// <summary>Fit the transference number to all measurements (simulation sweep fanned out as activities).</summary>
+    [JsonPropertyName("infer")] public bool Infer { get; init; } = true;
+
+    /// <summary>How long a run waits for a series that another orchestration is analysing.</summary>
+    [JsonPropertyName("wait_for_series_min")] public double WaitForSeriesMinutes { get; init; } = 30;
+}
+
+/// <summary>Input of the series orchestration: which content (analysis id) to analyse with which binning.</summary>
+public sealed record SeriesAnalysisRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shards);
+
+/// <summary>What a series orchestration found: status, speed, where the results are, and timings.</summary>
+public sealed record SeriesAnalysisOutcome(
+    string Beamtime, string Series, string AnalysisId, string Status, string? Reason, string ResultPrefix,
+    double? SpeedAPerS, double? SpeedErrAPerS, bool? Resolvable, double ActivityMs, double OrchestrationMs);
+
+/// <summary>One correlation activity: the whole series (Shards = 1) or one pixel shard of it.</summary>
+public sealed record CorrelateRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shard, int Shards);
+
+/// <summary>Any activity's small answer: the blob it wrote and how long it took.</summary>
+public sealed record ActivityResult(string Blob, double Ms);
+
+/// <summary>The fit activity's answer.</summary>
+public sealed record FitResult(string Blob, double Ms, double? SpeedAPerS, double? SpeedErrAPerS, bool Resolvable);
+
+/// <summary>Records the end state of an analysis in the tables and notifies.</summary>
+public sealed record AnalysisCompletion(SeriesAnalysisOutcome Outcome);
+
+/// <summary>Input of the beamtime orchestration.</summary>
+public sealed record BeamtimeRunRequest(string Beamtime, string RunId, RunParameters Parameters);
+
+/// <summary>A series of the run plan: the analysis to use and whether it already exists.</summary>
+public sealed record PlannedSeries(string Series, string? AnalysisId, string State, string? Reason, int Shards);
+
+/// <summary>The run plan: complete series with their analysis, incomplete ones with the reason; sets to simulate.</summary>
+public sealed record RunPlan(string Beamtime, string RunId, string ResultPrefix, IReadOnlyList<PlannedSeries> Series,
+    IReadOnlyList<string> TransportSets, IReadOnlyList<double> PositionsMm, double DurationMin, bool HasXam, bool HasEchem);
+
+/// <summary>Claiming an analysis for a run: "claimed" (run it), "analysed"/"failed" (reuse), "running" (wait).</summary>
+public sealed record ClaimRequest(string Beamtime, string Series, string AnalysisId, string Owner);
+
+public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome);
+
+/// <summary>Copy one analysis' results into the run folder.</summary>
+public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcome Outcome);
+
+public sealed record BeamtimeStepRequest(string Beamtime, string RunId, string RunPrefix);
+
+public sealed record SimulateRequest(string Beamtime, string RunPrefix, string Set, IReadOnlyList<double> PositionsMm, double DurationMin);
+
+/// <summary>A batch of candidates of the transference-number sweep, as opaque JSON (small).</summary>
+public sealed record InferenceBatchRequest(string Beamtime, string RunPrefix, string BaseSet, string CandidatesJson);
+
+public sealed record InferenceBatchResult(string MisfitsJson, double Ms);
+
+public sealed record InferenceSummaryRequest(string Beamtime, string RunPrefix, string BaseSet, string CandidatesJson, string MisfitsJson);
+
+/// <summary>Final step of a run: run.json, table rows, latest pointer, notification.</summary>
+/// <summary>The series outcomes are read back from the plan blob and the analyses table (payloads stay small).</summary>
+public sealed record CommitRunRequest(string Beamtime, string RunId, string RunPrefix, string InstanceId, RunParameters Parameters,
+    IReadOnlyList<string> StepFailures, DateTime CreatedUtc);
+
+public sealed record RunOutcome(string Beamtime, string RunId, string Status, string ResultPrefix, int SeriesAnalysed, int SeriesFailed,
+    IReadOnlyList<string> StepFailures);

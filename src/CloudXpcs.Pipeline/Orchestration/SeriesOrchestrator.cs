@@ -1,0 +1,64 @@
+using CloudXpcs.Data;
+using CloudXpcs.Pipeline.Activities;
+using CloudXpcs.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace CloudXpcs.Pipeline.Orchestration;
+
+/// <summary>Retry policies of the pipeline's activities: transient faults are retried, broken input is not.</summary>
+public static class PipelineRetries
+{
+    public static TaskOptions Activity { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(20))
+    {
+        HandleFailure = failure => !failure.IsCausedBy<DataContractException>() && !failure.IsCausedBy<ArgumentException>(),
+    });
+
+    /// <summary>The innermost message of a failed task (the activity's own error text).</summary>
+    public static string Reason(TaskFailedException e)
+    {
+        var details = e.FailureDetails;
+        while (details.InnerFailure is not null) details = details.InnerFailure;
+        return details.ErrorMessage;
+    }
+}
+
+/// <summary>
+/// One series: correlation (fanned out over pixel shards for large detectors, then an exact merge) into g2.h5, the
+/// heterodyne fit into fit.json, and the outcome recorded in the tables. A failure is recorded with its reason and
+/// returned as a failed outcome, never thrown, so a bad series does not stop its beamtime.
+/// </summary>
+public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest, SeriesAnalysisOutcome>
+{
+    public override async Task<SeriesAnalysisOutcome> RunAsync(TaskOrchestrationContext context, SeriesAnalysisRequest input)
+    {
+        var started = context.CurrentUtcDateTime;
+        string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
+        double activityMs = 0;
+        string status = SeriesStatus.Analysed;
+        string? reason = null;
+        FitResult? fit = null;
+        try
+        {
+            int shards = Math.Max(1, input.Shards);
+            var shardResults = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
+                context.CallActivityAsync<ActivityResult>(nameof(CorrelateSeriesActivity),
+                    new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards), PipelineRetries.Activity)));
+            activityMs += shardResults.Sum(r => r.Ms);
+            var request = new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards);
+            if (shards > 1)
+                activityMs += (await context.CallActivityAsync<ActivityResult>(nameof(MergeShardsActivity), request, PipelineRetries.Activity)).Ms;
+            fit = await context.CallActivityAsync<FitResult>(nameof(FitSeriesActivity), request, PipelineRetries.Activity);
+            activityMs += fit.Ms;
+        }
+        catch (TaskFailedException e)
+        {
+            status = SeriesStatus.Failed;
+            reason = PipelineRetries.Reason(e);
+        }
+        double orchestrationMs = (context.CurrentUtcDateTime - started).TotalMilliseconds;
+        var outcome = new SeriesAnalysisOutcome(input.Beamtime, input.Series, input.AnalysisId, status, reason, prefix,
+            fit?.SpeedAPerS, fit?.SpeedErrAPerS, fit?.Resolvable, activityMs, orchestrationMs);
+        await context.CallActivityAsync<bool>(nameof(CompleteAnalysisActivity), new AnalysisCompletion(outcome), PipelineRetries.Activity);
+        return outcome;
+    }
+}

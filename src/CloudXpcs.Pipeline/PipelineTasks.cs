@@ -1,0 +1,23 @@
+using CloudXpcs.Pipeline.Activities;
+using CloudXpcs.Pipeline.Orchestration;
+using Microsoft.DurableTask;
+
+namespace CloudXpcs.Pipeline;
+
+/// <summary>Every orchestrator and activity of the pipeline; the Functions app and the local host both register these.</summary>
+public static class PipelineTasks
+{
+    public static DurableTaskRegistry Register(DurableTaskRegistry registry) => registry
+        .AddOrchestrator<SeriesOrchestrator>()
+        .AddOrchestrator<BeamtimeOrchestrator>()
+        .AddActivity<ClaimAnalysisActivity>()
+        .AddActivity<CorrelateSeriesActivity>()
+        .AddActivity<MergeShardsActivity>()
+        .AddActivity<FitSeriesActivity>()
+        .AddActivity<CompleteAnalysisActivity>()
+        .AddActivity<PlanRunActivity>()
+        .AddActivity<PublishSeriesActivity>()
+        .AddActivity<BuildXamProfilesActivity>()
+        .AddActivity<SimulateCellActivity>()
+        .AddActivity<CommitRunActivity>();
+}

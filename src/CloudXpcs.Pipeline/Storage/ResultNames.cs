@@ -1,0 +1,24 @@
+namespace CloudXpcs.Pipeline.Storage;
+
+/// <summary>Blob names in the results container (DATA_CONTRACT section 5 and our extensions).</summary>
+public static class ResultNames
+{
+    /// <summary>Where one analysis (series content + parameters) keeps g2.h5 and fit.json, shared by every run that uses it.</summary>
+    public static string AnalysisPrefix(string beamtime, string series, string analysisId) => $"{beamtime}/analyses/{series}/{analysisId}/";
+
+    public static string ShardBlob(string analysisPrefix, int shard) => $"{analysisPrefix}shards/{shard:D3}.sums";
+
+    /// <summary>results/{beamtime}/runs/{runId}/ (contract section 5).</summary>
+    public static string RunPrefix(string beamtime, string runId) => $"{beamtime}/runs/{runId}/";
+
+    public const string PlanFile = "plan.json";
+    public const string RunFile = "run.json";
+    public const string G2File = "g2.h5";
+    public const string FitFile = "fit.json";
+
+    public static string SeriesFolder(string series) => $"xpcs/{series}/";
+
+    public static string SeriesOrchestrationId(string beamtime, string series, string analysisId) => $"series:{beamtime}:{series}:{analysisId}";
+
+    public static string RunOrchestrationId(string beamtime, string runId) => $"run:{beamtime}:{runId}";
+}
