@@ -13,13 +13,8 @@ public static class PipelineRetries
         HandleFailure = failure => !failure.IsCausedBy<DataContractException>() && !failure.IsCausedBy<ArgumentException>(),
     });
 
-    /// <summary>The innermost message of a failed task (the activity's own error text).</summary>
-    public static string Reason(TaskFailedException e)
-    {
-        var details = e.FailureDetails;
-        while (details.InnerFailure is not null) details = details.InnerFailure;
-        return details.ErrorMessage;
-    }
+    /// <summary>The failed activity's own error text (which names the blob and the problem).</summary>
+    public static string Reason(TaskFailedException e) => e.FailureDetails.ErrorMessage;
 }
 
 /// <summary>
