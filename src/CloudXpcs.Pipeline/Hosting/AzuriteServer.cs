@@ -42,20 +42,22 @@ public sealed class AzuriteServer : IAsyncDisposable
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{DevelopmentAccountName};";
 
     /// <summary>Uses the Azurite on the default ports when all three listen; otherwise starts the pinned one there.</summary>
-    public static async Task<AzuriteServer> UseDefaultOrStartAsync(string? searchFrom = null, CancellationToken cancellationToken = default)
+    /// <param name="dataFolder">Where a started Azurite keeps its data (kept after it stops); null = a temporary folder.</param>
+    public static async Task<AzuriteServer> UseDefaultOrStartAsync(string? dataFolder = null, string? searchFrom = null,
+        CancellationToken cancellationToken = default)
     {
         var (blob, queue, table) = DefaultPorts;
         if (Listening(blob) && Listening(queue) && Listening(table)) return new AzuriteServer(null, null, blob, queue, table);
-        return await StartAsync(searchFrom, (blob, queue, table), cancellationToken);
+        return await StartAsync(searchFrom, (blob, queue, table), dataFolder, cancellationToken);
     }
 
     /// <summary>Starts the pinned Azurite on free ports (or the given ones) with a fresh data folder.</summary>
     public static async Task<AzuriteServer> StartAsync(string? searchFrom = null, (int Blob, int Queue, int Table)? ports = null,
-        CancellationToken cancellationToken = default)
+        string? dataFolder = null, CancellationToken cancellationToken = default)
     {
         string script = FindAzuriteScript(searchFrom ?? AppContext.BaseDirectory);
         var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
-        string data = Path.Combine(Path.GetTempPath(), "cloudxpcs-azurite-" + Guid.NewGuid().ToString("N")[..12]);
+        string data = dataFolder ?? Path.Combine(Path.GetTempPath(), "cloudxpcs-azurite-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(data);
         var start = new ProcessStartInfo("node")
         {
@@ -72,7 +74,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new AzuriteServer(process, data, blob, queue, table);
+        var server = new AzuriteServer(process, dataFolder is null ? data : null, blob, queue, table);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!(Listening(blob) && Listening(queue) && Listening(table)))
         {
@@ -91,7 +93,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Stops the process (if started here) and waits for it; the data folder is deleted.</summary>
+    /// <summary>Stops the process (if started here) and waits for it; a temporary data folder is deleted.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_process is null) return;

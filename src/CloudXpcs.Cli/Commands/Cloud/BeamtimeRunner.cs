@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CloudXpcs.Pipeline.Hosting;
+using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Pipeline.Transfer;
+using Microsoft.DurableTask.Client;
+using Spectre.Console;
+
+namespace CloudXpcs.Cli.Commands.Cloud;
+
+/// <summary>What a finished run left: its outcome, where the results are, and the series lines of run.json.</summary>
+public sealed record FinishedRun(RunOutcome Outcome, string LocalFolder, TimeSpan Elapsed, IReadOnlyList<JsonElement> Series);
+
+/// <summary>
+/// Runs a beamtime through the durable local host: optional upload of a folder, the watcher's ingest of raw blobs
+/// (starting series analyses as series complete), the beamtime orchestration with live progress, and the download of
+/// the run's results.
+/// </summary>
+public static class BeamtimeRunner
+{
+    public static async Task<FinishedRun> RunAsync(StorageSession session, RunSettings settings, string beamtime, string? uploadFolder,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (uploadFolder is not null)
+        {
+            var upload = await new BeamtimeUploader(session.Storage.Raw).UploadFolderAsync(uploadFolder, beamtime, cancellationToken: cancellationToken);
+            Console.WriteLine($"uploaded {upload.Uploaded} files ({upload.Bytes / 1e6:0.0} MB) to {session.Options.RawContainer}/{beamtime}/, {upload.Skipped} already there");
+        }
+        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
+        {
+            Storage = session.Options, TaskHubName = settings.TaskHub, Workers = settings.Workers,
+        }, cancellationToken: cancellationToken);
+        await pipeline.Watcher.ScanOnceAsync(beamtime + "/", cancellationToken);
+        string runId = settings.RunId ?? LocalPipeline.NewRunId(DateTimeOffset.UtcNow);
+        string instance = await pipeline.StartRunAsync(beamtime, runId, settings.Parameters(), cancellationToken);
+        Console.WriteLine($"run {runId} of {beamtime} started (orchestration {instance}, {settings.Workers} workers)");
+
+        string lastLine = "";
+        var state = await pipeline.WaitAsync(instance, async () =>
+        {
+            int analysed = 0, failed = 0, total = 0;
+            await foreach (var row in session.Storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime, cancellationToken: cancellationToken))
+            {
+                total++;
+                if (row.Status == SeriesStatus.Analysed) analysed++;
+                else if (row.Status == SeriesStatus.Failed) failed++;
+            }
+            string line = $"series: {analysed}/{total} analysed, {failed} failed";
+            if (line != lastLine)
+            {
+                Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {line}");
+                lastLine = line;
+            }
+        }, cancellationToken);
+        if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}");
+        var outcome = state.ReadOutputAs<RunOutcome>()!;
+
+        string local = Path.GetFullPath(Path.Combine(settings.Out, beamtime));
+        if (Directory.Exists(local)) Directory.Delete(local, recursive: true);
+        await BlobTransfer.DownloadPrefixAsync(session.Storage.Results, outcome.ResultPrefix, local, cancellationToken: cancellationToken);
+        using var runJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(local, ResultNames.RunFile), cancellationToken));
+        var series = runJson.RootElement.GetProperty("series").EnumerateArray().Select(e => e.Clone()).ToList();
+        return new FinishedRun(outcome, local, clock.Elapsed, series);
+    }
+
+    public static void PrintSummary(FinishedRun run, StorageSession session)
+    {
+        var table = new Table().AddColumns("series", "status", "speed A/s", "reason");
+        foreach (var s in run.Series)
+        {
+            string speed = s.GetProperty("speed_A_per_s") is { ValueKind: JsonValueKind.Number } v
+                ? $"{v.GetDouble():0.00} ± {s.GetProperty("speed_err_A_per_s").GetDouble():0.00}"
+                : s.GetProperty("resolvable") is { ValueKind: JsonValueKind.False } ? "not resolvable" : "";
+            table.AddRow(Markup.Escape(s.GetProperty("series").GetString() ?? ""), s.GetProperty("status").GetString() ?? "", speed,
+                Markup.Escape(s.GetProperty("reason").GetString() ?? ""));
+        }
+        AnsiConsole.Write(table);
+        var o = run.Outcome;
+        foreach (string failure in o.StepFailures) AnsiConsole.MarkupLineInterpolated($"[yellow]step failed:[/] {failure}");
+        Console.WriteLine($"run {o.RunId}: {o.Status}, {o.SeriesAnalysed} series analysed, {o.SeriesFailed} failed, {run.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"results: {run.LocalFolder}");
+        Console.WriteLine($"storage: container {session.Options.ResultsContainer}, {o.ResultPrefix} (tables {session.Options.SeriesTable}, {session.Options.RunsTable})");
+    }
+}

@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using System.Globalization;
+using CloudXpcs.Pipeline.Orchestration;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CloudXpcs.Cli.Commands.Cloud;
+
+/// <summary>Options of a beamtime run (run, reprocess, demo).</summary>
+public class RunSettings : StorageSettings
+{
+    [CommandOption("--out <DIR>")]
+    [Description("Folder the run's results are downloaded to, as DIR/{beamtime}/... (default: out/runs).")]
+    public string Out { get; init; } = Path.Combine("out", "runs");
+
+    [CommandOption("--run-id <ID>")]
+    [Description("Run id (default: UTC time plus a random suffix). Runs are never overwritten.")]
+    public string? RunId { get; init; }
+
+    [CommandOption("--workers <N>")]
+    [Description("Activities run at once by the local host (default 2).")]
+    public int Workers { get; init; } = 2;
+
+    [CommandOption("--sets <LIST>")]
+    [Description("Transport sets to simulate, e.g. PNB,RS (default: those of beamtime.json).")]
+    public string? Sets { get; init; }
+
+    [CommandOption("--qmap <QMIN,QMAX,QBINS,PHIBINS,STATIC>")]
+    [Description("New q/chi binning for every series (reprocessing), e.g. 0.0029,0.0192,9,18,4.")]
+    public string? QMap { get; init; }
+
+    [CommandOption("--shard-threshold <PIXELS>")]
+    [Description("Series with more pixels per frame are correlated in pixel shards, one activity each (default 1048576).")]
+    public long ShardThreshold { get; init; } = 1L << 20;
+
+    [CommandOption("--no-infer")]
+    [Description("Skip the transference-number inference.")]
+    public bool NoInfer { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Workers is < 1 or > 64) return ValidationResult.Error("--workers must be 1..64");
+        if (ShardThreshold < 1) return ValidationResult.Error("--shard-threshold must be >= 1");
+        try { _ = Parameters(); } catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
+        return ValidationResult.Success();
+    }
+
+    public RunParameters Parameters() => new()
+    {
+        QMap = QMap is null ? null : ParseQMap(QMap),
+        TransportSets = Sets?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        ShardPixelThreshold = ShardThreshold,
+        Infer = !NoInfer,
+    };
+
+    private static QMapOverride ParseQMap(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 5) throw new ArgumentException("--qmap needs 5 values: q_min,q_max,q_bins,phi_bins,static_per_dynamic");
+        double D(int i) => double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+            : throw new ArgumentException($"--qmap: '{parts[i]}' is not a number");
+        int I(int i) => int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+            : throw new ArgumentException($"--qmap: '{parts[i]}' is not an integer");
+        var qmap = new QMapOverride(D(0), D(1), I(2), I(3), I(4));
+        qmap.Validate();
+        return qmap;
+    }
+}
