@@ -65,6 +65,43 @@ public sealed class BicepBuildTests(CompiledInfra infra) : IClassFixture<Compile
     }
 
     [Fact]
+    public void ApiVersions_AreTheNewestStableOnesThePinnedCliKnows()
+    {
+        // use-recent-api-versions compares API versions with today's date. Linting a copy of infra/ as if it were
+        // 2099 (the rule's "test-today" switch) leaves only the newest stable version of each type acceptable, so
+        // passing here means the real lint cannot start failing as time goes by.
+        string copy = Directory.CreateTempSubdirectory("cloudxpcs-infra-2099-").FullName;
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(BuildPaths.Infra, "*.bicep", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(copy, Path.GetRelativePath(BuildPaths.Infra, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            File.WriteAllText(Path.Combine(copy, "bicepconfig.json"),
+                """{ "analyzers": { "core": { "rules": { "use-recent-api-versions": { "level": "warning", "test-today": "2099-01-01" } } } } }""");
+
+            foreach (string entry in new[] { "main.bicep", "blob-events.bicep" })
+            {
+                BicepRun run = BicepCli.Run("lint", Path.Combine(copy, entry));
+                Assert.Equal(0, run.ExitCode);
+                Assert.Empty(run.Diagnostics.Where(d => d.Code == "use-recent-api-versions").Select(d => d.ToString()));
+            }
+
+            // The switch is live: an old API version is reported under it.
+            File.WriteAllText(Path.Combine(copy, "old.bicep"),
+                "resource old 'Microsoft.Storage/storageAccounts@2023-01-01' existing = {\n  name: 'x'\n}\noutput id string = old.id\n");
+            Assert.Contains(BicepCli.Run("lint", Path.Combine(copy, "old.bicep")).Diagnostics,
+                d => d.Code == "use-recent-api-versions");
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public void LinterConfig_SetsEveryListedRuleToWarningOrError()
     {
         string config = File.ReadAllText(Path.Combine(BuildPaths.Infra, "bicepconfig.json"));
