@@ -7,7 +7,11 @@ targetScope = 'resourceGroup'
 
 param functionAppName string
 param systemTopicName string
+param storageAccountName string
+@description('The user-assigned identity the system topic carries; it writes dead-lettered events.')
+param identityName string
 param rawContainerName string = 'raw'
+param deadLetterContainerName string = 'deadletter'
 param functionName string = 'IngestRawBlob'
 param subscriptionName string = 'raw-blob-created'
 
@@ -17,6 +21,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
 
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
   name: systemTopicName
+}
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
+  name: storageAccountName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
 }
 
 var blobsExtensionKey = listKeys('${functionApp.id}/host/default', '2025-03-01').systemKeys.blobs_extension
@@ -43,6 +55,21 @@ resource rawBlobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@202
     retryPolicy: {
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: 1440
+    }
+    // After the retries run out the event is kept as a blob (the identity holds Storage Blob Data Owner), so a
+    // missed upload can be found and re-announced instead of being lost.
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'UserAssigned'
+        userAssignedIdentity: identity.id
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storageAccount.id
+          blobContainerName: deadLetterContainerName
+        }
+      }
     }
   }
 }

@@ -19,6 +19,9 @@ param rawContainerName string = 'raw'
 @description('Blob container the pipeline writes results to.')
 param resultsContainerName string = 'results'
 
+@description('Blob container for blob-created events that Event Grid could not deliver.')
+param deadLetterContainerName string = 'deadletter'
+
 param seriesTableName string = 'series'
 param runsTableName string = 'runs'
 param chunksTableName string = 'chunks'
@@ -69,6 +72,7 @@ module storage 'modules/storage.bicep' = {
     rawContainerName: rawContainerName
     resultsContainerName: resultsContainerName
     deploymentContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
     tableNames: [
       seriesTableName
       runsTableName
@@ -156,6 +160,7 @@ module eventGrid 'modules/eventgrid.bicep' = {
     location: location
     tags: tags
     storageAccountId: storage.outputs.id
+    identityId: identity.outputs.id
   }
 }
 
@@ -169,4 +174,6 @@ output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICEBUS_TOPIC string = serviceBus.outputs.topicName
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_NAME string = identity.outputs.name
 output CLOUDXPCS_RAW_CONTAINER string = rawContainerName
+output CLOUDXPCS_DEADLETTER_CONTAINER string = deadLetterContainerName

@@ -8,7 +8,10 @@ set -eu
 : "${AZURE_RESOURCE_GROUP:?run through azd (azd up / azd deploy), which sets the provisioning outputs}"
 : "${AZURE_FUNCTION_APP_NAME:?}"
 : "${AZURE_EVENTGRID_SYSTEM_TOPIC_NAME:?}"
+: "${AZURE_STORAGE_ACCOUNT_NAME:?}"
+: "${AZURE_MANAGED_IDENTITY_NAME:?}"
 raw_container="${CLOUDXPCS_RAW_CONTAINER:-raw}"
+dead_letter_container="${CLOUDXPCS_DEADLETTER_CONTAINER:-deadletter}"
 
 if ! command -v az >/dev/null 2>&1; then
   echo "error: the Azure CLI (az) is needed to subscribe the function to blob events" >&2
@@ -26,7 +29,10 @@ until az deployment group create \
     --template-file infra/blob-events.bicep \
     --parameters functionAppName="$AZURE_FUNCTION_APP_NAME" \
                  systemTopicName="$AZURE_EVENTGRID_SYSTEM_TOPIC_NAME" \
+                 storageAccountName="$AZURE_STORAGE_ACCOUNT_NAME" \
+                 identityName="$AZURE_MANAGED_IDENTITY_NAME" \
                  rawContainerName="$raw_container" \
+                 deadLetterContainerName="$dead_letter_container" \
     --only-show-errors --output none; do
   if [ "$attempt" -ge "$max_attempts" ]; then
     echo "error: could not subscribe $AZURE_FUNCTION_APP_NAME to blob events after $attempt attempts" >&2

@@ -8,6 +8,9 @@ param tags stringMap
 param rawContainerName string
 param resultsContainerName string
 param deploymentContainerName string
+
+@description('Container that receives blob events Event Grid could not deliver.')
+param deadLetterContainerName string
 param tableNames string[]
 
 @description('Days a deleted blob or container can still be restored (protects raw data against mistakes).')
@@ -55,7 +58,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01'
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
-  for containerName in [rawContainerName, resultsContainerName, deploymentContainerName]: {
+  for containerName in [rawContainerName, resultsContainerName, deploymentContainerName, deadLetterContainerName]: {
     parent: blobService
     name: containerName
     properties: {

@@ -24,15 +24,16 @@ public sealed class InfraPropertyTests(CompiledInfra infra) : IClassFixture<Comp
     }
 
     [Fact]
-    public void Storage_HasRawResultsAndDeploymentContainersAndThePipelineTables()
+    public void Storage_HasTheContainersAndThePipelineTables()
     {
         var containers = Storage.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers")
             .SelectMany(Storage.ResourceNames).Select(name => name.Split('/')[^1]).ToList();
         Assert.Contains("raw", containers);
         Assert.Contains("results", containers);
-        Assert.Equal(3, containers.Count);
+        Assert.Contains("deadletter", containers);
+        Assert.Equal(4, containers.Count);
 
-        // The third is the container the function app deploys its package from.
+        // The fourth is the container the function app deploys its package from.
         Assert.Single(containers, c => c.StartsWith("deploy-", StringComparison.Ordinal));
         Assert.Equal(Storage.PassedParameterExpression("deploymentContainerName"),
             FunctionApp.PassedParameterExpression("deploymentContainerName"));
@@ -182,6 +183,13 @@ public sealed class InfraPropertyTests(CompiledInfra infra) : IClassFixture<Comp
         Assert.StartsWith("https://", endpoint);
         Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.IngestRawBlob&code=" + ArmExpression.Unknown, endpoint);
 
+        // Undeliverable events are dead-lettered into storage with the user-assigned identity, not a key.
+        JsonNode deadLetter = subscription["properties"]!["deadLetterWithResourceIdentity"]!;
+        Assert.Equal("UserAssigned", (string?)deadLetter["identity"]!["type"]);
+        Assert.Equal($"[resourceId('{UserAssignedIdentityType}', parameters('identityName'))]", (string?)deadLetter["identity"]!["userAssignedIdentity"]);
+        Assert.Equal("deadletter", events.EvaluateString(deadLetter["deadLetterDestination"]!["properties"]!["blobContainerName"]));
+        Assert.Equal("StorageBlob", (string?)deadLetter["deadLetterDestination"]!["endpointType"]);
+
         // The key is read inside the deployment, used only in the endpoint URL and never output.
         string endpointExpression = (string)destination["properties"]!["endpointUrl"]!;
         Assert.Contains("systemKeys.blobs_extension", endpointExpression);
@@ -196,6 +204,9 @@ public sealed class InfraPropertyTests(CompiledInfra infra) : IClassFixture<Comp
         JsonObject topic = eventGrid.SingleResource("Microsoft.EventGrid/systemTopics");
         Assert.Equal("Microsoft.Storage.StorageAccounts", (string?)topic["properties"]!["topicType"]);
         Assert.Equal("storage.id", eventGrid.PassedModuleOutput("storageAccountId"));
+        Assert.Equal("UserAssigned", (string?)topic["identity"]!["type"]);
+        Assert.Equal("[format('{0}', parameters('identityId'))]", Assert.Single(topic["identity"]!["userAssignedIdentities"]!.AsObject()).Key);
+        Assert.Equal("identity.id", eventGrid.PassedModuleOutput("identityId"));
     }
 
     private static IEnumerable<string> StringValues(JsonNode? node) => node switch
