@@ -38,11 +38,16 @@ public sealed class BicepBuildTests(CompiledInfra infra) : IClassFixture<Compile
 
     [Theory]
     [MemberData(nameof(BicepFiles))]
-    public void EveryBicepFile_LintsClean(string relativePath)
+    public void EveryBicepFile_LintsCleanAndIsFormatted(string relativePath)
     {
-        BicepRun run = BicepCli.Run("lint", relativePath);
-        Assert.True(run.ExitCode == 0, $"bicep lint {relativePath} exited {run.ExitCode}: {run.StandardError}");
-        Assert.Empty(run.Problems);
+        BicepRun lint = BicepCli.Run("lint", relativePath);
+        Assert.True(lint.ExitCode == 0, $"bicep lint {relativePath} exited {lint.ExitCode}: {lint.StandardError}");
+        Assert.Empty(lint.Problems);
+
+        BicepRun format = BicepCli.Run("format", relativePath, "--stdout");
+        Assert.Equal(0, format.ExitCode);
+        Assert.True(format.StandardOutput == File.ReadAllText(Path.Combine(BuildPaths.Infra, relativePath)),
+            $"{relativePath} is not as `bicep format` writes it; run: bicep format infra/{relativePath}");
     }
 
     [Fact]
