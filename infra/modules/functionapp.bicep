@@ -22,7 +22,7 @@ param runsTableName string
 param chunksTableName string
 param comparisonsTableName string
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
