@@ -1,0 +1,5 @@
+@export()
+@description('An object whose values are all strings: resource tags, app settings.')
+type stringMap = {
+  *: string
+}

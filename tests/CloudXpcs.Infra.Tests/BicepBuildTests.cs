@@ -1,0 +1,118 @@
+using CloudXpcs.Infra.Tests.Support;
+
+namespace CloudXpcs.Infra.Tests;
+
+/// <summary>The Bicep CLI compiles and lints infra/ with no warning and no error (warnings fail CI).</summary>
+public sealed class BicepBuildTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
+{
+    [Fact]
+    public void BicepCli_IsThePinnedVersion()
+    {
+        BicepRun run = BicepCli.Run("--version");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Bicep CLI version 0.49.2", run.StandardOutput);
+    }
+
+    [Fact]
+    public void MainTemplate_BuildsWithoutWarnings()
+    {
+        Assert.Equal(0, infra.MainBuild.ExitCode);
+        Assert.Empty(infra.MainBuild.Problems);
+        Assert.NotEmpty(infra.Main.Modules);
+    }
+
+    [Fact]
+    public void BlobEventsTemplate_BuildsWithoutWarnings()
+    {
+        Assert.Equal(0, infra.BlobEventsBuild.ExitCode);
+        Assert.Empty(infra.BlobEventsBuild.Problems);
+    }
+
+    public static TheoryData<string> BicepFiles()
+    {
+        var files = new TheoryData<string>();
+        foreach (string path in Directory.EnumerateFiles(BuildPaths.Infra, "*.bicep", SearchOption.AllDirectories).Order())
+            files.Add(Path.GetRelativePath(BuildPaths.Infra, path));
+        return files;
+    }
+
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public void EveryBicepFile_LintsCleanAndIsFormatted(string relativePath)
+    {
+        BicepRun lint = BicepCli.Run("lint", relativePath);
+        Assert.True(lint.ExitCode == 0, $"bicep lint {relativePath} exited {lint.ExitCode}: {lint.StandardError}");
+        Assert.Empty(lint.Problems);
+
+        BicepRun format = BicepCli.Run("format", relativePath, "--stdout");
+        Assert.Equal(0, format.ExitCode);
+        Assert.True(format.StandardOutput == File.ReadAllText(Path.Combine(BuildPaths.Infra, relativePath)),
+            $"{relativePath} is not as `bicep format` writes it; run: bicep format infra/{relativePath}");
+    }
+
+    [Fact]
+    public void Linter_ReportsWarningsThatTheTestsWouldCatch()
+    {
+        // Guards the diagnostics parser: a file with a known problem must produce a parsed warning.
+        string directory = Directory.CreateTempSubdirectory("cloudxpcs-lint-probe-").FullName;
+        string probe = Path.Combine(directory, "probe.bicep");
+        File.WriteAllText(probe, "param unusedProbeParameter string\n");
+        try
+        {
+            BicepRun run = BicepCli.Run("lint", probe);
+            Assert.Contains(run.Diagnostics, d => d.Level == "Warning" && d.Code == "no-unused-params" && d.Line == 1);
+            Assert.NotEmpty(run.Problems);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ApiVersions_AreTheNewestStableOnesThePinnedCliKnows()
+    {
+        // use-recent-api-versions compares API versions with today's date. Linting a copy of infra/ as if it were
+        // 2099 (the rule's "test-today" switch) leaves only the newest stable version of each type acceptable, so
+        // passing here means the real lint cannot start failing as time goes by.
+        string copy = Directory.CreateTempSubdirectory("cloudxpcs-infra-2099-").FullName;
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(BuildPaths.Infra, "*.bicep", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(copy, Path.GetRelativePath(BuildPaths.Infra, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            File.WriteAllText(Path.Combine(copy, "bicepconfig.json"),
+                """{ "analyzers": { "core": { "rules": { "use-recent-api-versions": { "level": "warning", "test-today": "2099-01-01" } } } } }""");
+
+            foreach (string entry in new[] { "main.bicep", "blob-events.bicep" })
+            {
+                BicepRun run = BicepCli.Run("lint", Path.Combine(copy, entry));
+                Assert.Equal(0, run.ExitCode);
+                Assert.Empty(run.Diagnostics.Where(d => d.Code == "use-recent-api-versions").Select(d => d.ToString()));
+            }
+
+            // The switch is live: an old API version is reported under it.
+            File.WriteAllText(Path.Combine(copy, "old.bicep"),
+                "resource old 'Microsoft.Storage/storageAccounts@2023-01-01' existing = {\n  name: 'x'\n}\noutput id string = old.id\n");
+            Assert.Contains(BicepCli.Run("lint", Path.Combine(copy, "old.bicep")).Diagnostics,
+                d => d.Code == "use-recent-api-versions");
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LinterConfig_SetsEveryListedRuleToWarningOrError()
+    {
+        string config = File.ReadAllText(Path.Combine(BuildPaths.Infra, "bicepconfig.json"));
+        var levels = System.Text.RegularExpressions.Regex.Matches(config, "\"level\"\\s*:\\s*\"(?<level>[a-z]+)\"")
+            .Select(m => m.Groups["level"].Value).ToList();
+        Assert.NotEmpty(levels);
+        Assert.All(levels, level => Assert.Contains(level, new[] { "warning", "error" }));
+    }
+}
