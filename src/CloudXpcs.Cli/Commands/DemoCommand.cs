@@ -19,9 +19,9 @@ namespace CloudXpcs.Cli.Commands;
 /// XAM scans become concentration profiles, every series is correlated and fitted, and the continuum model is run for
 /// each transport set of the beamtime. Inputs and results follow the data contract's layout.
 /// </summary>
-public sealed class DemoCommand : Command<DemoCommand.Settings>
+public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Cloud.StorageSettings
     {
         [CommandOption("--out <DIR>")]
         [Description("Output folder (default out/demo); holds beamtime/ (inputs) and results/ (outputs).")]
@@ -34,9 +34,17 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         [CommandOption("--seed <N>")]
         [Description("Random seed of the synthetic series (default 2020).")]
         public int Seed { get; init; } = 2020;
+
+        [CommandOption("--workers <N>")]
+        [Description("Activities run at once by the local durable host (default 2).")]
+        public int Workers { get; init; } = 2;
+
+        [CommandOption("--offline")]
+        [Description("Analyse on local files in this process instead of through the durable pipeline on Azurite.")]
+        public bool Offline { get; init; }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var spec = new SyntheticBeamtimeSpec { Beamtime = "demo-beamtime", Frames = settings.Frames, Seed = settings.Seed };
@@ -44,6 +52,7 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         string inputs = Path.Combine(root, "beamtime", spec.Beamtime);
         string results = Path.Combine(root, "results", spec.Beamtime);
         var beamtime = SimulateBeamtimeCommand.Write(inputs, spec);
+        if (!settings.Offline) return await RunThroughPipelineAsync(settings, beamtime, inputs, Path.Combine(root, "results"), clock, cancellationToken);
 
         var xam = XamBeamtime.Process(inputs, Path.Combine(results, "xam", "profiles.csv"));
         var rows = new List<string[]>();
@@ -69,6 +78,35 @@ public sealed class DemoCommand : Command<DemoCommand.Settings>
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {results} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json)");
         return 0;
+    }
+
+    /// <summary>The main job: the synthetic beamtime uploaded to Azurite and run through the durable pipeline.</summary>
+    private static async Task<int> RunThroughPipelineAsync(Settings settings, SyntheticBeamtime beamtime, string inputs, string resultsRoot, Stopwatch clock,
+        CancellationToken cancellationToken)
+    {
+        var runSettings = new Cloud.RunSettings
+        {
+            Storage = settings.Storage, TaskHub = settings.TaskHub, NamePrefix = settings.NamePrefix, RawContainer = settings.RawContainer,
+            ResultsContainer = settings.ResultsContainer, Out = resultsRoot, Workers = settings.Workers,
+        };
+        await using var session = await Cloud.StorageSession.OpenAsync(runSettings, cancellationToken);
+        var run = await Cloud.BeamtimeRunner.RunAsync(session, runSettings, "demo-beamtime", inputs, cancellationToken);
+        Cloud.BeamtimeRunner.PrintSummary(run, session);
+        var table = new Table().AddColumns("series", "true v A/s", "fitted v A/s", "(fit-true)/sigma");
+        foreach (var truth in beamtime.Series)
+        {
+            var line = run.Series.FirstOrDefault(s => s.GetProperty("series").GetString() == truth.Series);
+            table.AddRow(line.ValueKind == System.Text.Json.JsonValueKind.Object
+                         && line.GetProperty("speed_A_per_s") is { ValueKind: System.Text.Json.JsonValueKind.Number } v
+                ? [truth.Series, F(truth.SpeedAPerS), $"{F(v.GetDouble())} ± {line.GetProperty("speed_err_A_per_s").GetDouble():0.000}",
+                   F((v.GetDouble() - truth.SpeedAPerS) / line.GetProperty("speed_err_A_per_s").GetDouble())]
+                : [truth.Series, F(truth.SpeedAPerS), "not resolvable", ""]);
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:0.0} s");
+        AnsiConsole.WriteLine($"inputs:  {inputs}");
+        AnsiConsole.WriteLine($"results: {run.LocalFolder} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json, run.json)");
+        return run.Outcome.Status == Pipeline.Storage.RunStatus.Completed ? 0 : Program.ExitFailure;
     }
 
     private static CellSimulationResult SimulateCell(string set, string results)
