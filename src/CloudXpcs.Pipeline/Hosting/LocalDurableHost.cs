@@ -32,6 +32,9 @@ public sealed record LocalDurableHostOptions
     /// <summary>How long an activity may run before its queue message is delivered again (LOCAL_DURABLE_HOST.md trap 2).</summary>
     public TimeSpan ActivityVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long an orchestration message stays hidden after a crash before another host picks it up.</summary>
+    public TimeSpan ControlVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     public ILoggerFactory? LoggerFactory { get; init; }
 }
 
@@ -71,6 +74,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
             PartitionCount = 1,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
             WorkItemQueueVisibilityTimeout = options.ActivityVisibilityTimeout,
+            ControlQueueVisibilityTimeout = options.ControlVisibilityTimeout,
             // Above the worker's concurrency, or the dispatcher re-checks only every 500 ms (trap 7).
             MaxConcurrentTaskActivityWorkItems = options.ActivityConcurrency + 4,
             MaxConcurrentTaskOrchestrationWorkItems = options.OrchestrationConcurrency + 4,

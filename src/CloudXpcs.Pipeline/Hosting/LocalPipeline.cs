@@ -21,6 +21,12 @@ public sealed record LocalPipelineOptions
     /// <summary>Threads of one correlation; ≤ 0 divides the cores between the workers.</summary>
     public int CorrelationThreads { get; init; }
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Lease of a queue message (activity or orchestration) before it is delivered again: an activity must finish within
+    /// it, and after a crash the work in flight resumes when it expires (LOCAL_DURABLE_HOST.md, traps 2 and 5).
+    /// </summary>
+    public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -56,6 +62,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             StorageConnectionString = options.Storage.ConnectionString,
             TaskHubName = options.TaskHubName,
             ActivityConcurrency = options.Workers,
+            ActivityVisibilityTimeout = options.MessageLease,
+            ControlVisibilityTimeout = options.MessageLease,
             LoggerFactory = options.LoggerFactory,
         }, registry =>
         {

@@ -403,6 +403,8 @@ public sealed class MultiTauCorrelator
     }
 
     /// <summary>The per-bin sums of this correlator's pixels; requires every declared frame.</summary>
+    private const int FinalizationParts = 8;
+
     public CorrelationPartialSums ToPartialSums()
     {
         // The level state lives in native memory owned by the levels: keep them alive while spans point into it.
@@ -414,8 +416,9 @@ public sealed class MultiTauCorrelator
     {
         if (_framesSeen != _totalFrames)
             throw new InvalidOperationException($"the series declares {_totalFrames} frames but {_framesSeen} were added");
-        // Column ranges in parallel, each into its own sums, merged exactly as pixel shards are.
-        int parts = Math.Max(1, Math.Min(_maxParallelism, _columnStart.Length / 256));
+        // Column ranges in parallel, each into its own sums, merged exactly as pixel shards are. The number of ranges does
+        // not depend on the thread count, so the result is bit-for-bit the same with any number of threads.
+        int parts = Math.Max(1, Math.Min(FinalizationParts, _columnStart.Length / 256));
         var partial = new CorrelationPartialSums[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, part =>
         {

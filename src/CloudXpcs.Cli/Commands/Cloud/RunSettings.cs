@@ -33,6 +33,10 @@ public class RunSettings : StorageSettings
     [Description("Series with more pixels per frame are correlated in pixel shards, one activity each (default 1048576).")]
     public long ShardThreshold { get; init; } = 1L << 20;
 
+    [CommandOption("--lease-s <SECONDS>")]
+    [Description("Lease of queued work: an activity must finish within it; after a crash the work in flight resumes when it expires (default 300).")]
+    public double LeaseS { get; init; } = 300;
+
     [CommandOption("--no-infer")]
     [Description("Skip the transference-number inference.")]
     public bool NoInfer { get; init; }
@@ -40,6 +44,7 @@ public class RunSettings : StorageSettings
     public override ValidationResult Validate()
     {
         if (Workers is < 1 or > 64) return ValidationResult.Error("--workers must be 1..64");
+        if (!(LeaseS >= 5)) return ValidationResult.Error("--lease-s must be >= 5");
         if (ShardThreshold < 1) return ValidationResult.Error("--shard-threshold must be >= 1");
         try { _ = Parameters(); } catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
         return ValidationResult.Success();
