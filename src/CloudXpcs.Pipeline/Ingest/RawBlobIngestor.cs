@@ -118,11 +118,19 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         }
     }
 
-    /// <summary>Claims the analysis (insert of its row) and schedules its orchestration; false when another owner has it.</summary>
+    /// <summary>How long a claim may exist without its orchestration before a later event schedules it (crash between the two).</summary>
+    public static readonly TimeSpan OrphanedClaimAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Claims the analysis (insert of its row) and schedules its orchestration; false when it was claimed before. A claim
+    /// of ours older than <see cref="OrphanedClaimAge"/> is scheduled again if its orchestration does not exist (the
+    /// process died between claim and schedule); the scheduler is a no-op when it does.
+    /// </summary>
     private async Task<bool> StartAsync(SeriesContent content, string analysisId, string instanceId, CancellationToken cancellationToken)
     {
         var claim = await AnalysisClaims.ClaimAsync(storage, content.Beamtime, content.Series, analysisId, instanceId, cancellationToken);
-        if (claim.State != AnalysisClaims.Claimed) return false;
+        bool orphaned = claim.State == AnalysisClaims.Owned && claim.ClaimedUtc is { } claimed && DateTimeOffset.UtcNow - claimed > OrphanedClaimAge;
+        if (claim.State != AnalysisClaims.Claimed && !orphaned) return false;
         var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, null));
         await scheduler.ScheduleIfAbsentAsync(instanceId, request, cancellationToken);
         logger.LogInformation("series {Beamtime}/{Series} complete: analysis {AnalysisId} started", content.Beamtime, content.Series, analysisId);

@@ -45,7 +45,7 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         while (true)
         {
             var claim = await context.CallActivityAsync<ClaimResult>(nameof(ClaimAnalysisActivity), claimRequest, PipelineRetries.Activity);
-            if (claim.State == AnalysisClaims.Claimed)
+            if (claim.State is AnalysisClaims.Claimed or AnalysisClaims.Owned)
                 return await context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(SeriesOrchestrator),
                     new SeriesAnalysisRequest(input.Beamtime, series.Series, series.AnalysisId!, input.Parameters.QMap, series.Shards),
                     new SubOrchestrationOptions { InstanceId = owner });

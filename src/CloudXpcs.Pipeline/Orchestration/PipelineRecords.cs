@@ -73,7 +73,10 @@ public sealed record RunPlan(string Beamtime, string RunId, string ResultPrefix,
 /// <summary>Claiming an analysis for a run: "claimed" (run it), "analysed"/"failed" (reuse), "running" (wait).</summary>
 public sealed record ClaimRequest(string Beamtime, string Series, string AnalysisId, string Owner);
 
-public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome);
+public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome)
+{
+    public DateTimeOffset? ClaimedUtc { get; init; }
+}
 
 /// <summary>Copy one analysis' results into the run folder.</summary>
 public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcome Outcome);

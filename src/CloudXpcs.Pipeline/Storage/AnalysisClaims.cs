@@ -10,6 +10,8 @@ namespace CloudXpcs.Pipeline.Storage;
 public static class AnalysisClaims
 {
     public const string Claimed = "claimed";
+    /// <summary>The row exists and names the same owner: a retry or a restart after a crash.</summary>
+    public const string Owned = "owned";
     public const string Running = "running";
     public const string Done = "done";
 
@@ -34,7 +36,7 @@ public static class AnalysisClaims
         {
             var existing = (await storage.Analyses.GetEntityAsync<AnalysisRow>(beamtime, analysisId, cancellationToken: cancellationToken)).Value;
             if (existing.Status is SeriesStatus.Analysed or SeriesStatus.Failed) return new ClaimResult(Done, ToOutcome(existing));
-            return new ClaimResult(existing.Owner == owner ? Claimed : Running, null);
+            return new ClaimResult(existing.Owner == owner ? Owned : Running, null) { ClaimedUtc = existing.Timestamp };
         }
     }
 
