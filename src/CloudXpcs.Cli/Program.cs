@@ -50,6 +50,9 @@ public static class Program
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
             config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Compare a beamtime with continuum simulations of transport sets: comparison.json and a ranking.");
+            config.AddCommand<InferCommand>("infer").WithDescription("Fit the transference number t+0 (constant and linear in c) to all measurements of a beamtime: inference.json.");
+            config.AddCommand<ImportSteinrueckCommand>("import-steinrueck2020").WithDescription("Turn the Steinrueck 2020 published curves into a contract beamtime.");
         });
         return app;
     }
