@@ -19,6 +19,11 @@ internal static class ResultJson
         T? document;
         try
         {
+            // The schema first, so that another kind of document is named as such rather than as missing fields.
+            using (var parsed = JsonDocument.Parse(json))
+                if (parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("schema", out var s)
+                    && s.ValueKind == JsonValueKind.String && s.GetString() != expectedSchema)
+                    throw new DataContractException(source, $"schema is '{s.GetString()}', expected '{expectedSchema}'");
             document = JsonSerializer.Deserialize<T>(json, Options);
         }
         catch (JsonException e)
