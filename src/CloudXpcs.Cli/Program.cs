@@ -54,6 +54,9 @@ public static class Program
             config.AddCommand<Commands.Cloud.StatusCommand>("status").WithDescription("Runs and series of the pipeline's Table index.");
             config.AddCommand<Commands.Cloud.UploadCommand>("upload").WithDescription("Facility-to-cloud upload of a beamtime folder: parallel, resumable, MD5-verified; --watch follows a detector folder.");
             config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Compare a beamtime with continuum simulations of transport sets: comparison.json and a ranking.");
+            config.AddCommand<InferCommand>("infer").WithDescription("Fit the transference number t+0 (constant and linear in c) to all measurements of a beamtime: inference.json.");
+            config.AddCommand<ImportSteinrueckCommand>("import-steinrueck2020").WithDescription("Turn the Steinrueck 2020 published curves into a contract beamtime.");
         });
         return app;
     }

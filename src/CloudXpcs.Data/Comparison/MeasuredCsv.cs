@@ -1,0 +1,45 @@
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Science.Comparison;
+
+namespace CloudXpcs.Data.Comparison;
+
+/// <summary>echem.csv (contract 1.3): time_min,current_mA_cm2 (further columns such as voltage_V are ignored).</summary>
+public static class EchemCsv
+{
+    public const string FileName = "echem.csv";
+    public static readonly IReadOnlyList<string> Columns = ["time_min", "current_mA_cm2"];
+
+    public static IReadOnlyList<CurrentPoint> Read(string path) =>
+        CsvNumber.ReadRows(path, Columns, (cell, _) => new CurrentPoint(cell(0), cell(1)));
+
+    public static void Write(string path, IEnumerable<CurrentPoint> points) =>
+        AtomicTextFile.Write(path, writer =>
+        {
+            writer.WriteLine(string.Join(',', Columns));
+            foreach (var p in points) writer.WriteLine(string.Join(',', CsvNumber.Format(p.TimeMin), CsvNumber.Format(p.CurrentMAPerCm2)));
+        });
+}
+
+/// <summary>measured/velocities.csv (contract 1.4): time_min,position_mm,v_eo_A_per_s,v_eo_err_A_per_s, signed along +position.</summary>
+public static class MeasuredVelocitiesCsv
+{
+    public static readonly string RelativePath = Path.Combine("measured", "velocities.csv");
+    public static readonly IReadOnlyList<string> Columns = ["time_min", "position_mm", "v_eo_A_per_s", "v_eo_err_A_per_s"];
+
+    public static IReadOnlyList<VelocityPoint> Read(string path) =>
+        CsvNumber.ReadRows(path, Columns, (cell, lineNumber) =>
+        {
+            double error = cell(3);
+            if (error < 0) throw new DataContractException(path, $"line {lineNumber}: column v_eo_err_A_per_s: negative error {error}");
+            return new VelocityPoint(cell(0), cell(1), cell(2), error, VelocitySource.MeasuredCsv, null);
+        });
+
+    public static void Write(string path, IEnumerable<VelocityPoint> points) =>
+        AtomicTextFile.Write(path, writer =>
+        {
+            writer.WriteLine(string.Join(',', Columns));
+            foreach (var p in points)
+                writer.WriteLine(string.Join(',', CsvNumber.Format(p.TimeMin), CsvNumber.Format(p.PositionMm),
+                    CsvNumber.Format(p.VEoAPerS), CsvNumber.Format(p.VEoErrAPerS)));
+        });
+}
