@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
@@ -118,8 +117,7 @@ public static class RunRequestValidation
         if (message.Contains("could not be mapped", StringComparison.Ordinal)) return "unknown field";
         if (message.Contains("could not be converted", StringComparison.Ordinal)) return "wrong type or value out of range";
         if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return "duplicate field";
-        if (message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase) ||
-            message.Contains("missing required", StringComparison.OrdinalIgnoreCase))
+        if (message.Contains("missing required", StringComparison.OrdinalIgnoreCase))
             return "missing field " + RequiredNames(message);
         if (message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)) return $"nested deeper than {MaxDepth} levels";
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
@@ -128,11 +126,11 @@ public static class RunRequestValidation
         return cut > 0 ? message[..cut] : message;
     }
 
+    /// <summary>The names after "including:" in the serializer's message (which starts with the .NET type name).</summary>
     private static string RequiredNames(string message)
     {
-        int open = message.IndexOf('\'');
-        int close = open >= 0 ? message.IndexOf('\'', open + 1) : -1;
-        return close > open ? message[open..(close + 1)] : "";
+        int at = message.IndexOf("including:", StringComparison.Ordinal);
+        return at < 0 ? "" : message[(at + "including:".Length)..].Trim().TrimEnd('.');
     }
 
     /// <summary>Reads at most <see cref="MaxBodyBytes"/>+1 bytes: enough to refuse a larger body without reading it all.</summary>
@@ -148,6 +146,4 @@ public static class RunRequestValidation
         }
         return buffer[..total];
     }
-
-    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }
