@@ -1,49 +1,47 @@
 using CloudXpcs.Functions.Configuration;
+using CloudXpcs.Functions.Logging;
 using CloudXpcs.Pipeline;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.Core;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
-using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CloudXpcs.Functions.Tests;
 
-/// <summary>What Program.cs sets up, without the Functions host: the Durable registration and the services of the activities.</summary>
+/// <summary>What Program.cs sets up, built with the real Functions builder but not run: Durable registration, services, logging.</summary>
 public sealed class AppRegistrationTests
 {
-    private sealed class WorkerBuilder : IFunctionsWorkerApplicationBuilder
+    /// <summary>The app as Program.cs builds it, with the extension startups that the worker would run (the test host is the entry assembly).</summary>
+    private static IHost BuildApp(params (string Key, string Value)[] settings)
     {
-        public IServiceCollection Services { get; } = new ServiceCollection();
-
-        public IFunctionsWorkerApplicationBuilder Use(Func<FunctionExecutionDelegate, FunctionExecutionDelegate> middleware) => this;
+        var builder = FunctionsApplication.CreateBuilder([]);
+        foreach (var (key, value) in settings) builder.Configuration[key] = value;
+        var startups = typeof(FunctionsApp).Assembly.GetTypes().Where(t => !t.IsAbstract && typeof(WorkerExtensionStartup).IsAssignableFrom(t)).ToList();
+        Assert.NotEmpty(startups);
+        foreach (var startup in startups) ((WorkerExtensionStartup)Activator.CreateInstance(startup)!).Configure(builder);
+        return FunctionsApp.Configure(builder).Build();
     }
 
     private static IConfiguration Settings(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    private static ServiceProvider BuildApp(IConfiguration configuration)
-    {
-        var builder = new WorkerBuilder();
-        builder.Services.AddLogging();
-        builder.ConfigureDurableExtension();
-        builder.ConfigureDurableWorker().AddTasks(registry => PipelineTasks.Register(registry));
-        builder.Services.AddCloudXpcs(configuration);
-        return builder.Services.BuildServiceProvider();
-    }
+    private static readonly (string, string) LocalStorage = (PipelineStorageOptions.ConnectionSetting, PipelineStorageOptions.DevelopmentStorage);
 
     [Fact]
     public void EveryPipelineTaskBecomesAFunctionWithItsTriggerAndResolvesFromTheAppsServices()
     {
-        using var app = BuildApp(Settings((PipelineStorageOptions.ConnectionSetting, PipelineStorageOptions.DevelopmentStorage)));
+        using var host = BuildApp(LocalStorage);
+        var app = host.Services;
         var metadata = new List<IFunctionMetadata>();
         foreach (var transformer in app.GetServices<IFunctionMetadataTransformer>()) transformer.Transform(metadata);
 
-        var expected = new DurableTaskRegistry();
-        PipelineTasks.Register(expected);
         var tasks = typeof(PipelineTasks).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && (typeof(ITaskOrchestrator).IsAssignableFrom(t) || typeof(ITaskActivity).IsAssignableFrom(t)))
             .ToList();
@@ -59,18 +57,27 @@ public sealed class AppRegistrationTests
     }
 
     [Fact]
+    public void EveryLoggerProviderOfTheAppIsBehindTheRedactor()
+    {
+        using var host = BuildApp(LocalStorage);
+        var providers = host.Services.GetServices<ILoggerProvider>().ToList();
+        Assert.Contains(providers, p => p is RedactingLoggerProvider { Inner: var inner } && inner.GetType().Name == "WorkerLoggerProvider");
+        Assert.All(providers, p => Assert.IsType<RedactingLoggerProvider>(p));
+    }
+
+    [Fact]
     public void LocallyTheNotifierIsTheEventsQueueAndWithServiceBusTheTopic()
     {
-        using var local = BuildApp(Settings((PipelineStorageOptions.ConnectionSetting, PipelineStorageOptions.DevelopmentStorage)));
-        Assert.IsType<StorageQueueNotifier>(local.GetRequiredService<IPipelineNotifier>());
-        using var cloud = BuildApp(Settings(
+        using var local = BuildApp(LocalStorage);
+        Assert.IsType<StorageQueueNotifier>(local.Services.GetRequiredService<IPipelineNotifier>());
+        using var cloud = BuildApp(
             ("CLOUDXPCS_STORAGE:blobServiceUri", "https://acct.blob.core.windows.net"),
             ("CLOUDXPCS_STORAGE:queueServiceUri", "https://acct.queue.core.windows.net"),
             ("CLOUDXPCS_STORAGE:tableServiceUri", "https://acct.table.core.windows.net"),
             ("CLOUDXPCS_STORAGE:clientId", "00000000-0000-0000-0000-000000000001"),
-            ("CLOUDXPCS_SERVICEBUS:fullyQualifiedNamespace", "ns.servicebus.windows.net")));
-        Assert.IsType<ServiceBusNotifier>(cloud.GetRequiredService<IPipelineNotifier>());
-        var storage = cloud.GetRequiredService<PipelineStorage>();
+            ("CLOUDXPCS_SERVICEBUS:fullyQualifiedNamespace", "ns.servicebus.windows.net"));
+        Assert.IsType<ServiceBusNotifier>(cloud.Services.GetRequiredService<IPipelineNotifier>());
+        var storage = cloud.Services.GetRequiredService<PipelineStorage>();
         Assert.Equal("https://acct.blob.core.windows.net/raw", storage.Raw.Uri.ToString());
         Assert.Equal("https://acct.table.core.windows.net/", storage.Tables.Uri.ToString());
         Assert.Equal("https://acct.queue.core.windows.net/", storage.Queues.Uri.ToString());

@@ -8,9 +8,17 @@ namespace CloudXpcs.Functions.Logging;
 /// formatted first and passed on as plain text: structured values and exception texts could hold a connection string
 /// too, so the exception is appended to the message (redacted) rather than passed on as an object.
 /// </summary>
-public sealed class RedactingLoggerProvider(ILoggerProvider inner) : ILoggerProvider
+public sealed class RedactingLoggerProvider(ILoggerProvider inner) : ILoggerProvider, ISupportExternalScope
 {
+    public ILoggerProvider Inner => inner;
+
     public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName));
+
+    /// <summary>Scopes (the worker's invocation scope among them) still reach the inner provider.</summary>
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider)
+    {
+        if (inner is ISupportExternalScope scoped) scoped.SetScopeProvider(scopeProvider);
+    }
 
     public void Dispose() => inner.Dispose();
 
