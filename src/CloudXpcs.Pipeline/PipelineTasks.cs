@@ -19,5 +19,6 @@ public static class PipelineTasks
         .AddActivity<PublishSeriesActivity>()
         .AddActivity<BuildXamProfilesActivity>()
         .AddActivity<SimulateCellActivity>()
+        .AddActivity<CompareActivity>()
         .AddActivity<CommitRunActivity>();
 }

@@ -5,11 +5,13 @@ using System.Text.Json.Serialization;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data;
 using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Comparison;
 using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
 using Microsoft.DurableTask;
@@ -42,8 +44,6 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
         await foreach (var row in storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == input.Beamtime)) names.Add(row.RowKey);
 
         var planned = new List<PlannedSeries>();
-        var positions = new SortedSet<double>();
-        double latestMin = 0;
         foreach (string series in names)
         {
             var (content, incomplete) = await AnalysisIdentity.LoadAsync(storage, input.Beamtime, series);
@@ -54,8 +54,6 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
                 planned.Add(new PlannedSeries(series, null, rejected ? Rejected : Incomplete, rejected ? row!.Reason : incomplete.Reason, 0));
                 continue;
             }
-            positions.Add(content.Row.PositionMm);
-            latestMin = Math.Max(latestMin, content.Row.PolarizationTimeMin);
             planned.Add(new PlannedSeries(series, content.AnalysisId(input.Parameters.QMap), Ready, null,
                 PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold)));
         }
@@ -64,8 +62,7 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
         bool hasEchem = await storage.Raw.GetBlobClient($"{input.Beamtime}/echem.csv").ExistsAsync();
 
         string prefix = ResultNames.RunPrefix(input.Beamtime, input.RunId);
-        var plan = new RunPlan(input.Beamtime, input.RunId, prefix, planned, sets, positions.ToList(),
-            Math.Max(1000, Math.Ceiling(latestMin / 10) * 10 + 10), hasXam, hasEchem);
+        var plan = new RunPlan(input.Beamtime, input.RunId, prefix, planned, sets, hasXam, hasEchem);
         await BlobTransfer.UploadTextAsync(storage.Results, prefix + ResultNames.PlanFile, JsonSerializer.Serialize(plan));
         await storage.Runs.UpsertEntityAsync(new RunRow
         {
@@ -134,15 +131,19 @@ public sealed class BuildXamProfilesActivity(PipelineStorage storage) : TaskActi
     }
 }
 
-/// <summary>The continuum model of the beamtime's cell for one transport set (simulations/{set}.json of the run).</summary>
+/// <summary>
+/// The continuum model of the beamtime's cell for one transport set (simulations/{set}.json of the run), simulated at
+/// every measurement time and velocity position of the run (its own fits and profiles, plus reduced measurements).
+/// </summary>
 public sealed class SimulateCellActivity(PipelineStorage storage) : TaskActivity<SimulateRequest, ActivityResult>
 {
     public override async Task<ActivityResult> RunAsync(TaskActivityContext context, SimulateRequest input)
     {
         var clock = Stopwatch.StartNew();
-        var beamtime = await BeamtimeInputs.LoadManifestAsync(storage, input.Beamtime);
-        var spec = BeamtimeCellModel.Spec(beamtime, BuiltInTransportSets.Get(input.Set), input.PositionsMm, input.DurationMin);
-        var result = ContinuumCellSolver.Simulate(spec);
+        using var workspace = LocalWorkspace.Create("simulate");
+        var (inputs, run) = await RunFolders.DownloadAsync(storage, input.Beamtime, input.RunPrefix, workspace);
+        var measured = MeasuredBeamtimeLoader.Load(inputs, run).Measured;
+        var result = ContinuumCellSolver.Simulate(ComparisonSimulation.SpecFor(measured, ComparisonFiles.ResolveSet(input.Set)));
         using var stream = new MemoryStream();
         SimulationJson.Write(result, stream);
         string blob = input.RunPrefix + SimulationJson.RelativePath(input.Set);
@@ -151,23 +152,47 @@ public sealed class SimulateCellActivity(PipelineStorage storage) : TaskActivity
     }
 }
 
-/// <summary>The cell model of a beamtime: cell, drive and polarity from beamtime.json.</summary>
-public static class BeamtimeCellModel
+/// <summary>
+/// comparison.json of the run: measured (the run's fits and XAM profiles, echem.csv, reduced measurements) against the
+/// run's simulations; one row per set in the comparisons table. Returns the sets, best first.
+/// </summary>
+public sealed class CompareActivity(PipelineStorage storage) : TaskActivity<CompareRequest, IReadOnlyList<string>>
 {
-    public static CellSimulationSpec Spec(BeamtimeManifest beamtime, TransportSet set, IReadOnlyList<double> positionsMm, double durationMin)
+    public override async Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, CompareRequest input)
     {
-        var spec = new CellSimulationSpec
+        using var workspace = LocalWorkspace.Create("compare");
+        var (inputs, run) = await RunFolders.DownloadAsync(storage, input.Beamtime, input.RunPrefix, workspace);
+        var result = ComparisonFiles.Run(inputs, run, run, new ComparisonFileOptions { Sets = input.Sets });
+        await BlobTransfer.UploadFileAsync(storage.Results, input.RunPrefix + ComparisonJson.FileName, result.ComparisonPath);
+        var document = ComparisonDocument.From(result.Comparison, new ComparisonOptions());
+        foreach (var ranked in document.Ranking)
         {
-            Transport = set,
-            Drive = new ConstantVoltage(beamtime.Cell.VoltageV),
-            LengthM = beamtime.Cell.LengthMm * 1e-3,
-            TemperatureK = beamtime.Cell.TemperatureC + 273.15,
-            InitialConcentrationMolPerM3 = beamtime.Cell.InitialConcentrationM * 1000,
-            StrippingElectrodeSide = beamtime.StrippingElectrodeSide,
-            DurationS = durationMin * 60,
-            OutputTimesS = CellSimulationSpec.EveryTenMinutesS(durationMin * 60),
-        };
-        return positionsMm.Count > 0 ? spec with { PositionsMm = positionsMm } : spec;
+            await storage.Comparisons.UpsertEntityAsync(new ComparisonRow
+            {
+                PartitionKey = input.Beamtime,
+                RowKey = $"{input.RunId}|{ranked.Set}",
+                RunId = input.RunId,
+                Set = ranked.Set,
+                Rank = ranked.Rank,
+                Score = document.Sets.FirstOrDefault(s => s.Set == ranked.Set)?.Score,
+                Reasons = string.Join("; ", ranked.Reasons),
+            }, Azure.Data.Tables.TableUpdateMode.Replace);
+        }
+        return document.Ranking.OrderBy(r => r.Rank).Select(r => r.Set).ToList();
+    }
+}
+
+/// <summary>The beamtime inputs and the run folder so far, materialised in the contract layout for the offline code.</summary>
+internal static class RunFolders
+{
+    public static async Task<(string Inputs, string Run)> DownloadAsync(PipelineStorage storage, string beamtime, string runPrefix, LocalWorkspace workspace)
+    {
+        string inputs = await BeamtimeInputs.DownloadAsync(storage, beamtime, workspace);
+        string run = workspace.Folder("run");
+        await BlobTransfer.DownloadPrefixAsync(storage.Results, runPrefix, run,
+            relative => relative.EndsWith("/fit.json", StringComparison.Ordinal) || relative == "xam/profiles.csv"
+                        || relative.StartsWith("simulations/", StringComparison.Ordinal));
+        return (inputs, run);
     }
 }
 

@@ -7,7 +7,7 @@ namespace CloudXpcs.Pipeline.Orchestration;
 /// <summary>
 /// One run of a beamtime (ARCHITECTURE.md "Flow of data"): plan; every complete series analysed (a sub-orchestration
 /// where no analysis of that content and binning exists yet, else reused); results published into the run folder;
-/// XAM profiles and one continuum simulation per transport set fanned out; then the run is committed. A failing series
+/// XAM profiles; one continuum simulation per transport set (fan-out); the comparison; then the run is committed. A failing series
 /// or step is recorded and the run goes on.
 /// </summary>
 public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, RunOutcome>
@@ -24,12 +24,22 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
             context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, o), PipelineRetries.Activity)));
 
         var step = new BeamtimeStepRequest(input.Beamtime, input.RunId, plan.ResultPrefix);
-        var steps = new List<Task>();
-        if (plan.HasXam) steps.Add(Step(context, nameof(BuildXamProfilesActivity), step, "XAM profiles", failures));
-        foreach (string set in plan.TransportSets)
-            steps.Add(Step(context, nameof(SimulateCellActivity), new SimulateRequest(input.Beamtime, plan.ResultPrefix, set, plan.PositionsMm, plan.DurationMin),
-                $"simulation {set}", failures));
-        await Task.WhenAll(steps);
+        if (plan.HasXam) await Step(context, nameof(BuildXamProfilesActivity), step, "XAM profiles", failures);
+        var simulated = await Task.WhenAll(plan.TransportSets.Select(set =>
+            Step(context, nameof(SimulateCellActivity), new SimulateRequest(input.Beamtime, plan.ResultPrefix, set), $"simulation {set}", failures)));
+        if (simulated.Any(ok => ok))
+        {
+            try
+            {
+                await context.CallActivityAsync<IReadOnlyList<string>>(nameof(CompareActivity),
+                    new CompareRequest(input.Beamtime, input.RunId, plan.ResultPrefix, plan.TransportSets.Where((_, i) => simulated[i]).ToList()),
+                    PipelineRetries.Activity);
+            }
+            catch (TaskFailedException e)
+            {
+                failures.Add($"comparison: {PipelineRetries.Reason(e)}");
+            }
+        }
 
         return await context.CallActivityAsync<RunOutcome>(nameof(CommitRunActivity),
             new CommitRunRequest(input.Beamtime, input.RunId, plan.ResultPrefix, context.InstanceId, input.Parameters, failures, created),
@@ -58,15 +68,18 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         }
     }
 
-    private static async Task Step<TInput>(TaskOrchestrationContext context, string activity, TInput input, string what, List<string> failures)
+    /// <summary>Runs one step; a failure is recorded (the run goes on) and false returned.</summary>
+    private static async Task<bool> Step<TInput>(TaskOrchestrationContext context, string activity, TInput input, string what, List<string> failures)
     {
         try
         {
             await context.CallActivityAsync<ActivityResult>(activity, input, PipelineRetries.Activity);
+            return true;
         }
         catch (TaskFailedException e)
         {
             failures.Add($"{what}: {PipelineRetries.Reason(e)}");
+            return false;
         }
     }
 }

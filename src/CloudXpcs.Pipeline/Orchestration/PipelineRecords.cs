@@ -68,7 +68,7 @@ public sealed record PlannedSeries(string Series, string? AnalysisId, string Sta
 
 /// <summary>The run plan: complete series with their analysis, incomplete ones with the reason; sets to simulate.</summary>
 public sealed record RunPlan(string Beamtime, string RunId, string ResultPrefix, IReadOnlyList<PlannedSeries> Series,
-    IReadOnlyList<string> TransportSets, IReadOnlyList<double> PositionsMm, double DurationMin, bool HasXam, bool HasEchem);
+    IReadOnlyList<string> TransportSets, bool HasXam, bool HasEchem);
 
 /// <summary>Claiming an analysis for a run: "claimed" (run it), "analysed"/"failed" (reuse), "running" (wait).</summary>
 public sealed record ClaimRequest(string Beamtime, string Series, string AnalysisId, string Owner);
@@ -83,7 +83,9 @@ public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcom
 
 public sealed record BeamtimeStepRequest(string Beamtime, string RunId, string RunPrefix);
 
-public sealed record SimulateRequest(string Beamtime, string RunPrefix, string Set, IReadOnlyList<double> PositionsMm, double DurationMin);
+public sealed record SimulateRequest(string Beamtime, string RunPrefix, string Set);
+
+public sealed record CompareRequest(string Beamtime, string RunId, string RunPrefix, IReadOnlyList<string> Sets);
 
 /// <summary>A batch of candidates of the transference-number sweep, as opaque JSON (small).</summary>
 public sealed record InferenceBatchRequest(string Beamtime, string RunPrefix, string BaseSet, string CandidatesJson);
