@@ -50,6 +50,7 @@ public static class Program
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
             config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write RUN/report/index.html: the study's figures, series table and provenance of one run folder.");
         });
         return app;
     }
