@@ -57,6 +57,19 @@ public sealed class FigureDataTests
     }
 
     [Fact]
+    public void Many_chi_bins_are_thinned_evenly_keeping_the_first_and_last_filled()
+    {
+        int phi = 12;
+        int[] pixels = Enumerable.Range(0, phi).Select(ic => ic is 0 or 11 ? 0 : 30).ToArray();   // bins 1..10 filled
+        var g2 = new G2File(1, 1, 0.1, [0.1], [1], new double[phi], new double[phi], [0.01], Enumerable.Range(0, phi).Select(i => i * 30.0).ToArray(),
+            pixels, [0], [0], [0], [0]);
+        Assert.Equal([1, 3, 5, 6, 8, 10], XpcsFigures.DrawnChiBins(g2, 0));
+        pixels[5] = 0;
+        pixels[6] = pixels[7] = pixels[8] = pixels[9] = 0;
+        Assert.Equal([1, 2, 3, 4, 10], XpcsFigures.DrawnChiBins(g2, 0));
+    }
+
+    [Fact]
     public void Omega_figures_use_fitted_bins_and_lines_of_slope_equal_to_the_speed()
     {
         var (g2, fit) = TwoQBins();
@@ -69,7 +82,8 @@ public sealed class FigureDataTests
         var used = Assert.Single(master.Traces, t => t.Style == TraceStyle.Points);
         var usedBins = fit.Bins.Where(b => b.UsedForSpeed).ToList();
         Assert.Equal(usedBins.Count, used.Count);
-        Assert.All(Enumerable.Range(0, used.Count), i => Assert.Equal(Math.Abs(Math.Cos(usedBins[i].ChiDeg * Math.PI / 180)) * usedBins[i].QInvA, used.X[i], 12));
+        // |cos χ| averaged over the 120° wide bin centred on χ = 0: sin(60°)/(π/3).
+        Assert.Equal(Math.Sin(Math.PI / 3) / (Math.PI / 3) * usedBins[0].QInvA, used.X[0], 5);
         var line = Assert.Single(master.Traces, t => t.Style == TraceStyle.Line);
         Assert.Equal(series.SpeedAPerS!.Value, line.Y[1] / line.X[1], 12);
         Assert.Null(XpcsFigures.OmegaVsCosChi(new SeriesResult("no fit", g2, null)));

@@ -12,6 +12,7 @@ namespace CloudXpcs.Reporting.Figures;
 public static class XpcsFigures
 {
     private const int ModelPoints = 160;
+    public const int MaxChiBins = 6;
 
     /// <summary>File-name-safe form of a series name (x+0.20_t0300 → x+0.20_t0300; anything odd → '_').</summary>
     public static string Slug(string name) =>
@@ -49,10 +50,9 @@ public static class XpcsFigures
         int iq = ChooseQIndex(g2, series.Fit);
         int[] averaging = AveragingFrames(g2.LagFrames);
         var traces = new List<Trace>();
-        for (int ic = 0; ic < g2.PhiBins; ic++)
+        foreach (int ic in DrawnChiBins(g2, iq))
         {
             int bin = iq * g2.PhiBins + ic;
-            if (g2.DynamicPixelCounts[bin] <= 0) continue;
             var taus = new List<double>(); var values = new List<double>(); var errors = new List<double>();
             for (int t = 0; t < g2.TauCount; t++)
             {
@@ -72,9 +72,17 @@ public static class XpcsFigures
         }
         string q = Grids.Number(g2.QCentersInvA[iq], "0.0000");
         return new Figure($"g2-{Slug(series.Series)}.png", $"{series.Series}: g2 at q = {q} Å⁻¹", "delay τ (s)", "g2", traces,
-            $"Correlation functions of series {series.Series} for every χ bin at q = {q} Å⁻¹ (points, multi-tau errors) and the " +
+            $"Correlation functions of series {series.Series} at q = {q} Å⁻¹ for up to {MaxChiBins} χ bins spread over the filled ones (points, multi-tau errors) and the " +
             "heterodyne model (Eq. 1) with each bin's fitted β, h, τ0, γ, ω and the multi-tau averaging factor (lines).",
             LogX: true);
+    }
+
+    /// <summary>The χ bins with pixels at q index <paramref name="iq"/>; more than <see cref="MaxChiBins"/> are thinned evenly.</summary>
+    public static IReadOnlyList<int> DrawnChiBins(G2File g2, int iq)
+    {
+        var filled = Enumerable.Range(0, g2.PhiBins).Where(ic => g2.DynamicPixelCounts[iq * g2.PhiBins + ic] > 0).ToList();
+        if (filled.Count <= MaxChiBins) return filled;
+        return Enumerable.Range(0, MaxChiBins).Select(i => filled[(int)Math.Round(i * (filled.Count - 1) / (double)(MaxChiBins - 1))]).ToList();
     }
 
     /// <summary>Fitted |ω| of every fitted bin against cos χ, one colour per q, with ω = v·q·|cos χ| at the series speed.</summary>
@@ -87,14 +95,15 @@ public static class XpcsFigures
         {
             var bins = fit.Bins.Where(b => b.Ok && b.OmegaRadPerS.HasValue && b.QInvA == qs[i]).OrderBy(b => CosChi(b.ChiDeg)).ToList();
             string label = $"q = {Grids.Number(qs[i], "0.0000")} Å⁻¹";
-            traces.Add(new Trace(label, bins.Select(b => CosChi(b.ChiDeg)).ToArray(), bins.Select(b => Math.Abs(b.OmegaRadPerS!.Value)).ToArray(),
+            traces.Add(new Trace(label, bins.Select(b => Math.Sign(CosChi(b.ChiDeg)) * MeanAbsCosChi(b, series.G2)).ToArray(), bins.Select(b => Math.Abs(b.OmegaRadPerS!.Value)).ToArray(),
                 TraceStyle.Points, i, bins.Select(b => b.OmegaErrRadPerS ?? 0).ToArray()));
             if (series.SpeedAPerS is double v)
                 traces.Add(new Trace(null, [-1, 0, 1], [v * qs[i], 0, v * qs[i]], TraceStyle.Line, i));
         }
         if (traces.Count == 0) return null;
-        return new Figure($"omega-chi-{Slug(series.Series)}.png", $"{series.Series}: ω against cos χ", "cos χ", "|ω| (rad/s)", traces,
-            $"Fitted oscillation frequency of every fitted bin of {series.Series} against cos χ (points), and ω = v·q·|cos χ| at " +
+        return new Figure($"omega-chi-{Slug(series.Series)}.png", $"{series.Series}: ω against cos χ", "cos χ (bin mean)", "|ω| (rad/s)", traces,
+            $"Fitted oscillation frequency of every fitted bin of {series.Series} against cos χ (mean of |cos χ| over the bin, with the sign " +
+            $"of cos χ at its centre; points), and ω = v·q·|cos χ| at " +
             $"the series speed {SpeedText(fit)} (lines).");
     }
 
@@ -126,6 +135,7 @@ public static class XpcsFigures
         foreach (var s in series)
         {
             if (s.Fit is not { } fit) continue;
+            double ProjectedQ(FitBinJson bin) => bin.QInvA * MeanAbsCosChi(bin, s.G2);
             var bins = fit.Bins.Where(b => b.UsedForSpeed && b.OmegaRadPerS.HasValue).OrderBy(ProjectedQ).ToList();
             if (bins.Count == 0) continue;
             traces.Add(new Trace(s.Series, bins.Select(ProjectedQ).ToArray(), bins.Select(b => Math.Abs(b.OmegaRadPerS!.Value)).ToArray(),
@@ -135,10 +145,21 @@ public static class XpcsFigures
             colour++;
         }
         return traces.Count == 0 ? null : new Figure("master-curve.png", "Master curve: ω against q·|cos χ|", "q·|cos χ| (Å⁻¹)", "|ω| (rad/s)", traces,
-            "Every bin used for the speed collapses onto one line per series, ω = v·q·|cos χ| (the study's Eq. 2); lines: slope = fitted speed.");
+            "Every bin used for the speed collapses onto one line per series, ω = v·q·|cos χ| (the study's Eq. 2; |cos χ| averaged over " +
+            "the bin, as in the fit); lines: slope = fitted speed.");
     }
 
-    private static double ProjectedQ(FitBinJson bin) => bin.QInvA * Math.Abs(CosChi(bin.ChiDeg));
+    /// <summary>
+    /// |cos χ| averaged over the bin's χ range, the projection the fit uses (bin widths from g2.h5: equal-width bins);
+    /// |cos χ| at the centre without g2.h5.
+    /// </summary>
+    public static double MeanAbsCosChi(FitBinJson bin, G2File? g2)
+    {
+        if (g2 is null || g2.PhiBins == 0) return Math.Abs(CosChi(bin.ChiDeg));
+        double qWidth = g2.QCentersInvA.Length > 1 ? g2.QCentersInvA[1] - g2.QCentersInvA[0] : 0;
+        double mean = BinOmegaSpread.OfBin(bin.QInvA, bin.ChiDeg, Math.Abs(qWidth), 360.0 / g2.PhiBins).MeanAbsCosChi;
+        return double.IsFinite(mean) ? mean : Math.Abs(CosChi(bin.ChiDeg));
+    }
 
     private static double CosChi(double chiDeg) => Math.Cos(chiDeg * Math.PI / 180.0);
 

@@ -24,6 +24,6 @@ public sealed record SeriesRow(string Series, double? PositionMm, double? TimeMi
             return new SeriesRow(name, fit?.PositionMm, fit?.PolarizationTimeMin, state,
                 status?.SpeedAPerS ?? velocity?.SpeedAPerS, status?.SpeedErrAPerS ?? velocity?.SpeedErrAPerS,
                 status?.Resolvable ?? velocity?.Resolvable, velocity?.UsedBins, status?.Reason ?? velocity?.Reason);
-        }).ToList();
+        }).OrderBy(r => r.PositionMm ?? double.MaxValue).ThenBy(r => r.TimeMin ?? double.MaxValue).ToList();
     }
 }

@@ -38,7 +38,8 @@ public sealed record RunInputs(
 
         string xpcs = Path.Combine(dir, XpcsFolder);
         var series = Directory.Exists(xpcs)
-            ? Directory.GetDirectories(xpcs).Order(StringComparer.Ordinal).Select(LoadSeries).Where(s => s.G2 is not null || s.Fit is not null).ToList()
+            ? Directory.GetDirectories(xpcs).Order(StringComparer.Ordinal).Select(LoadSeries).Where(s => s.G2 is not null || s.Fit is not null)
+                .OrderBy(s => s.Fit?.PositionMm ?? double.MaxValue).ThenBy(s => s.Fit?.PolarizationTimeMin ?? double.MaxValue).ToList()
             : [];
         string sims = Path.Combine(dir, SimulationsFolder);
         var simulations = Directory.Exists(sims)
