@@ -22,7 +22,7 @@ public sealed record ReportContent(RunInputs Inputs, IReadOnlyList<FigureSection
         {
             Section("correlation", "Correlation functions (one q over χ)",
                 series.Where(s => s.G2 is not null).Select(s => XpcsFigures.Correlation(s, s.G2!)).ToList(), "no xpcs/<series>/g2.h5"),
-            Section("omega-chi", "ω against cos χ", series.Select(XpcsFigures.OmegaVsCosChi).OfType<Figure>().ToList(), "no fitted bins in xpcs/<series>/fit.json"),
+            Section("omega-chi", "ω against |cos χ|", series.Select(XpcsFigures.OmegaVsCosChi).OfType<Figure>().ToList(), "no fitted bins in xpcs/<series>/fit.json"),
             Section("omega-q", "ω against q and the master curve",
                 new[] { XpcsFigures.OmegaVsQ(series), XpcsFigures.MasterCurve(series) }.OfType<Figure>().ToList(), "no fitted series"),
             Section("current", "Current: measured and predicted",

@@ -6,7 +6,7 @@ using CloudXpcs.Science.Fitting;
 namespace CloudXpcs.Reporting.Figures;
 
 /// <summary>
-/// The study's XPCS figures: g2(τ) with the fitted model for one q over χ, ω against cos χ (per series), ω against q
+/// The study's XPCS figures: g2(τ) with the fitted model for one q over χ, ω against |cos χ| (per series), ω against q
 /// and the master curve ω against q·|cos χ| (all series of the run).
 /// </summary>
 public static class XpcsFigures
@@ -85,7 +85,7 @@ public static class XpcsFigures
         return Enumerable.Range(0, MaxChiBins).Select(i => filled[(int)Math.Round(i * (filled.Count - 1) / (double)(MaxChiBins - 1))]).ToList();
     }
 
-    /// <summary>Fitted |ω| of every fitted bin against cos χ, one colour per q, with ω = v·q·|cos χ| at the series speed.</summary>
+    /// <summary>Fitted |ω| of every fitted bin against |cos χ|, one colour per q, with ω = v·q·|cos χ| at the series speed.</summary>
     public static Figure? OmegaVsCosChi(SeriesResult series)
     {
         if (series.Fit is not { } fit) return null;
@@ -93,17 +93,17 @@ public static class XpcsFigures
         var qs = fit.Bins.Where(b => b.Ok && b.OmegaRadPerS.HasValue).Select(b => b.QInvA).Distinct().Order().ToList();
         for (int i = 0; i < qs.Count; i++)
         {
-            var bins = fit.Bins.Where(b => b.Ok && b.OmegaRadPerS.HasValue && b.QInvA == qs[i]).OrderBy(b => CosChi(b.ChiDeg)).ToList();
+            var bins = fit.Bins.Where(b => b.Ok && b.OmegaRadPerS.HasValue && b.QInvA == qs[i]).OrderBy(b => MeanAbsCosChi(b, series.G2)).ToList();
             string label = $"q = {Grids.Number(qs[i], "0.0000")} Å⁻¹";
-            traces.Add(new Trace(label, bins.Select(b => Math.Sign(CosChi(b.ChiDeg)) * MeanAbsCosChi(b, series.G2)).ToArray(), bins.Select(b => Math.Abs(b.OmegaRadPerS!.Value)).ToArray(),
+            traces.Add(new Trace(label, bins.Select(b => MeanAbsCosChi(b, series.G2)).ToArray(), bins.Select(b => Math.Abs(b.OmegaRadPerS!.Value)).ToArray(),
                 TraceStyle.Points, i, bins.Select(b => b.OmegaErrRadPerS ?? 0).ToArray()));
             if (series.SpeedAPerS is double v)
-                traces.Add(new Trace(null, [-1, 0, 1], [v * qs[i], 0, v * qs[i]], TraceStyle.Line, i));
+                traces.Add(new Trace(null, [0, 1], [0, v * qs[i]], TraceStyle.Line, i));
         }
         if (traces.Count == 0) return null;
-        return new Figure($"omega-chi-{Slug(series.Series)}.png", $"{series.Series}: ω against cos χ", "cos χ (bin mean)", "|ω| (rad/s)", traces,
-            $"Fitted oscillation frequency of every fitted bin of {series.Series} against cos χ (mean of |cos χ| over the bin, with the sign " +
-            $"of cos χ at its centre; points), and ω = v·q·|cos χ| at " +
+        return new Figure($"omega-chi-{Slug(series.Series)}.png", $"{series.Series}: ω against |cos χ|", "|cos χ| (bin mean)", "|ω| (rad/s)", traces,
+            $"Fitted oscillation frequency of every fitted bin of {series.Series} against |cos χ| (averaged over the bin, as in the fit; " +
+            "points), and ω = v·q·|cos χ| at " +
             $"the series speed {SpeedText(fit)} (lines).");
     }
 
