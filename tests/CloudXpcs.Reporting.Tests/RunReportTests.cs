@@ -7,13 +7,6 @@ namespace CloudXpcs.Reporting.Tests;
 [Collection(DemoRunCollection.Name)]
 public sealed class RunReportTests(DemoRun demo)
 {
-    // Per series: g2 and ω–cos χ; run: ω–q, master curve.
-    private const int XpcsFigures = 2 * DemoRun.SeriesCount + 2;
-    private const int Positions = 5;
-
-    private static int ProfileTimes(string runDir) =>
-        File.ReadAllLines(Path.Combine(runDir, "xam", "profiles.csv")).Skip(1).Select(l => l.Split(',')[0]).Distinct().Count();
-
     [Fact]
     public void Full_run_has_every_figure_drawn_and_nothing_missing()
     {
@@ -24,8 +17,8 @@ public sealed class RunReportTests(DemoRun demo)
 
         var summary = RunReport.Write(run);
 
-        int expected = XpcsFigures + 2 /* current, ratio */ + ProfileTimes(run) + Positions + 1 /* inference */;
-        Assert.Equal(expected, summary.FigureCount);
+        Assert.Equal(DemoRun.ExpectedFigureCount(run), summary.FigureCount);
+        Assert.Equal(2 * DemoRun.SeriesCount + 2 + 5 + 2 + 6 + 1, summary.FigureCount);   // the demo's 5 positions, 6 XAM times
         Assert.Empty(summary.MissingSections);
         string folder = Path.GetDirectoryName(summary.IndexPath)!;
         Assert.Equal(Path.Combine(run, "report"), folder);
@@ -43,6 +36,8 @@ public sealed class RunReportTests(DemoRun demo)
         Assert.Contains("cloudxpcs 9.8.7", html);
         Assert.Contains(Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(Path.Combine(demo.Inputs, "echem.csv")))), html);
         Assert.Contains("velocity-scale (preferred)", html);
+        Assert.Contains($"<td>{DemoRun.FailedSeries}</td><td></td><td></td><td>failed</td>", html);
+        Assert.Contains(DemoRun.FailedReason, html);
         foreach (string series in Directory.GetDirectories(Path.Combine(run, "xpcs")).Select(d => Path.GetFileName(d))) Assert.Contains(series, html);
     }
 
@@ -53,7 +48,7 @@ public sealed class RunReportTests(DemoRun demo)
 
         var summary = RunReport.Write(run);
 
-        Assert.Equal(XpcsFigures + 1 /* current */ + ProfileTimes(run) + Positions, summary.FigureCount);
+        Assert.Equal(DemoRun.ExpectedFigureCount(run), summary.FigureCount);
         Assert.Equal(["Transference-number inference"], summary.MissingSections);
         string html = File.ReadAllText(summary.IndexPath);
         Assert.Contains("not available in this run (no inference.json)", html);
@@ -71,7 +66,7 @@ public sealed class RunReportTests(DemoRun demo)
 
         var summary = RunReport.Write(run);
 
-        Assert.Equal(XpcsFigures + Positions, summary.FigureCount);
+        Assert.Equal(DemoRun.ExpectedFigureCount(run), summary.FigureCount);
         Assert.Contains("Current: measured and predicted", summary.MissingSections);
         Assert.Contains("Concentration profiles", summary.MissingSections);
         Assert.Contains("|v|, unsigned", File.ReadAllText(summary.IndexPath));
@@ -109,6 +104,20 @@ public sealed class RunReportTests(DemoRun demo)
         var error = Assert.Throws<DataContractException>(() => RunReport.Write(run));
 
         Assert.Equal(fit, error.Source);
+        Assert.False(Directory.Exists(Path.Combine(run, "report")));
+    }
+
+    [Fact]
+    public void Truncated_g2_h5_is_reported_with_its_path()
+    {
+        string run = demo.CopyRun("corrupt-g2");
+        string g2 = Directory.GetFiles(Path.Combine(run, "xpcs"), "g2.h5", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
+        var bytes = File.ReadAllBytes(g2);
+        File.WriteAllBytes(g2, bytes[..(bytes.Length / 3)]);
+
+        var error = Assert.Throws<DataContractException>(() => RunReport.Write(run));
+
+        Assert.Equal(g2, error.Source);
         Assert.False(Directory.Exists(Path.Combine(run, "report")));
     }
 

@@ -30,6 +30,24 @@ public sealed class DemoRun : IDisposable
     public string RunDir { get; }
 
     public const int SeriesCount = 10;
+    /// <summary>A series that run.json lists as failed (it has no folder in the run).</summary>
+    public const string FailedSeries = "x+0.90_t0300", FailedReason = "chunk 3 of 4 never arrived";
+    private const int Positions = 5;
+
+    /// <summary>
+    /// Figures a report of <paramref name="runDir"/> must have: per series g2 and ω–|cos χ|, ω–q, master curve, one
+    /// velocity figure per position; with simulations the current, with comparison.json the current ratio, one
+    /// profile per XAM time, one profile-likelihood figure per inference model.
+    /// </summary>
+    public static int ExpectedFigureCount(string runDir)
+    {
+        string profiles = Path.Combine(runDir, "xam", "profiles.csv");
+        int times = File.Exists(profiles) ? File.ReadAllLines(profiles).Skip(1).Select(l => l.Split(',')[0]).Distinct().Count() : 0;
+        bool simulations = Directory.Exists(Path.Combine(runDir, "simulations"));
+        bool comparison = File.Exists(Path.Combine(runDir, "comparison.json"));
+        bool inference = File.Exists(Path.Combine(runDir, "inference.json"));
+        return 2 * SeriesCount + 2 + Positions + (simulations ? 1 : 0) + (comparison ? 1 : 0) + times + (inference ? 1 : 0);
+    }
 
     /// <summary>A fresh copy of the demo's run folder.</summary>
     public string CopyRun(string name)
@@ -149,7 +167,7 @@ public sealed class DemoRun : IDisposable
         {
             series = f.Series, status = "analysed", reason = f.Velocity.Reason, speed_A_per_s = f.Velocity.SpeedAPerS,
             speed_err_A_per_s = f.Velocity.SpeedErrAPerS, resolvable = f.Velocity.Resolvable,
-        });
+        }).Append(new { series = FailedSeries, status = "failed", reason = (string?)FailedReason, speed_A_per_s = (double?)null, speed_err_A_per_s = (double?)null, resolvable = false });
         var document = new
         {
             schema = "cloudxpcs.run/1", beamtime = "demo-beamtime", run_id = runId, created_utc = "2026-11-25T22:00:00Z",
