@@ -10,6 +10,7 @@ namespace CloudXpcs.Reporting;
 public sealed record ReportContent(RunInputs Inputs, IReadOnlyList<FigureSection> Sections)
 {
     public const string NotAvailable = "not available in this run";
+    public const string VelocitiesId = "velocities", InferenceId = "inference";
 
     public IEnumerable<Figure> Figures => Sections.SelectMany(s => s.Figures);
 
@@ -31,9 +32,9 @@ public sealed record ReportContent(RunInputs Inputs, IReadOnlyList<FigureSection
             Section("profiles", "Concentration profiles", CellFigures.Profiles(MeasuredProfiles(inputs), sims), "no xam/profiles.csv and no measured profiles in comparison.json"),
         };
         var velocities = CellFigures.MeasuredVelocities(comparison, series, sims, out string source);
-        sections.Add(Section("velocities", "Solvent velocities against time", CellFigures.Velocities(velocities, sims, source),
+        sections.Add(Section(VelocitiesId, "Solvent velocities against time", CellFigures.Velocities(velocities, sims, source),
             "no resolvable speed in fit.json and no measured velocities in comparison.json"));
-        sections.Add(Section("inference", "Transference-number inference", InferenceFigures.Profiles(inputs.Inference), "no inference.json"));
+        sections.Add(Section(InferenceId, "Transference-number inference", InferenceFigures.Profiles(inputs.Inference), "no inference.json"));
         return new ReportContent(inputs, sections);
     }
 

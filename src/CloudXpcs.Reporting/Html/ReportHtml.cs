@@ -38,18 +38,27 @@ public static class ReportHtml
         foreach (var section in content.Sections)
         {
             html.Element("h2", section.Title, $"id=\"{section.Id}\"");
-            if (section.Id == "inference") InferenceTable(html, inputs.Inference);
+            if (section.Id == ReportContent.InferenceId) InferenceTable(html, inputs.Inference);
             if (section.Missing is not null) html.Element("p", section.Missing, "class=\"missing\"");
             foreach (var figure in section.Figures) FigureElement(html, figure);
-            if (section.Id == "velocities") ComparisonSection(html, inputs.Comparison);
+            if (section.Id == ReportContent.VelocitiesId) ComparisonSection(html, inputs.Comparison);
         }
         ProvenanceSection(html, inputs, options);
         html.Raw("</body>\n</html>\n");
         return html.ToString();
     }
 
-    private static IEnumerable<(string Id, string Name)> Contents(ReportContent content) =>
-        new[] { ("series", "Series") }.Concat(content.Sections.Select(s => (s.Id, s.Title))).Append(("comparison", "Comparison")).Append(("provenance", "Provenance"));
+    /// <summary>The page's headings in order (the comparison table follows the velocity section).</summary>
+    private static IEnumerable<(string Id, string Name)> Contents(ReportContent content)
+    {
+        yield return ("series", "Series");
+        foreach (var section in content.Sections)
+        {
+            yield return (section.Id, section.Title);
+            if (section.Id == ReportContent.VelocitiesId) yield return ("comparison", "Comparison");
+        }
+        yield return ("provenance", "Provenance");
+    }
 
     private static void FigureElement(HtmlBuilder html, Figure figure)
     {
