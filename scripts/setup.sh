@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what CloudXpcs needs on a fresh Debian machine with the .NET 10 SDK and Node.js:
 # NuGet packages, the pinned Azurite (npm ci) and, with --test, the Debian packages the tests use as
-# independent references (python3-numpy, python3-h5py). Safe to run again: it skips what is there.
+# independent references (python3-numpy, python3-h5py) and chromium + chromium-driver for the report's
+# browser test. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,12 @@ if $want_test_packages && ! /usr/bin/python3 -c 'import numpy, h5py' 2>/dev/null
   echo "setup: installing python3-numpy and python3-h5py (test-only references)"
   as_root apt-get update -qq >/dev/null || true
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-h5py >/dev/null
+fi
+
+if $want_test_packages && ! { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]]; }; then
+  echo "setup: installing chromium and chromium-driver (browser test of the report)"
+  as_root apt-get update -qq >/dev/null || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 pinned_azurite=$(node -p "require('./package.json').devDependencies.azurite")

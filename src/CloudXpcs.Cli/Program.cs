@@ -57,6 +57,7 @@ public static class Program
             config.AddCommand<CompareCommand>("compare").WithDescription("Compare a beamtime with continuum simulations of transport sets: comparison.json and a ranking.");
             config.AddCommand<InferCommand>("infer").WithDescription("Fit the transference number t+0 (constant and linear in c) to all measurements of a beamtime: inference.json.");
             config.AddCommand<ImportSteinrueckCommand>("import-steinrueck2020").WithDescription("Turn the Steinrueck 2020 published curves into a contract beamtime.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Write RUN/report/index.html: the study's figures, series table and provenance of one run folder.");
         });
         return app;
     }

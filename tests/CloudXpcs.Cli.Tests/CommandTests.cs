@@ -127,6 +127,7 @@ public sealed class CommandTests : IDisposable
     [InlineData("analyze-series")]
     [InlineData("xam")]
     [InlineData("simulate-cell")]
+    [InlineData("report")]
     public void HelpWorksForEveryCommand(string command)
     {
         var run = CliRun.Cloudxpcs(command, "--help");

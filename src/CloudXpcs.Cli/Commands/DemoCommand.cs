@@ -77,6 +77,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         AnsiConsole.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:0.0} s");
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {results} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json)");
+        ReportCommand.Write(results);
         return 0;
     }
 

@@ -1,0 +1,95 @@
+using ScottPlot;
+using SkiaSharp;
+
+namespace CloudXpcs.Reporting.Figures;
+
+/// <summary>
+/// Draws a <see cref="Figure"/> into a PNG with ScottPlot. A figure with an inset becomes a wider image: the main
+/// plot on the left and the inset plot beside it, so that the inset never hides data.
+/// </summary>
+public static class FigureRenderer
+{
+    public const int Width = 820, Height = 500;
+    public const int InsetWidth = 340, InsetHeight = 300;
+
+    public static void WritePng(Figure figure, string path)
+    {
+        byte[] main = RenderPng(figure, Width, Height);
+        if (figure.Inset is null)
+        {
+            File.WriteAllBytes(path, main);
+            return;
+        }
+        byte[] inset = RenderPng(figure.Inset, InsetWidth, InsetHeight);
+        using var surface = SKSurface.Create(new SKImageInfo(Width + InsetWidth, Height));
+        surface.Canvas.Clear(SKColors.White);
+        using (var mainBitmap = SKBitmap.Decode(main)) surface.Canvas.DrawBitmap(mainBitmap, 0, 0);
+        using (var insetBitmap = SKBitmap.Decode(inset)) surface.Canvas.DrawBitmap(insetBitmap, Width, (Height - InsetHeight) / 2f);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+
+    public static byte[] RenderPng(Figure figure, int width, int height)
+    {
+        using var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int legendEntries = 0;
+        // Lines first, so that measured points are drawn on top of the predictions.
+        foreach (var trace in figure.Traces.OrderBy(t => t.Style == TraceStyle.Points))
+        {
+            var (x, y, err) = Finite(trace, figure.LogX);
+            if (x.Length == 0) continue;
+            var colour = trace.Style == TraceStyle.Dashed ? Colors.Gray : palette.GetColor(trace.ColorIndex);
+            if (trace.Style == TraceStyle.Points && err is not null && err.Any(e => e > 0))
+            {
+                var bars = plot.Add.ErrorBar(x, y, err);
+                bars.Color = colour;
+            }
+            var scatter = plot.Add.Scatter(x, y, colour);
+            if (trace.Style == TraceStyle.Points)
+            {
+                scatter.LineWidth = 0;
+                scatter.MarkerSize = 6;
+            }
+            else
+            {
+                scatter.MarkerSize = 0;
+                scatter.LineWidth = 2;
+                if (trace.Style == TraceStyle.Dashed) scatter.LinePattern = LinePattern.Dashed;
+            }
+            if (trace.Label is not null)
+            {
+                scatter.LegendText = trace.Label;
+                legendEntries++;
+            }
+        }
+        plot.Title(figure.Title);
+        plot.XLabel(figure.XLabel);
+        plot.YLabel(figure.YLabel);
+        if (figure.LogX)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = exponent => Math.Pow(10, exponent).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+        if (legendEntries > 6) plot.ShowLegend(Edge.Right);
+        else if (legendEntries > 0) plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>The finite points of a trace (positive x only on a log axis, which gets log10 x).</summary>
+    private static (double[] X, double[] Y, double[]? Err) Finite(Trace trace, bool logX)
+    {
+        var keep = Enumerable.Range(0, trace.Count)
+            .Where(i => double.IsFinite(trace.X[i]) && double.IsFinite(trace.Y[i]) && (!logX || trace.X[i] > 0)).ToArray();
+        double[] x = keep.Select(i => logX ? Math.Log10(trace.X[i]) : trace.X[i]).ToArray();
+        double[] y = keep.Select(i => trace.Y[i]).ToArray();
+        double[]? err = trace.YErr is null ? null : keep.Select(i => double.IsFinite(trace.YErr[i]) ? trace.YErr[i] : 0).ToArray();
+        return (x, y, err);
+    }
+}

@@ -1,0 +1,158 @@
+using CloudXpcs.Reporting.Figures;
+using CloudXpcs.Reporting.Inputs;
+
+namespace CloudXpcs.Reporting.Html;
+
+/// <summary>
+/// index.html of a run report: plain HTML with an inline style sheet, no script and no external resource; figures
+/// are PNG files beside it.
+/// </summary>
+public static class ReportHtml
+{
+    private const string Style = """
+        body { font-family: sans-serif; max-width: 1240px; margin: 1em auto; padding: 0 1em; color: #222; }
+        h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-top: .6em; }
+        table { border-collapse: collapse; margin: .5em 0 1em; font-size: .92em; }
+        th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
+        thead th { background: #f0f0f0; } thead:has(th:empty) { display: none; }
+        figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+        figcaption { font-size: .9em; color: #444; max-width: 820px; }
+        .missing { color: #777; font-style: italic; } nav a { margin-right: 1em; }
+        """;
+
+    public static string Build(ReportContent content, ReportOptions options, DateTimeOffset generatedUtc)
+    {
+        var inputs = content.Inputs;
+        string title = $"CloudXpcs report: {Beamtime(inputs)}";
+        var html = new HtmlBuilder();
+        html.Raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Element("title", title)
+            .Raw($"<style>\n{Style}\n</style>\n</head>\n<body>\n")
+            .Element("h1", title)
+            .Element("p", $"Run {inputs.Run?.RunId ?? Path.GetFileName(inputs.RunDir)}; generated {generatedUtc:yyyy-MM-dd HH:mm:ss} UTC by cloudxpcs {Version(inputs, options)}.");
+        html.Raw("<nav>");
+        foreach (var (id, name) in Contents(content)) html.Raw($"<a href=\"#{id}\">{HtmlBuilder.Encode(name)}</a>");
+        html.Raw("</nav>\n");
+
+        SeriesSection(html, inputs);
+        foreach (var section in content.Sections)
+        {
+            html.Element("h2", section.Title, $"id=\"{section.Id}\"");
+            if (section.Id == ReportContent.InferenceId) InferenceTable(html, inputs.Inference);
+            if (section.Missing is not null) html.Element("p", section.Missing, "class=\"missing\"");
+            foreach (var figure in section.Figures) FigureElement(html, figure);
+            if (section.Id == ReportContent.VelocitiesId) ComparisonSection(html, inputs.Comparison);
+        }
+        ProvenanceSection(html, inputs, options);
+        html.Raw("</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>The page's headings in order (the comparison table follows the velocity section).</summary>
+    private static IEnumerable<(string Id, string Name)> Contents(ReportContent content)
+    {
+        yield return ("series", "Series");
+        foreach (var section in content.Sections)
+        {
+            yield return (section.Id, section.Title);
+            if (section.Id == ReportContent.VelocitiesId) yield return ("comparison", "Comparison");
+        }
+        yield return ("provenance", "Provenance");
+    }
+
+    private static void FigureElement(HtmlBuilder html, Figure figure)
+    {
+        int width = FigureRenderer.Width + (figure.Inset is null ? 0 : FigureRenderer.InsetWidth);
+        html.Raw($"<figure>\n<img src=\"{Uri.EscapeDataString(figure.FileName)}\" alt=\"{HtmlBuilder.Encode(figure.Title)}\" width=\"{width}\" height=\"{FigureRenderer.Height}\">\n")
+            .Element("figcaption", figure.Caption)
+            .Raw("</figure>\n");
+    }
+
+    private static void SeriesSection(HtmlBuilder html, RunInputs inputs)
+    {
+        html.Element("h2", "Series", "id=\"series\"");
+        var rows = SeriesRow.From(inputs);
+        if (rows.Count == 0) { html.Element("p", $"{ReportContent.NotAvailable} (no series).", "class=\"missing\""); return; }
+        html.Table(["series", "position (mm)", "time (min)", "status", "speed (Å/s)", "resolvable", "bins used", "note"],
+            rows.Select(r => (IReadOnlyList<string>)[r.Series, r.PositionMm is double x ? Grids.Number(x, "0.00") : "",
+                r.TimeMin is double t ? Grids.Number(t, "0.#") : "", r.Status, r.SpeedText, r.Resolvable switch { true => "yes", false => "no", null => "" },
+                r.UsedBins?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", r.Note ?? ""]));
+    }
+
+    private static void ComparisonSection(HtmlBuilder html, ComparisonFile? comparison)
+    {
+        html.Element("h2", "Comparison of transport sets", "id=\"comparison\"");
+        if (comparison is null) { html.Element("p", $"{ReportContent.NotAvailable} (no comparison.json).", "class=\"missing\""); return; }
+        if (comparison.VelocityWindowMin.Length == 2)
+            html.Element("p", $"Velocity window: {Grids.Number(comparison.VelocityWindowMin[0], "0.#")}–{Grids.Number(comparison.VelocityWindowMin[1], "0.#")} min.");
+        var ranks = comparison.Ranking.ToDictionary(r => r.Set, r => r);
+        html.Table(["set", "rank", "score", "v ratio (measured/predicted)", "positions within 1.5 σ", "profile RMSE (mol/L), mean over times", "reasons"],
+            comparison.Sets.Select(s => (IReadOnlyList<string>)[
+                s.Set,
+                ranks.TryGetValue(s.Set, out var r) ? r.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
+                s.Score is double score ? Grids.Number(score, "0.###") : "",
+                s.VelocityRatioMean is double m ? $"{Grids.Number(m, "0.00")} ± {Grids.Number(s.VelocityRatioStd ?? 0, "0.00")}" : "",
+                string.Join(", ", s.PositionsWithin1_5Sigma.Select(p => Grids.Number(p, "0.00"))),
+                s.Profiles.Where(p => p.RmseM.HasValue).Select(p => p.RmseM!.Value).DefaultIfEmpty(double.NaN).Average() is var rmse && double.IsFinite(rmse) ? Grids.Number(rmse, "0.000") : "",
+                r is null ? "" : string.Join("; ", r.Reasons)]));
+    }
+
+    private static void InferenceTable(HtmlBuilder html, InferenceFile? inference)
+    {
+        if (inference is null) return;
+        html.Element("p", $"Base set {inference.BaseSet ?? "?"}; reference concentration {(inference.ReferenceConcentrationM is double c ? Grids.Number(c, "0.###") + " mol/L" : "?")}. " +
+            $"Preferred model: {inference.Preferred ?? "none"}{(inference.Reason is null ? "" : " — " + inference.Reason)}.");
+        html.Table(["model", "parameter", "value", "95% interval", "misfit", "data points"],
+            inference.Models.SelectMany(m => m.Parameters.Select((p, i) => (IReadOnlyList<string>)[
+                i == 0 ? m.Model + (m.Model == inference.Preferred ? " (preferred)" : "") : "", p.Name, Grids.Number(p.Value, "0.####"),
+                p.Ci95Low is double lo && p.Ci95High is double hi ? $"[{Grids.Number(lo, "0.####")}, {Grids.Number(hi, "0.####")}]" : "",
+                i == 0 && m.Misfit is double misfit ? Grids.Number(misfit, "0.###") : "",
+                i == 0 && m.NData is int n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""])));
+    }
+
+    private static void ProvenanceSection(HtmlBuilder html, RunInputs inputs, ReportOptions options)
+    {
+        html.Element("h2", "Run parameters and provenance", "id=\"provenance\"");
+        var run = inputs.Run;
+        var pairs = new List<(string, string)> { ("run folder", inputs.RunDir) };
+        if (run is null) pairs.Add(("run.json", $"{ReportContent.NotAvailable} (an offline run)"));
+        else
+        {
+            pairs.Add(("run id", run.RunId ?? ""));
+            pairs.Add(("beamtime", run.Beamtime ?? ""));
+            pairs.Add(("created (UTC)", run.CreatedUtc ?? ""));
+            pairs.AddRange(run.Parameters.Select(p => ("parameter " + p.Key, p.Value)));
+            pairs.AddRange(run.Versions.Select(v => ("version of " + v.Key, v.Value)));
+        }
+        pairs.Add(("report written by", $"cloudxpcs {options.ToolVersion}"));
+        html.Pairs(pairs);
+        if (run is { Inputs.Count: > 0 })
+        {
+            html.Element("h3", $"Inputs ({run.Inputs.Count} blobs)");
+            html.Table(["blob", "MD5 (base64)", "bytes"], run.Inputs.Select(i => (IReadOnlyList<string>)[i.Blob, i.Md5 ?? "",
+                i.Bytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]));
+        }
+        html.Element("h3", "Result files this report read");
+        html.Table(["file", "bytes"], ReadFiles(inputs.RunDir).Select(f => (IReadOnlyList<string>)[f.Name, f.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+    }
+
+    private static IEnumerable<(string Name, long Bytes)> ReadFiles(string runDir)
+    {
+        string[] patterns = ["comparison.json", "inference.json", "run.json", Path.Combine("xam", "profiles.csv")];
+        foreach (string p in patterns)
+            if (File.Exists(Path.Combine(runDir, p))) yield return (p, new FileInfo(Path.Combine(runDir, p)).Length);
+        foreach (string folder in new[] { RunInputs.SimulationsFolder, RunInputs.XpcsFolder })
+        {
+            string dir = Path.Combine(runDir, folder);
+            if (!Directory.Exists(dir)) continue;
+            foreach (string f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                         .Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".h5", StringComparison.Ordinal)))
+                yield return (Path.GetRelativePath(runDir, f), new FileInfo(f).Length);
+        }
+    }
+
+    private static string Beamtime(RunInputs inputs) => inputs.Run?.Beamtime ?? Path.GetFileName(inputs.RunDir);
+
+    private static string Version(RunInputs inputs, ReportOptions options) =>
+        inputs.Run?.Versions.FirstOrDefault(v => v.Key == "cloudxpcs").Value ?? options.ToolVersion;
+}

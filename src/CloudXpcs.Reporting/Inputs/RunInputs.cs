@@ -1,0 +1,72 @@
+using CloudXpcs.Data;
+using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Results;
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Science.Absorption;
+
+namespace CloudXpcs.Reporting.Inputs;
+
+/// <summary>One XPCS series of the run folder: its correlation and fit when present.</summary>
+public sealed record SeriesResult(string Series, G2File? G2, FitDocument? Fit)
+{
+    public double? SpeedAPerS => Fit?.Velocity is { Resolvable: true, SpeedAPerS: double v } ? v : null;
+}
+
+/// <summary>
+/// Everything the report reads from a run folder (contract section 5 layout plus comparison.json, inference.json,
+/// run.json). Each part is optional; a part that is present but unreadable throws <see cref="DataContractException"/>.
+/// </summary>
+public sealed record RunInputs(
+    string RunDir,
+    IReadOnlyList<SeriesResult> Series,
+    IReadOnlyList<SimulationJson.Document> Simulations,
+    IReadOnlyList<ConcentrationPoint> XamProfiles,
+    ComparisonFile? Comparison,
+    InferenceFile? Inference,
+    RunFile? Run)
+{
+    public const string XpcsFolder = "xpcs";
+    public const string G2FileName = "g2.h5";
+    public const string FitFileName = "fit.json";
+    public const string SimulationsFolder = "simulations";
+    public static readonly string ProfilesRelativePath = Path.Combine("xam", "profiles.csv");
+
+    public static RunInputs Load(string runDir)
+    {
+        string dir = Path.GetFullPath(runDir);
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{dir}: run folder not found");
+
+        string xpcs = Path.Combine(dir, XpcsFolder);
+        var series = Directory.Exists(xpcs)
+            ? Directory.GetDirectories(xpcs).Order(StringComparer.Ordinal).Select(LoadSeries).Where(s => s.G2 is not null || s.Fit is not null)
+                .OrderBy(s => s.Fit?.PositionMm ?? double.MaxValue).ThenBy(s => s.Fit?.PolarizationTimeMin ?? double.MaxValue).ToList()
+            : [];
+        string sims = Path.Combine(dir, SimulationsFolder);
+        var simulations = Directory.Exists(sims)
+            ? Directory.GetFiles(sims, "*.json").Order(StringComparer.Ordinal).Select(SimulationJson.Read).ToList()
+            : [];
+        string profilesPath = Path.Combine(dir, ProfilesRelativePath);
+        var profiles = File.Exists(profilesPath) ? XamProfilesCsv.Read(profilesPath) : [];
+        var comparison = ReadIfPresent(dir, ComparisonFile.FileName, ComparisonFile.Read);
+        var inference = ReadIfPresent(dir, InferenceFile.FileName, InferenceFile.Read);
+        var run = ReadIfPresent(dir, RunFile.FileName, RunFile.Read);
+
+        if (series.Count == 0 && comparison is null && (run?.Series.Count ?? 0) == 0)
+            throw new DataContractException(dir, $"nothing to report: no {XpcsFolder}/<series>/{G2FileName} or {FitFileName}, no {ComparisonFile.FileName}");
+        return new RunInputs(dir, series, simulations, profiles, comparison, inference, run);
+    }
+
+    private static SeriesResult LoadSeries(string folder)
+    {
+        string g2 = Path.Combine(folder, G2FileName), fit = Path.Combine(folder, FitFileName);
+        return new SeriesResult(Path.GetFileName(folder),
+            File.Exists(g2) ? G2File.Read(g2) : null,
+            File.Exists(fit) ? FitJson.Read(fit) : null);
+    }
+
+    private static T? ReadIfPresent<T>(string dir, string name, Func<string, T> read) where T : class
+    {
+        string path = Path.Combine(dir, name);
+        return File.Exists(path) ? read(path) : null;
+    }
+}
