@@ -20,5 +20,7 @@ public static class PipelineTasks
         .AddActivity<BuildXamProfilesActivity>()
         .AddActivity<SimulateCellActivity>()
         .AddActivity<CompareActivity>()
+        .AddActivity<WriteRunManifestActivity>()
+        .AddActivity<ReportActivity>()
         .AddActivity<CommitRunActivity>();
 }

@@ -49,7 +49,7 @@ public sealed class BeamtimePipelineTests(AzuriteFixture azurite, ITestOutputHel
             Assert.Contains($"{run}xpcs/{series.Series}/fit.json", results.Keys);
         }
         Assert.DoesNotContain(results.Keys, k => k.Contains($"/xpcs/{broken}/", StringComparison.Ordinal));
-        foreach (string file in new[] { "xam/profiles.csv", "simulations/PNB.json", "simulations/RS.json", "run.json" })
+        foreach (string file in new[] { "xam/profiles.csv", "simulations/PNB.json", "simulations/RS.json", "comparison.json", "report/index.html", "run.json" })
             Assert.Contains(run + file, results.Keys);
 
         // The g2.h5 the pipeline wrote is the contract's file, readable as such.

@@ -196,11 +196,8 @@ internal static class RunFolders
     }
 }
 
-/// <summary>
-/// Commits a run: run.json (parameters, inputs with MD5, versions, every series with status and speed) is written
-/// last, then the run row is marked completed and becomes the beamtime's latest; "beamtime run completed" is published.
-/// </summary>
-public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier notifier) : TaskActivity<CommitRunRequest, RunOutcome>
+/// <summary>run.json of the run: parameters, inputs with MD5, versions, every series with status and speed.</summary>
+public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActivity<CommitRunRequest, RunOutcome>
 {
     public override async Task<RunOutcome> RunAsync(TaskActivityContext context, CommitRunRequest input)
     {
@@ -231,29 +228,62 @@ public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier
             new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
         await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + ResultNames.RunFile,
             JsonSerializer.Serialize(runJson, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never }));
-
         string status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
+        return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
+        {
+            SeriesUnresolvable = series.Count(s => s.Resolvable == false),
+        };
+    }
+
+    public static string Version =>
+        typeof(WriteRunManifestActivity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+}
+
+/// <summary>
+/// Commits a run after everything else is written: the run row is marked completed (or failed, with the failed steps)
+/// and becomes the beamtime's latest; "beamtime run completed" is published. Readers that follow the table never see
+/// half a run.
+/// </summary>
+public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier notifier) : TaskActivity<RunOutcome, RunOutcome>
+{
+    public override async Task<RunOutcome> RunAsync(TaskActivityContext context, RunOutcome input)
+    {
+        string status = input.Status;
+        int analysed = input.SeriesAnalysed, failed = input.SeriesFailed;
         var runRow = (await storage.Runs.GetEntityAsync<RunRow>(input.Beamtime, input.RunId)).Value;
         runRow.Status = status;
         runRow.CompletedUtc = DateTimeOffset.UtcNow;
         runRow.SeriesAnalysed = analysed;
         runRow.SeriesFailed = failed;
-        runRow.SeriesUnresolvable = series.Count(s => s.Resolvable == false);
+        runRow.SeriesUnresolvable = input.SeriesUnresolvable;
         runRow.Reason = input.StepFailures.Count == 0 ? null : string.Join("; ", input.StepFailures);
         await storage.Runs.UpdateEntityAsync(runRow, Azure.ETag.All);
         await storage.Runs.UpsertEntityAsync(new RunRow
         {
-            PartitionKey = input.Beamtime, RowKey = RunRow.LatestRowKey, RunId = input.RunId, Status = status, InstanceId = input.InstanceId,
-            ParametersJson = runRow.ParametersJson, ResultPrefix = input.RunPrefix, CreatedUtc = runRow.CreatedUtc, CompletedUtc = runRow.CompletedUtc,
+            PartitionKey = input.Beamtime, RowKey = RunRow.LatestRowKey, RunId = input.RunId, Status = status, InstanceId = runRow.InstanceId,
+            ParametersJson = runRow.ParametersJson, ResultPrefix = input.ResultPrefix, CreatedUtc = runRow.CreatedUtc, CompletedUtc = runRow.CompletedUtc,
             SeriesAnalysed = analysed, SeriesFailed = failed, SeriesUnresolvable = runRow.SeriesUnresolvable, Reason = runRow.Reason,
         }, Azure.Data.Tables.TableUpdateMode.Replace);
         await notifier.PublishAsync(new PipelineEvent(PipelineEventKind.BeamtimeRunCompleted, input.Beamtime, null, input.RunId,
             $"{status}: {analysed} series analysed, {failed} failed", DateTimeOffset.UtcNow));
-        return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures);
+        return input;
     }
+}
 
-    public static string Version =>
-        typeof(CommitRunActivity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+/// <summary>report/index.html and its figures for the run folder (CloudXpcs.Reporting), uploaded under the run.</summary>
+public sealed class ReportActivity(PipelineStorage storage) : TaskActivity<BeamtimeStepRequest, ActivityResult>
+{
+    public override async Task<ActivityResult> RunAsync(TaskActivityContext context, BeamtimeStepRequest input)
+    {
+        var clock = Stopwatch.StartNew();
+        using var workspace = LocalWorkspace.Create("report");
+        string run = workspace.Folder("run");
+        await BlobTransfer.DownloadPrefixAsync(storage.Results, input.RunPrefix, run,
+            relative => !relative.StartsWith("report/", StringComparison.Ordinal) && relative != ResultNames.PlanFile);
+        var summary = Reporting.RunReport.Write(run);
+        await BlobTransfer.UploadFolderAsync(storage.Results, input.RunPrefix + "report/", Path.GetDirectoryName(summary.IndexPath)!);
+        return new ActivityResult(input.RunPrefix + "report/index.html", clock.Elapsed.TotalMilliseconds);
+    }
 }
 
 /// <summary>run.json (schema "cloudxpcs.run/1", docs/DATA_CONTRACT.md extensions).</summary>

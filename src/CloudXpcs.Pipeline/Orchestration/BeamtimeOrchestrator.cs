@@ -7,7 +7,7 @@ namespace CloudXpcs.Pipeline.Orchestration;
 /// <summary>
 /// One run of a beamtime (ARCHITECTURE.md "Flow of data"): plan; every complete series analysed (a sub-orchestration
 /// where no analysis of that content and binning exists yet, else reused); results published into the run folder;
-/// XAM profiles; one continuum simulation per transport set (fan-out); the comparison; then the run is committed. A failing series
+/// XAM profiles; one continuum simulation per transport set (fan-out); the comparison; run.json and the report; then the run is committed. A failing series
 /// or step is recorded and the run goes on.
 /// </summary>
 public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, RunOutcome>
@@ -41,9 +41,14 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
             }
         }
 
-        return await context.CallActivityAsync<RunOutcome>(nameof(CommitRunActivity),
+        var manifest = await context.CallActivityAsync<RunOutcome>(nameof(WriteRunManifestActivity),
             new CommitRunRequest(input.Beamtime, input.RunId, plan.ResultPrefix, context.InstanceId, input.Parameters, failures, created),
             PipelineRetries.Activity);
+        var reportFailures = new List<string>();
+        await Step(context, nameof(ReportActivity), step, "report", reportFailures);
+        if (reportFailures.Count > 0)
+            manifest = manifest with { Status = RunStatus.Failed, StepFailures = [.. manifest.StepFailures, .. reportFailures] };
+        return await context.CallActivityAsync<RunOutcome>(nameof(CommitRunActivity), manifest, PipelineRetries.Activity);
     }
 
     /// <summary>The outcome of one series' analysis: computed here, reused, or awaited while another orchestration computes it.</summary>

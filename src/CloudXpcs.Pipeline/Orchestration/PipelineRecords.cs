@@ -100,4 +100,7 @@ public sealed record CommitRunRequest(string Beamtime, string RunId, string RunP
     IReadOnlyList<string> StepFailures, DateTime CreatedUtc);
 
 public sealed record RunOutcome(string Beamtime, string RunId, string Status, string ResultPrefix, int SeriesAnalysed, int SeriesFailed,
-    IReadOnlyList<string> StepFailures);
+    IReadOnlyList<string> StepFailures)
+{
+    public int SeriesUnresolvable { get; init; }
+}
