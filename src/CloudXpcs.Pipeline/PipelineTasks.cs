@@ -20,6 +20,10 @@ public static class PipelineTasks
         .AddActivity<BuildXamProfilesActivity>()
         .AddActivity<SimulateCellActivity>()
         .AddActivity<CompareActivity>()
+        .AddActivity<PlanInferenceActivity>()
+        .AddActivity<EvaluateInferenceBatchActivity>()
+        .AddActivity<RefineInferenceActivity>()
+        .AddActivity<SummarizeInferenceActivity>()
         .AddActivity<WriteRunManifestActivity>()
         .AddActivity<ReportActivity>()
         .AddActivity<CommitRunActivity>();

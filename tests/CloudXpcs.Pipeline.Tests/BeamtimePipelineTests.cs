@@ -88,11 +88,19 @@ public sealed class BeamtimePipelineTests(AzuriteFixture azurite, ITestOutputHel
         Assert.Equal(rawBefore, await Snapshot(_bed.Storage.Raw));
 
         // Reprocessing with pixel shards makes a new run; earlier runs are kept; the sharded g2 equals the unsharded one.
-        string second = await pipeline.StartRunAsync("bt", "run2", new RunParameters { Infer = false, ShardPixelThreshold = 5000 });
+        string second = await pipeline.StartRunAsync("bt", "run2", new RunParameters { Infer = true, ShardPixelThreshold = 5000 });
         clock.Restart();
         var secondOutcome = (await pipeline.WaitAsync(second)).ReadOutputAs<RunOutcome>()!;
         output.WriteLine($"run2 (4 pixel shards per series): {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(9, secondOutcome.SeriesAnalysed);
+        Assert.Empty(secondOutcome.StepFailures);
+        // The inference sweep ran as activities: both models with intervals, from the run's own measurements.
+        string run2 = ResultNames.RunPrefix("bt", "run2");
+        var inference = CloudXpcs.Data.Comparison.InferenceJson.Deserialize(
+            (await _bed.Storage.Results.GetBlobClient(run2 + "inference.json").DownloadContentAsync()).Value.Content.ToString(), "inference.json");
+        Assert.Equal(["constant", "linear"], inference.Models.Select(m => m.Model).Order().ToArray());
+        Assert.Contains(inference.Preferred, new[] { "constant", "linear" });
+        Assert.Contains((await Snapshot(_bed.Storage.Results, run2 + "inference/")).Keys, k => k.EndsWith(".misfits.json", StringComparison.Ordinal));
         Assert.Equal("run2", (await _bed.Storage.Runs.GetEntityAsync<RunRow>("bt", RunRow.LatestRowKey)).Value.RunId);
         Assert.Contains(run + "run.json", (await Snapshot(_bed.Storage.Results, run)).Keys);
         string shardedPath = _bed.Temp.File("g2-sharded.h5");

@@ -75,7 +75,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new AzuriteServer(process, dataFolder is null ? data : null, blob, queue, table);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (!(Listening(blob) && Listening(queue) && Listening(table)))
         {
             if (process.HasExited)
@@ -86,7 +86,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 await server.DisposeAsync();
-                throw new TimeoutException($"Azurite ({script}) did not listen on ports {blob}/{queue}/{table} within 30 s");
+                throw new TimeoutException($"Azurite ({script}) did not listen on ports {blob}/{queue}/{table} within 120 s");
             }
             await Task.Delay(100, cancellationToken);
         }

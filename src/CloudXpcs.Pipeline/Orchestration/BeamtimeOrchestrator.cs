@@ -7,7 +7,7 @@ namespace CloudXpcs.Pipeline.Orchestration;
 /// <summary>
 /// One run of a beamtime (ARCHITECTURE.md "Flow of data"): plan; every complete series analysed (a sub-orchestration
 /// where no analysis of that content and binning exists yet, else reused); results published into the run folder;
-/// XAM profiles; one continuum simulation per transport set (fan-out); the comparison; run.json and the report; then the run is committed. A failing series
+/// XAM profiles; one continuum simulation per transport set (fan-out); the comparison; the transference-number inference (its simulations fanned out in batches); run.json and the report; then the run is committed. A failing series
 /// or step is recorded and the run goes on.
 /// </summary>
 public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, RunOutcome>
@@ -27,11 +27,12 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         if (plan.HasXam) await Step(context, nameof(BuildXamProfilesActivity), step, "XAM profiles", failures);
         var simulated = await Task.WhenAll(plan.TransportSets.Select(set =>
             Step(context, nameof(SimulateCellActivity), new SimulateRequest(input.Beamtime, plan.ResultPrefix, set), $"simulation {set}", failures)));
+        IReadOnlyList<string> ranking = [];
         if (simulated.Any(ok => ok))
         {
             try
             {
-                await context.CallActivityAsync<IReadOnlyList<string>>(nameof(CompareActivity),
+                ranking = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(CompareActivity),
                     new CompareRequest(input.Beamtime, input.RunId, plan.ResultPrefix, plan.TransportSets.Where((_, i) => simulated[i]).ToList()),
                     PipelineRetries.Activity);
             }
@@ -40,6 +41,8 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
                 failures.Add($"comparison: {PipelineRetries.Reason(e)}");
             }
         }
+        if (input.Parameters.Infer && ranking.Count > 0)
+            await InferAsync(context, new InferenceRequest(input.Beamtime, plan.ResultPrefix, ranking[0], 0), failures);
 
         var manifest = await context.CallActivityAsync<RunOutcome>(nameof(WriteRunManifestActivity),
             new CommitRunRequest(input.Beamtime, input.RunId, plan.ResultPrefix, context.InstanceId, input.Parameters, failures, created),
@@ -70,6 +73,31 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
                     $"timed out after {input.Parameters.WaitForSeriesMinutes} min waiting for analysis {series.AnalysisId} by another orchestration",
                     ResultNames.AnalysisPrefix(input.Beamtime, series.Series, series.AnalysisId!), null, null, null, 0, 0);
             await context.CreateTimer(TimeSpan.FromSeconds(2), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The transference-number sweep with the best-ranked set as base: each round's simulations fan out in batches, the
+    /// next round is refined from all misfits so far, and the summary writes inference.json.
+    /// </summary>
+    private static async Task InferAsync(TaskOrchestrationContext context, InferenceRequest request, List<string> failures)
+    {
+        try
+        {
+            int batches = await context.CallActivityAsync<int>(nameof(PlanInferenceActivity), request, PipelineRetries.Activity);
+            while (batches > 0)
+            {
+                var round = request;
+                await Task.WhenAll(Enumerable.Range(0, batches).Select(b =>
+                    context.CallActivityAsync<int>(nameof(EvaluateInferenceBatchActivity), new InferenceBatchRequest(round, b), PipelineRetries.Activity)));
+                batches = await context.CallActivityAsync<int>(nameof(RefineInferenceActivity), request, PipelineRetries.Activity);
+                if (batches > 0) request = request with { Round = request.Round + 1 };
+            }
+            await context.CallActivityAsync<ActivityResult>(nameof(SummarizeInferenceActivity), request, PipelineRetries.Activity);
+        }
+        catch (TaskFailedException e)
+        {
+            failures.Add($"inference: {PipelineRetries.Reason(e)}");
         }
     }
 

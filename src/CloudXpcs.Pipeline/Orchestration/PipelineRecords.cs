@@ -87,12 +87,10 @@ public sealed record SimulateRequest(string Beamtime, string RunPrefix, string S
 
 public sealed record CompareRequest(string Beamtime, string RunId, string RunPrefix, IReadOnlyList<string> Sets);
 
-/// <summary>A batch of candidates of the transference-number sweep, as opaque JSON (small).</summary>
-public sealed record InferenceBatchRequest(string Beamtime, string RunPrefix, string BaseSet, string CandidatesJson);
+/// <summary>The transference-number sweep of a run with a base set, at a given round (candidates and misfits are blobs).</summary>
+public sealed record InferenceRequest(string Beamtime, string RunPrefix, string BaseSet, int Round);
 
-public sealed record InferenceBatchResult(string MisfitsJson, double Ms);
-
-public sealed record InferenceSummaryRequest(string Beamtime, string RunPrefix, string BaseSet, string CandidatesJson, string MisfitsJson);
+public sealed record InferenceBatchRequest(InferenceRequest Request, int Batch);
 
 /// <summary>Final step of a run: run.json, table rows, latest pointer, notification.</summary>
 /// <summary>The series outcomes are read back from the plan blob and the analyses table (payloads stay small).</summary>

@@ -7,7 +7,7 @@ using CloudXpcs.Reporting.Figures;
 namespace CloudXpcs.Reporting.Tests.Support;
 
 /// <summary>
-/// One offline demo run (`cloudxpcs demo --frames 256`, no report yet) shared by the end-to-end tests, and helpers that
+/// One offline demo run (`cloudxpcs demo --offline --frames 256`, no report yet) shared by the end-to-end tests, and helpers that
 /// copy its run folder and add comparison.json / inference.json computed from its own results (test fixtures with
 /// the schema of SCHEMAS.md, not results of the comparison code).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class DemoRun : IDisposable
         var spec = new CloudXpcs.Data.Synthetic.SyntheticBeamtimeSpec { Beamtime = "demo-beamtime", Frames = 256, Seed = 2020 };
         Inputs = Path.Combine(Root, "beamtime", spec.Beamtime);
         RunDir = Path.Combine(Root, "results", spec.Beamtime);
-        int code = CloudXpcs.Cli.Program.Main(["demo", "--out", Root, "--frames", "256"]);
+        int code = CloudXpcs.Cli.Program.Main(["demo", "--offline", "--out", Root, "--frames", "256"]);
         if (code != 0) throw new InvalidOperationException($"demo failed with exit code {code}");
         // The demo writes a report itself; the tests write their own.
         Directory.Delete(Path.Combine(RunDir, RunReport.FolderName), recursive: true);
