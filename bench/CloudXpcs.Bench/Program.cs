@@ -7,6 +7,7 @@ public static class Program
 {
     /// <summary>
     /// `correlation [frames] [mean] [threads] [batch] [side] [repeats]` runs the correlation throughput measurement;
+    /// `pipeline [series] [frames] [workers,...] [reprocess]` the durable pipeline on Azurite (see PipelineThroughput);
     /// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *Continuum*`).
     /// </summary>
     public static int Main(string[] args)
@@ -24,6 +25,7 @@ public static class Program
                 $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB (frames in memory {f.FrameBytes / 1048576.0:F0} MiB, correlator state {f.StateBytes / 1048576.0:F0} MiB)"));
             return 0;
         }
+        if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

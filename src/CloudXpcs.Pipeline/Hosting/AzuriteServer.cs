@@ -48,12 +48,12 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         var (blob, queue, table) = DefaultPorts;
         if (Listening(blob) && Listening(queue) && Listening(table)) return new AzuriteServer(null, null, blob, queue, table);
-        return await StartAsync(searchFrom, (blob, queue, table), dataFolder, cancellationToken);
+        return await StartAsync(searchFrom, (blob, queue, table), dataFolder, cancellationToken: cancellationToken);
     }
 
     /// <summary>Starts the pinned Azurite on free ports (or the given ones) with a fresh data folder.</summary>
     public static async Task<AzuriteServer> StartAsync(string? searchFrom = null, (int Blob, int Queue, int Table)? ports = null,
-        string? dataFolder = null, CancellationToken cancellationToken = default)
+        string? dataFolder = null, string? debugLog = null, CancellationToken cancellationToken = default)
     {
         string script = FindAzuriteScript(searchFrom ?? AppContext.BaseDirectory);
         var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
@@ -69,6 +69,7 @@ public sealed class AzuriteServer : IAsyncDisposable
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString() })
             start.ArgumentList.Add(arg);
+        if (debugLog is not null) { start.ArgumentList.Add("--debug"); start.ArgumentList.Add(debugLog); }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node for Azurite");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
