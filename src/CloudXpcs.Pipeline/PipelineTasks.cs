@@ -22,5 +22,6 @@ public static class PipelineTasks
         .AddActivity<CompareActivity>()
         .AddActivity<WriteRunManifestActivity>()
         .AddActivity<ReportActivity>()
-        .AddActivity<CommitRunActivity>();
+        .AddActivity<CommitRunActivity>()
+        .AddActivity<FailRunActivity>();
 }
