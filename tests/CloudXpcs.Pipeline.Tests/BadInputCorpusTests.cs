@@ -44,6 +44,7 @@ public sealed class BadInputCorpusTests(AzuriteFixture azurite, ITestOutputHelpe
         var corpus = new BadInputCorpus(beamtime.Folder, "bt", good[0]).WriteAll();
         string xamScan = Directory.GetFiles(Path.Combine(beamtime.Folder, "xam"), "*.csv").Order(StringComparer.Ordinal).First();
         string xamBlob = "bt/xam/" + Path.GetFileName(xamScan);
+        string intactScan = File.ReadAllText(xamScan);
         BadInputCorpus.BreakXamCsv(xamScan, dropColumn: true);
         var cases = corpus.Cases.ToList();
         await _bed.UploadAsync(beamtime.Folder, "bt");
@@ -125,6 +126,7 @@ public sealed class BadInputCorpusTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(rawBefore, await BeamtimePipelineTests.Snapshot(_bed.Storage.Raw));
 
         // Second run: the other XAM defect, and a tiny stale timeout: the series missing a chunk is reported stale.
+        File.WriteAllText(xamScan, intactScan);
         BadInputCorpus.BreakXamCsv(xamScan, dropColumn: false);
         await new Transfer.BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(xamScan, xamBlob);
         rawBefore = await BeamtimePipelineTests.Snapshot(_bed.Storage.Raw);
