@@ -26,5 +26,6 @@ public static class PipelineTasks
         .AddActivity<SummarizeInferenceActivity>()
         .AddActivity<WriteRunManifestActivity>()
         .AddActivity<ReportActivity>()
-        .AddActivity<CommitRunActivity>();
+        .AddActivity<CommitRunActivity>()
+        .AddActivity<FailRunActivity>();
 }

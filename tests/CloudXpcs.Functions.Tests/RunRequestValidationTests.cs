@@ -57,6 +57,8 @@ public sealed class RunRequestValidationTests
     [InlineData("""{"shard_threshold_pixels": 0}""", "shard_threshold_pixels: 1024..")]
     [InlineData("""{"wait_for_series_min": -1}""", "wait_for_series_min: more than 0")]
     [InlineData("""{"wait_for_series_min": 1e308}""", "wait_for_series_min: more than 0")]
+    [InlineData("""{"stale_after_min": 0}""", "stale_after_min: more than 0")]
+    [InlineData("""{"stale_after_min": 1e308}""", "stale_after_min: more than 0")]
     [InlineData("""{"transport_sets": [[[[[[[[[[["RS"]]]]]]]]]]]}""", "body is not a valid run request")]
     [InlineData("""{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{}}}}}}}}}}""", "body is not a valid run request")]
     [InlineData("""{"infer": false,}""", "body is not a valid run request")]

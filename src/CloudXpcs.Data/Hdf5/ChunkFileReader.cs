@@ -41,7 +41,10 @@ public sealed class ChunkFileReader : IDisposable
     public long FirstFrame { get; }
     public H5DataLayoutClass Layout { get; }
 
-    public static ChunkFileReader Open(string path)
+    /// <param name="checkHeader">Called with the header before any pixel data is read or decompressed, so that a file
+    /// whose declared shape does not match the series (e.g. a tiny deflated "bomb" declaring huge frames) is rejected
+    /// before anything of that size is allocated; throws <see cref="DataContractException"/> to reject.</param>
+    public static ChunkFileReader Open(string path, Action<ChunkHeader>? checkHeader = null)
     {
         var file = ContractHdf5.OpenRead(path);
         try
@@ -54,6 +57,7 @@ public sealed class ChunkFileReader : IDisposable
             if (dims[0] > int.MaxValue || dims[1] == 0 || dims[2] == 0 || dims[1] > int.MaxValue || dims[2] > int.MaxValue || dims[1] * dims[2] > int.MaxValue)
                 throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
             long firstFrame = ReadFirstFrame(path, dataset);
+            checkHeader?.Invoke(new ChunkHeader((int)dims[0], (int)dims[1], (int)dims[2], firstFrame));
             ProbePixelData(path, dataset, dtype);
             return new ChunkFileReader(path, file, dataset, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
         }
@@ -217,3 +221,6 @@ public sealed class ChunkFileReader : IDisposable
 
     public void Dispose() => _file.Dispose();
 }
+
+/// <summary>What a chunk file declares in its header: frames in the chunk, frame shape and first_frame.</summary>
+public sealed record ChunkHeader(int FrameCount, int Rows, int Cols, long FirstFrame);

@@ -50,15 +50,18 @@ public sealed partial class SeriesFrameSource : IDisposable
         for (int k = 0; k < chunks.Length; k++)
         {
             string path = chunkPaths[k];
-            using var reader = ChunkFileReader.Open(path);
-            if (reader.Rows != manifest.Rows || reader.Cols != manifest.Cols)
-                throw new DataContractException(path, $"frames are {reader.Rows} x {reader.Cols} pixels, {SeriesManifest.FileName} declares {manifest.Rows} x {manifest.Cols}");
-            if (reader.FirstFrame != expectedFirstFrame)
-                throw new DataContractException(path, k == 0
-                    ? $"first_frame is {reader.FirstFrame}, expected 0 for chunk 0"
-                    : $"first_frame is {reader.FirstFrame}, expected {expectedFirstFrame} (chunks 0..{k - 1} hold {expectedFirstFrame} frames)");
-            if (expectedFirstFrame + reader.FrameCount > manifest.Frames)
-                throw new DataContractException(path, $"frame count mismatch: chunk holds frames {expectedFirstFrame}..{expectedFirstFrame + reader.FrameCount - 1}, but {SeriesManifest.FileName} declares {manifest.Frames} frames");
+            // Checked from the header, before the reader touches (decompresses) any pixel data.
+            using var reader = ChunkFileReader.Open(path, header =>
+            {
+                if (header.Rows != manifest.Rows || header.Cols != manifest.Cols)
+                    throw new DataContractException(path, $"frames are {header.Rows} x {header.Cols} pixels, {SeriesManifest.FileName} declares {manifest.Rows} x {manifest.Cols}");
+                if (header.FirstFrame != expectedFirstFrame)
+                    throw new DataContractException(path, k == 0
+                        ? $"first_frame is {header.FirstFrame}, expected 0 for chunk 0"
+                        : $"first_frame is {header.FirstFrame}, expected {expectedFirstFrame} (chunks 0..{k - 1} hold {expectedFirstFrame} frames)");
+                if (expectedFirstFrame + header.FrameCount > manifest.Frames)
+                    throw new DataContractException(path, $"frame count mismatch: chunk holds frames {expectedFirstFrame}..{expectedFirstFrame + header.FrameCount - 1}, but {SeriesManifest.FileName} declares {manifest.Frames} frames");
+            });
             chunks[k] = new ChunkFileInfo(k, path, reader.DType, (int)reader.FirstFrame, reader.FrameCount);
             pixelType = FrameDTypes.Widest(pixelType, reader.DType.PixelType());
             expectedFirstFrame += reader.FrameCount;

@@ -28,6 +28,7 @@ public static class RunRequestValidation
     public const long MinShardThresholdPixels = 1024;
     public const long MaxShardThresholdPixels = 1L << 32;
     public const double MaxWaitForSeriesMinutes = 24 * 60;
+    public const double MaxStaleAfterMinutes = 30 * 24 * 60;
 
     private static readonly JsonSerializerOptions Strict = new()
     {
@@ -98,6 +99,8 @@ public static class RunRequestValidation
             return $"shard_threshold_pixels: {MinShardThresholdPixels}..{MaxShardThresholdPixels} (got {parameters.ShardPixelThreshold})";
         if (!(parameters.WaitForSeriesMinutes > 0 && parameters.WaitForSeriesMinutes <= MaxWaitForSeriesMinutes))
             return $"wait_for_series_min: more than 0 and at most {MaxWaitForSeriesMinutes} (got {parameters.WaitForSeriesMinutes:R})";
+        if (!(parameters.StaleAfterMinutes > 0 && parameters.StaleAfterMinutes <= MaxStaleAfterMinutes))
+            return $"stale_after_min: more than 0 and at most {MaxStaleAfterMinutes} (got {parameters.StaleAfterMinutes:R})";
         return null;
     }
 

@@ -28,19 +28,25 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
     public const string Ready = "ready";
     public const string Incomplete = "incomplete";
     public const string Rejected = "rejected";
+    public const string Stale = SeriesStatus.Stale;
 
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, BeamtimeRunRequest input)
     {
         input.Parameters.QMap?.Validate();
         var beamtime = await BeamtimeInputs.LoadManifestAsync(storage, input.Beamtime);
         var sets = input.Parameters.TransportSets ?? beamtime.TransportSets;
+        string setsSource = input.Parameters.TransportSets is null ? $"{input.Beamtime}/{BeamtimeManifest.FileName}" : "run parameter transport_sets";
         foreach (string set in sets)
             if (!BuiltInTransportSets.IsBuiltIn(set))
-                throw new ArgumentException($"transport set '{set}' is not built in ({string.Join(", ", BuiltInTransportSets.Names)})");
+                throw new DataContractException(setsSource,
+                    $"transport set '{RawBlobName.Printable(set)}' is not built in ({string.Join(", ", BuiltInTransportSets.Names)})");
+        if (!(input.Parameters.StaleAfterMinutes > 0))
+            throw new ArgumentException($"stale_after_min must be positive (got {input.Parameters.StaleAfterMinutes:R})");
+        var now = DateTimeOffset.UtcNow;
 
         var names = new SortedSet<string>(StringComparer.Ordinal);
         await foreach (var item in storage.Raw.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = $"{input.Beamtime}/xpcs/", Delimiter = "/" }))
-            if (item.IsPrefix) names.Add(item.Prefix.TrimEnd('/').Split('/')[^1]);
+            if (item.IsPrefix && RawBlobName.Check(item.Prefix + "x").Length == 0) names.Add(item.Prefix.TrimEnd('/').Split('/')[^1]); // bad names: rejections
         await foreach (var row in storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == input.Beamtime)) names.Add(row.RowKey);
 
         var planned = new List<PlannedSeries>();
@@ -51,7 +57,25 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
             {
                 var row = incomplete!.Row;
                 bool rejected = row is { Status: SeriesStatus.Failed, ManifestMd5: null, Reason: not null };
-                planned.Add(new PlannedSeries(series, null, rejected ? Rejected : Incomplete, rejected ? row!.Reason : incomplete.Reason, 0));
+                if (rejected)
+                {
+                    planned.Add(new PlannedSeries(series, null, Rejected, row!.Reason, 0));
+                    continue;
+                }
+                var idle = now - (row?.LastUploadUtc ?? now);
+                if (idle.TotalMinutes <= input.Parameters.StaleAfterMinutes)
+                {
+                    planned.Add(new PlannedSeries(series, null, Incomplete, incomplete.Reason, 0));
+                    continue;
+                }
+                string reason = $"stale: no upload for {idle.TotalMinutes:0.###} min (stale_after_min {input.Parameters.StaleAfterMinutes:R}); {incomplete.Reason}";
+                await SeriesRows.UpdateAsync(storage, input.Beamtime, series, r =>
+                {
+                    if (r.Status is not (SeriesStatus.Incomplete or SeriesStatus.Stale) || r.LastUploadUtc != row!.LastUploadUtc) return false;
+                    (r.Status, r.Reason) = (SeriesStatus.Stale, reason);
+                    return true;
+                });
+                planned.Add(new PlannedSeries(series, null, Stale, reason, 0));
                 continue;
             }
             planned.Add(new PlannedSeries(series, content.AnalysisId(input.Parameters.QMap), Ready, null,
@@ -124,7 +148,7 @@ public sealed class BuildXamProfilesActivity(PipelineStorage storage) : TaskActi
         using var workspace = LocalWorkspace.Create("xam");
         string beamtimeFolder = await BeamtimeInputs.DownloadAsync(storage, input.Beamtime, workspace);
         string output = Path.Combine(workspace.Root, XamBeamtime.ProfilesFileName);
-        XamBeamtime.Process(beamtimeFolder, output);
+        workspace.NamingBlobs(() => XamBeamtime.Process(beamtimeFolder, output), workspace.Folder("inputs"));
         string blob = input.RunPrefix + "xam/" + XamBeamtime.ProfilesFileName;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, output);
         return new ActivityResult(blob, clock.Elapsed.TotalMilliseconds);
@@ -209,7 +233,8 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
         {
             if (planned.AnalysisId is null)
             {
-                series.Add(new RunJsonSeries(planned.Series, SeriesStatus.Failed, planned.Reason, null, null, null, null));
+                series.Add(new RunJsonSeries(planned.Series, planned.State == PlanRunActivity.Stale ? SeriesStatus.Stale : SeriesStatus.Failed,
+                    planned.Reason, null, null, null, null));
                 continue;
             }
             var row = await storage.Analyses.GetEntityIfExistsAsync<AnalysisRow>(input.Beamtime, planned.AnalysisId);
@@ -267,6 +292,27 @@ public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier
         await notifier.PublishAsync(new PipelineEvent(PipelineEventKind.BeamtimeRunCompleted, input.Beamtime, null, input.RunId,
             $"{status}: {analysed} series analysed, {failed} failed", DateTimeOffset.UtcNow));
         return input;
+    }
+}
+
+/// <summary>
+/// A run that failed before it had a plan (unknown transport set, unreadable beamtime.json): the run row records it as
+/// failed with the reason. The beamtime's latest run stays as it was.
+/// </summary>
+public sealed class FailRunActivity(PipelineStorage storage, IPipelineNotifier notifier) : TaskActivity<FailRunRequest, RunOutcome>
+{
+    public override async Task<RunOutcome> RunAsync(TaskActivityContext context, FailRunRequest input)
+    {
+        string prefix = ResultNames.RunPrefix(input.Beamtime, input.RunId);
+        await storage.Runs.UpsertEntityAsync(new RunRow
+        {
+            PartitionKey = input.Beamtime, RowKey = input.RunId, RunId = input.RunId, InstanceId = input.InstanceId, Status = RunStatus.Failed,
+            ParametersJson = JsonSerializer.Serialize(input.Parameters), ResultPrefix = prefix, CreatedUtc = new DateTimeOffset(input.CreatedUtc, TimeSpan.Zero),
+            CompletedUtc = DateTimeOffset.UtcNow, Reason = input.Reason,
+        }, Azure.Data.Tables.TableUpdateMode.Replace);
+        await notifier.PublishAsync(new PipelineEvent(PipelineEventKind.BeamtimeRunCompleted, input.Beamtime, null, input.RunId,
+            $"{RunStatus.Failed}: {input.Reason}", DateTimeOffset.UtcNow));
+        return new RunOutcome(input.Beamtime, input.RunId, RunStatus.Failed, prefix, 0, 0, [input.Reason]);
     }
 }
 

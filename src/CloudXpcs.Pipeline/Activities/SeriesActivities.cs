@@ -41,19 +41,19 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
         string blob;
         if (input.Shards <= 1)
         {
-            SeriesCorrelation.CorrelateToFile(folder, output, new SeriesCorrelationOptions { Threads = settings.CorrelationThreads });
+            workspace.NamingBlobs(() => SeriesCorrelation.CorrelateToFile(folder, output, new SeriesCorrelationOptions { Threads = settings.CorrelationThreads }));
             blob = prefix + ResultNames.G2File;
         }
         else
         {
             var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
             long pixels = manifest.PixelsPerFrame;
-            var sums = SeriesCorrelation.CorrelatePartial(folder, new SeriesCorrelationOptions
+            var sums = workspace.NamingBlobs(() => SeriesCorrelation.CorrelatePartial(folder, new SeriesCorrelationOptions
             {
                 Threads = settings.CorrelationThreads,
                 PixelStart = (int)(pixels * input.Shard / input.Shards),
                 PixelEnd = (int)(pixels * (input.Shard + 1) / input.Shards),
-            }, null, out _);
+            }, null, out _));
             await using (var file = File.Create(output)) PartialSumsFile.Write(file, sums);
             blob = ResultNames.ShardBlob(prefix, input.Shard);
         }
@@ -72,7 +72,9 @@ public sealed class MergeShardsActivity(PipelineStorage storage) : TaskActivity<
         string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None);
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
-        byte[]? mask = manifest.MaskPath is { } maskPath ? DetectorMaskFile.Read(Path.Combine(folder, maskPath), manifest.Rows, manifest.Cols) : null;
+        byte[]? mask = manifest.MaskPath is { } maskPath
+            ? workspace.NamingBlobs(() => DetectorMaskFile.Read(Path.Combine(folder, maskPath), manifest.Rows, manifest.Cols))
+            : null;
         var qmap = SeriesCorrelation.BuildQMap(manifest, mask, SeriesManifest.FileName);
         var lags = MultiTauLadder.Create(manifest.Frames, manifest.DelaysPerLevel);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
@@ -106,7 +108,7 @@ public sealed class FitSeriesActivity(PipelineStorage storage) : TaskActivity<Co
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);
         string fitPath = Path.Combine(workspace.Root, ResultNames.FitFile);
-        var result = SeriesAnalysis.FitG2FileToJson(g2Path, Path.Combine(folder, SeriesManifest.FileName), fitPath);
+        var result = workspace.NamingBlobs(() => SeriesAnalysis.FitG2FileToJson(g2Path, Path.Combine(folder, SeriesManifest.FileName), fitPath));
         string blob = prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
         var velocity = result.Fit.Velocity;

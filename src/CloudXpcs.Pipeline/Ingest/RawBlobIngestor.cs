@@ -58,7 +58,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         switch (name.Kind)
         {
             case RawBlobKind.SeriesManifest:
-                if (!await RecordManifestAsync(name, properties.ETag, contentHash, cancellationToken)) return IngestOutcome.Rejected;
+                if (!await RecordManifestAsync(name, properties.ETag, properties.LastModified, contentHash, cancellationToken)) return IngestOutcome.Rejected;
                 break;
             case RawBlobKind.Chunk:
                 await storage.Chunks.UpsertEntityAsync(new ChunkRow
@@ -70,6 +70,13 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
                     BlobETag = properties.ETag.ToString(),
                     Bytes = properties.ContentLength,
                 }, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+                // The series' last upload time decides when an incomplete series is reported stale.
+                await SeriesRows.UpdateAsync(storage, name.Beamtime, name.Series!, row =>
+                {
+                    if (row.LastUploadUtc is { } last && last >= properties.LastModified) return false;
+                    row.LastUploadUtc = properties.LastModified;
+                    return true;
+                }, cancellationToken);
                 break;
         }
         return await EvaluateSeriesAsync(name.Beamtime, name.Series!, cancellationToken);
@@ -137,7 +144,8 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         return true;
     }
 
-    private async Task<bool> RecordManifestAsync(RawBlobName name, ETag etag, string contentHash, CancellationToken cancellationToken)
+    private async Task<bool> RecordManifestAsync(RawBlobName name, ETag etag, DateTimeOffset lastModified, string contentHash,
+        CancellationToken cancellationToken)
     {
         string? reason = null;
         SeriesManifest? manifest = null;
@@ -158,7 +166,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
             var existing = await storage.Series.GetEntityIfExistsAsync<SeriesRow>(name.Beamtime, name.Series!, cancellationToken: cancellationToken);
             var row = existing.HasValue ? existing.Value! : new SeriesRow { PartitionKey = name.Beamtime, RowKey = name.Series! };
             row.ManifestETag = etag.ToString();
-            row.LastUploadUtc = DateTimeOffset.UtcNow;
+            if (row.LastUploadUtc is not { } last || last < lastModified) row.LastUploadUtc = lastModified;
             if (reason is not null || manifest is null)
             {
                 row.ManifestMd5 = null;

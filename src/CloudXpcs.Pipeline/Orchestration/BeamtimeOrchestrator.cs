@@ -15,7 +15,17 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
     public override async Task<RunOutcome> RunAsync(TaskOrchestrationContext context, BeamtimeRunRequest input)
     {
         var created = context.CurrentUtcDateTime;
-        var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), input, PipelineRetries.Activity);
+        RunPlan plan;
+        try
+        {
+            plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), input, PipelineRetries.Activity);
+        }
+        catch (TaskFailedException e)
+        {
+            return await context.CallActivityAsync<RunOutcome>(nameof(FailRunActivity),
+                new FailRunRequest(input.Beamtime, input.RunId, context.InstanceId, input.Parameters, $"plan: {PipelineRetries.Reason(e)}", created),
+                PipelineRetries.Activity);
+        }
         var failures = new List<string>();
 
         var ready = plan.Series.Where(s => s.State == PlanRunActivity.Ready).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Geometry;
 
 namespace CloudXpcs.Pipeline.Orchestration;
@@ -38,6 +39,9 @@ public sealed record RunParameters
 
     /// <summary>How long a run waits for a series that another orchestration is analysing.</summary>
     [JsonPropertyName("wait_for_series_min")] public double WaitForSeriesMinutes { get; init; } = 30;
+
+    /// <summary>An incomplete series whose last upload (series.json or chunk) is older than this is reported stale.</summary>
+    [JsonPropertyName("stale_after_min")] public double StaleAfterMinutes { get; init; } = PipelineDefaults.StaleAfterMinutes;
 }
 
 /// <summary>Input of the series orchestration: which content (analysis id) to analyse with which binning.</summary>
@@ -80,6 +84,9 @@ public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome)
 
 /// <summary>Copy one analysis' results into the run folder.</summary>
 public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcome Outcome);
+
+/// <summary>A run that could not be planned (e.g. an unknown transport set): recorded as failed with the reason.</summary>
+public sealed record FailRunRequest(string Beamtime, string RunId, string InstanceId, RunParameters Parameters, string Reason, DateTime CreatedUtc);
 
 public sealed record BeamtimeStepRequest(string Beamtime, string RunId, string RunPrefix);
 

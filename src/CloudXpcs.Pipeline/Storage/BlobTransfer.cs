@@ -110,6 +110,26 @@ public sealed class LocalWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Runs offline code on files materialised under <paramref name="rawMirror"/> (default: the root), a folder laid out
+    /// like the raw container: a contract error about one of those files is restated with its blob name, so that records
+    /// name the blob rather than a temporary path.
+    /// </summary>
+    public T NamingBlobs<T>(Func<T> work, string? rawMirror = null)
+    {
+        string mirror = Path.GetFullPath(rawMirror ?? Root);
+        try
+        {
+            return work();
+        }
+        catch (CloudXpcs.Data.DataContractException e) when (Path.IsPathFullyQualified(e.Source)
+            && Path.GetFullPath(e.Source).StartsWith(mirror + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            string blob = Path.GetRelativePath(mirror, e.Source).Replace(Path.DirectorySeparatorChar, '/');
+            throw new CloudXpcs.Data.DataContractException(blob, e.Problem, e);
+        }
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

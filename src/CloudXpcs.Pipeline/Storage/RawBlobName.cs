@@ -72,17 +72,17 @@ public sealed partial record RawBlobName(string Name, string Beamtime, RawBlobKi
             if (part.Length == 0) return "the name has an empty path segment";
             if (part is "." or "..") return "the name contains '.' or '..' segments";
             if (part.Length > MaxSegmentLength) return $"a path segment has more than {MaxSegmentLength} characters";
-            if (!SegmentPattern().IsMatch(part)) return $"the segment '{part}' has characters outside [A-Za-z0-9._=+-]";
+            if (!SegmentPattern().IsMatch(part)) return $"the segment '{Printable(part)}' has characters outside [A-Za-z0-9._=+-]";
         }
         return "";
     }
 
-    /// <summary>A name safe to print in an error message (control characters escaped, length capped).</summary>
+    /// <summary>A name safe to print in an error message (control and format characters such as bidi overrides escaped, length capped).</summary>
     public static string Printable(string name)
     {
         var text = new System.Text.StringBuilder();
         foreach (char c in name.Length > 200 ? name[..200] + "…" : name)
-            text.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+            text.Append(char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format ? $"\\u{(int)c:x4}" : c.ToString());
         return text.ToString();
     }
 
