@@ -24,6 +24,10 @@ public sealed class MultiTauCorrelator
     private const int MaxSubBatchFrames = 512;
     private const int PrefetchFrames = 16;
     private const float FloatExactLimit = 16_777_216f; // 2^24
+    private const double PairableFloatLimit = 4096; // 2^12
+    // Mean count per pixel from which a row of 8 lanes is rarely all zero: visiting every row is then cheaper than
+    // listing the non-zero ones first.
+    private const double DenseMeanCount = 0.25;
 
     private readonly QMap _qmap;
     private readonly int _delaysPerLevel;
@@ -199,6 +203,10 @@ public sealed class MultiTauCorrelator
         public readonly double[] Level0 = new double[(history + Frames) * Lanes];
         public readonly double[] LevelA = new double[(history + Frames / 2 + 1) * Lanes];
         public readonly double[] LevelB = new double[(history + Frames / 2 + 1) * Lanes];
+        public readonly float[] FloatA = new float[(history + Frames / 2 + 1) * Lanes];
+        public readonly float[] FloatB = new float[(history + Frames / 2 + 1) * Lanes];
+        /// <summary>0, 1, 2, ...: the rows to visit when every row is visited.</summary>
+        public readonly int[] AllRows = Enumerable.Range(0, history + Frames).ToArray();
         public readonly double[] Intensity = new double[Frames];
         /// <summary>Indices of the non-zero rows of the buffer a kernel is about to visit.</summary>
         public readonly int[] Rows = new int[Frames];
@@ -206,6 +214,7 @@ public sealed class MultiTauCorrelator
         public Scratch Reset(int frames)
         {
             Array.Clear(Intensity, 0, frames);
+            MeanCount = 0;
             return this;
         }
 
@@ -214,6 +223,9 @@ public sealed class MultiTauCorrelator
 
         /// <summary>The largest count of the work item's gathered frames.</summary>
         public float Max;
+
+        /// <summary>The mean count of the binned pixels of the work item's gathered frames (0 when not gathered).</summary>
+        public double MeanCount;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -225,24 +237,22 @@ public sealed class MultiTauCorrelator
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
         var level0 = _levels[0];
         var binned = Vector256.LoadUnsafe(ref _columnBinned[column * Lanes]);
-        var next = scratch.LevelA;
-        var spare = scratch.LevelB;
-        int made;
+        bool hasNext = plan.NewValues.Length > 1;
+        int made = 0;
+        bool nextIsFloat = false;
 
         // 16-bit counts were gathered into float rows (with the intensity per frame already added). Float lanes are
-        // exact while every lag-product sum and every pair sum stays an integer below 2^24.
+        // exact while every lag-product sum and every pair sum stays an integer below 2^24; the history rows of
+        // earlier batches count towards that bound.
         bool gathered = typeof(T) == typeof(ushort);
-        float max = gathered ? scratch.Max : float.PositiveInfinity;
-        bool floatPath = _delaysPerLevel == 4 && (double)max * max * n <= FloatExactLimit;
-        if (floatPath)
+        if (gathered && _delaysPerLevel == 4 && FloatExact(Math.Max(scratch.Max, level0.HistoryMax(column)), n))
         {
             var floats = scratch.ColumnRows(slot, n, _history);
             level0.LoadHistory(column, floats);
-            int nonZero = MultiTauKernels.NonZeroRows<float>(floats, _history, n, scratch.Rows);
-            var total = MultiTauKernels.Lags1To8(floats, scratch.Rows.AsSpan(0, nonZero), level0.Acc(column));
+            var total = MultiTauKernels.Lags1To8(floats, RowsToVisit<float>(floats, n, 0, scratch), level0.Acc(column));
             level0.AddTotal(column, total);
             level0.KeepHeadAndWindow(column, floats, n);
-            made = plan.NewValues.Length > 1 ? level0.PairInto(column, floats, n, next.AsSpan(_history * Lanes)) : 0;
+            if (hasNext) made = PairFloats(level0, _levels[1], column, floats, n, scratch.FloatA, scratch.LevelA, out nextIsFloat);
         }
         else
         {
@@ -250,24 +260,77 @@ public sealed class MultiTauCorrelator
             GatherDoubles(source, p0, lanes, doubles);
             level0.LoadHistory(column, doubles);
             if (!gathered) SumIntensity(doubles, n, binned, scratch.Intensity);
-            AccumulateLags(level0, column, doubles, n, scratch.Rows);
+            AccumulateLags(level0, column, doubles, n, 0, scratch);
             level0.KeepHeadAndWindow(column, doubles, n);
-            made = plan.NewValues.Length > 1 ? level0.PairInto(column, doubles, n, next.AsSpan(_history * Lanes)) : 0;
+            if (hasNext) made = level0.PairInto(column, doubles, n, scratch.LevelA.AsSpan(_history * Lanes));
         }
 
+        float[] nextFloats = scratch.FloatA, spareFloats = scratch.FloatB;
+        double[] next = scratch.LevelA, spare = scratch.LevelB;
         for (int l = 1; l < _levels.Length && plan.NewValues[l] > 0; l++)
         {
             System.Diagnostics.Debug.Assert(made == plan.NewValues[l]);
             var level = _levels[l];
-            var buffer = next.AsSpan(0, (_history + made) * Lanes);
-            level.LoadHistory(column, buffer);
-            AccumulateLags(level, column, buffer, made, scratch.Rows);
-            level.KeepHeadAndWindow(column, buffer, made);
             int count = made;
-            if (l + 1 < _levels.Length)
-                made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
+            bool isFloat = nextIsFloat;
+            bool more = l + 1 < _levels.Length;
+            if (isFloat)
+            {
+                var buffer = nextFloats.AsSpan(0, (_history + count) * Lanes);
+                level.LoadHistory(column, buffer);
+                var rows = RowsToVisit<float>(buffer, count, l, scratch);
+                level.AddTotal(column, MultiTauKernels.FourLags(buffer, rows, level.KMin, level.Acc(column)));
+                level.KeepHeadAndWindow(column, buffer, count);
+                if (more) made = PairFloats(level, _levels[l + 1], column, buffer, count, spareFloats, spare, out nextIsFloat);
+            }
+            else
+            {
+                var buffer = next.AsSpan(0, (_history + count) * Lanes);
+                level.LoadHistory(column, buffer);
+                AccumulateLags(level, column, buffer, count, l, scratch);
+                level.KeepHeadAndWindow(column, buffer, count);
+                if (more) made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
+                nextIsFloat = false;
+            }
             (next, spare) = (spare, next);
+            (nextFloats, spareFloats) = (spareFloats, nextFloats);
         }
+    }
+
+    private static bool FloatExact(double bound, int n) => bound * bound * n <= FloatExactLimit;
+
+    /// <summary>
+    /// Pairs float values of one level into the next level's values: float rows when they, the history of the next
+    /// level and its lag products stay exact in float, otherwise double rows. Returns how many were made.
+    /// </summary>
+    private int PairFloats(Level from, Level to, int column, ReadOnlySpan<float> buffer, int n, float[] floats, double[] doubles,
+        out bool isFloat)
+    {
+        isFloat = false;
+        // A value left unpaired by an earlier batch may be large; the pair sums stay exact in float below 2^13.
+        if (from.PendingMax(column) > PairableFloatLimit)
+            return from.PairInto(column, buffer, n, doubles.AsSpan(_history * Lanes));
+        int made = from.PairInto(column, buffer, n, floats.AsSpan(_history * Lanes), out float max);
+        if (FloatExact(Math.Max(max, to.HistoryMax(column)), made))
+        {
+            isFloat = true;
+            return made;
+        }
+        var values = floats.AsSpan(_history * Lanes, made * Lanes);
+        var wide = doubles.AsSpan(_history * Lanes, made * Lanes);
+        for (int i = 0; i < values.Length; i++) wide[i] = values[i];
+        return made;
+    }
+
+    /// <summary>
+    /// The rows a kernel visits: every new row when the level's values are rarely zero (dense frames), otherwise only
+    /// the non-zero ones, so that sparse frames cost work in proportion to the photons. Either way the sums are the same.
+    /// </summary>
+    private ReadOnlySpan<int> RowsToVisit<TValue>(ReadOnlySpan<TValue> buffer, int n, int level, Scratch scratch)
+        where TValue : unmanaged
+    {
+        if (Math.ScaleB(scratch.MeanCount, level) >= DenseMeanCount) return scratch.AllRows.AsSpan(_history, n);
+        return scratch.Rows.AsSpan(0, MultiTauKernels.NonZeroRows(buffer, _history, n, scratch.Rows));
     }
 
     private unsafe void SumUnbinnedColumn<T>(FrameSource<T> source, int p0) where T : unmanaged, INumberBase<T>
@@ -283,9 +346,9 @@ public sealed class MultiTauCorrelator
     }
 
     /// <summary>Adds the lag products of the new rows to the level's sums, and their values to its totals.</summary>
-    private void AccumulateLags(Level level, int column, ReadOnlySpan<double> buffer, int n, int[] rowScratch)
+    private void AccumulateLags(Level level, int column, ReadOnlySpan<double> buffer, int n, int levelIndex, Scratch scratch)
     {
-        var rows = rowScratch.AsSpan(0, MultiTauKernels.NonZeroRows(buffer, _history, n, rowScratch));
+        var rows = RowsToVisit(buffer, n, levelIndex, scratch);
         var acc = level.Acc(column);
         (Vector256<double> Lo, Vector256<double> Hi) total;
         if (_delaysPerLevel == 4)
@@ -320,6 +383,8 @@ public sealed class MultiTauCorrelator
             allFull &= offsets[j] + Lanes <= _pixelEnd;
         }
         var max = Vector256<float>.Zero;
+        double itemSum = 0, binnedLanes = 0;
+        for (int j = 0; j < columns; j++) binnedLanes += Vector256.Sum(binned[j]);
         fixed (float* rows = scratch.Floats)
         fixed (double* intensity = scratch.Intensity)
         {
@@ -347,7 +412,9 @@ public sealed class MultiTauCorrelator
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
                     // Exact: at most 32 columns × 8 lanes of 16-bit counts stay below 2^24.
-                    intensity[t] += Vector256.Sum(sum);
+                    float frameSum = Vector256.Sum(sum);
+                    intensity[t] += frameSum;
+                    itemSum += frameSum;
                 }
             }
             else
@@ -366,11 +433,14 @@ public sealed class MultiTauCorrelator
                         max = Vector256.Max(max, x);
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
-                    intensity[t] += Vector256.Sum(sum);
+                    float frameSum = Vector256.Sum(sum);
+                    intensity[t] += frameSum;
+                    itemSum += frameSum;
                 }
             }
         }
         scratch.Max = HorizontalMax(max);
+        scratch.MeanCount = binnedLanes > 0 ? itemSum / (binnedLanes * n) : 0;
     }
 
     private unsafe void GatherDoubles<T>(FrameSource<T> source, int p0, int lanes, Span<double> rows)
@@ -538,6 +608,20 @@ public sealed class MultiTauCorrelator
             }
         }
 
+        /// <summary>The largest value of the window (the last `history` values).</summary>
+        public double HistoryMax(int c) => MaxOf(State.Slice(WindowOffset(c), _history * Lanes));
+
+        /// <summary>The largest value waiting to be paired.</summary>
+        public double PendingMax(int c) => MaxOf(State.Slice(PendingOffset(c), Lanes));
+
+        private static double MaxOf(ReadOnlySpan<double> values)
+        {
+            var max = Vector256<double>.Zero;
+            ref double v = ref MemoryMarshal.GetReference(values);
+            for (int i = 0; i < values.Length; i += 4) max = Vector256.Max(max, Vector256.LoadUnsafe(ref v, (nuint)i));
+            return Math.Max(Math.Max(max[0], max[1]), Math.Max(max[2], max[3]));
+        }
+
         public void LoadHistory(int c, Span<double> buffer) =>
             State.Slice(WindowOffset(c), _history * Lanes).CopyTo(buffer);
 
@@ -596,6 +680,38 @@ public sealed class MultiTauCorrelator
                 StoreRow(ref Unsafe.Add(ref o, made * Lanes), (alo + blo, ahi + bhi));
             }
             if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
+            return made;
+        }
+
+        /// <summary>
+        /// <see cref="PairInto{T}"/> for float values whose pair sums are exact in float (the caller checks the value
+        /// waiting to be paired); also returns the largest value made.
+        /// </summary>
+        public int PairInto(int c, ReadOnlySpan<float> buffer, int n, Span<float> output, out float max)
+        {
+            ref float rows = ref MemoryMarshal.GetReference(buffer);
+            ref double pending = ref State[PendingOffset(c)];
+            ref float o = ref MemoryMarshal.GetReference(output);
+            var largest = Vector256<float>.Zero;
+            int made = 0, i = 0;
+            if ((ValuesSoFar & 1) == 1 && n > 0)
+            {
+                var first = Vector256.Narrow(Vector256.LoadUnsafe(ref pending), Vector256.LoadUnsafe(ref pending, 4))
+                            + Vector256.LoadUnsafe(ref rows, (nuint)(_history * Lanes));
+                first.StoreUnsafe(ref o);
+                largest = first;
+                made = 1;
+                i = 1;
+            }
+            for (; i + 1 < n; i += 2, made++)
+            {
+                var sum = Vector256.LoadUnsafe(ref rows, (nuint)((_history + i) * Lanes))
+                          + Vector256.LoadUnsafe(ref rows, (nuint)((_history + i + 1) * Lanes));
+                sum.StoreUnsafe(ref o, (nuint)(made * Lanes));
+                largest = Vector256.Max(largest, sum);
+            }
+            if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
+            max = HorizontalMax(largest);
             return made;
         }
 
