@@ -31,6 +31,9 @@ internal sealed unsafe partial class HugePageBuffer : IDisposable
 
     public int Length { get; }
 
+    /// <summary>The memory; valid until <see cref="Dispose"/> while the buffer is reachable.</summary>
+    public double* Pointer => _memory is null ? throw new ObjectDisposedException(nameof(HugePageBuffer)) : _memory;
+
     public Span<double> Span => _memory is null ? throw new ObjectDisposedException(nameof(HugePageBuffer)) : new(_memory, Length);
 
     [LibraryImport("libc", EntryPoint = "madvise")]

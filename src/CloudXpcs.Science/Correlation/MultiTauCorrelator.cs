@@ -392,25 +392,47 @@ public sealed class MultiTauCorrelator
             if (allFull && Avx2.IsSupported)
             {
                 int firstOffset = offsets[0], lastOffset = offsets[columns - 1];
+                nint* from = stackalloc nint[ColumnsPerWorkItem];
+                for (int j = 0; j < columns; j++) from[j] = offsets[j];
+                nint stride = rowsPerColumn;
                 for (int t = 0; t < n; t++)
                 {
                     ushort* frame = source.Row(t, 0);
                     // Frames lie a detector apart, too far for the hardware prefetcher: ask for later frames' lines.
                     if (t + PrefetchFrames < n)
                     {
-                        ushort* ahead = source.Row(t + PrefetchFrames, 0);
-                        Sse.Prefetch0(ahead + firstOffset);
-                        Sse.Prefetch0(ahead + lastOffset + Lanes - 1);
+                        byte* ahead = (byte*)source.Row(t + PrefetchFrames, 0);
+                        byte* last = ahead + 2 * (lastOffset + Lanes) - 1;
+                        // Every line when the columns lie close together (a full detector row), else the ends only.
+                        byte* line = ahead + 2 * firstOffset;
+                        if (last - line <= ColumnsPerWorkItem * Lanes * 2 * 2)
+                            for (; line < last; line += 64) Sse.Prefetch0(line);
+                        else
+                            Sse.Prefetch0(line);
+                        Sse.Prefetch0(last);
                     }
                     var sum = Vector256<float>.Zero;
+                    var sum2 = Vector256<float>.Zero;
                     float* row = dst + t * Lanes;
-                    for (int j = 0; j < columns; j++)
+                    int j = 0;
+                    for (; j + 1 < columns; j += 2, row += 2 * stride)
                     {
-                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + offsets[j])));
-                        Avx.Store(row + j * rowsPerColumn, x);
+                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + from[j])));
+                        var y = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + from[j + 1])));
+                        Avx.Store(row, x);
+                        Avx.Store(row + stride, y);
+                        max = Avx.Max(max, Avx.Max(x, y));
+                        sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
+                        sum2 = Vector256.FusedMultiplyAdd(y, binned[j + 1], sum2);
+                    }
+                    if (j < columns)
+                    {
+                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + from[j])));
+                        Avx.Store(row, x);
                         max = Avx.Max(max, x);
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
+                    sum += sum2;
                     // Exact: at most 32 columns × 8 lanes of 16-bit counts stay below 2^24.
                     float frameSum = Vector256.Sum(sum);
                     intensity[t] += frameSum;
@@ -522,42 +544,57 @@ public sealed class MultiTauCorrelator
     {
         int p0 = _columnStart[c];
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
+        int[] staticBinOfPixel = _qmap.StaticBinOfPixel, dynamicBinOfPixel = _qmap.DynamicBinOfPixel;
+        int staticBins = _qmap.StaticBinCount, dynamicBins = _qmap.DynamicBinCount;
         Span<double> g2 = stackalloc double[Lanes], ip = stackalloc double[Lanes], @if = stackalloc double[Lanes];
-        Span<double> headSum = stackalloc double[Lanes], tailSum = stackalloc double[Lanes];
+        LaneRow head = default, tail = default, total = default;
         int k = 0, lastLevel = -1;
+        Level level = _levels[0];
         for (int i = 0; i < Lags.Count; i++)
         {
             var lag = Lags[i];
-            var level = _levels[lag.Level];
             if (lag.Level != lastLevel)
             {
-                headSum.Clear();
-                tailSum.Clear();
+                level = _levels[lag.Level];
+                head = default;
+                tail = default;
+                total = level.TotalRow(c);
                 k = 0;
                 lastLevel = lag.Level;
             }
-            for (; k < lag.K; k++) level.AddHeadAndTailRow(c, k, headSum, tailSum);
-            long pairs = level.ValuesSoFar - lag.K;
-            double scale = Math.ScaleB(1.0, -lag.Level);
-            for (int lane = 0; lane < Lanes; lane++)
+            // Sums of the first k values (head) and of the last k values (tail), built up lag by lag.
+            for (; k < lag.K; k++)
             {
-                double total = level.Total(c, lane);
-                g2[lane] = level.AccAt(c, lag.K, lane) / pairs * scale * scale;
-                ip[lane] = (total - tailSum[lane]) / pairs * scale;
-                @if[lane] = (total - headSum[lane]) / pairs * scale;
+                head += level.HeadRow(c, k);
+                tail += level.TailRow(c, k);
             }
-            int staticRow = i * _qmap.StaticBinCount, dynamicRow = i * _qmap.DynamicBinCount;
+            var pairs = Vector256.Create((double)(level.ValuesSoFar - lag.K));
+            var scale = Vector256.Create(Math.ScaleB(1.0, -lag.Level));
+            var acc = level.AccRow(c, lag.K);
+            (acc.Lo / pairs * scale * scale).CopyTo(g2);
+            (acc.Hi / pairs * scale * scale).CopyTo(g2[4..]);
+            ((total.Lo - tail.Lo) / pairs * scale).CopyTo(ip);
+            ((total.Hi - tail.Hi) / pairs * scale).CopyTo(ip[4..]);
+            ((total.Lo - head.Lo) / pairs * scale).CopyTo(@if);
+            ((total.Hi - head.Hi) / pairs * scale).CopyTo(@if[4..]);
+            int staticRow = i * staticBins, dynamicRow = i * dynamicBins;
             for (int lane = 0; lane < lanes; lane++)
             {
-                int staticBin = _qmap.StaticBinOfPixel[p0 + lane];
+                int staticBin = staticBinOfPixel[p0 + lane];
                 if (staticBin < 0) continue;
                 sums.StaticG2Sum[staticRow + staticBin] += g2[lane];
                 sums.StaticIpSum[staticRow + staticBin] += ip[lane];
                 sums.StaticIfSum[staticRow + staticBin] += @if[lane];
                 double denominator = ip[lane] * @if[lane];
-                if (denominator > 0) sums.AddRatio(dynamicRow + _qmap.DynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
+                if (denominator > 0) sums.AddRatio(dynamicRow + dynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
             }
         }
+    }
+
+    /// <summary>One row of 8 lanes of level state as two 4-lane halves.</summary>
+    private readonly record struct LaneRow(Vector256<double> Lo, Vector256<double> Hi)
+    {
+        public static LaneRow operator +(LaneRow a, LaneRow b) => new(a.Lo + b.Lo, a.Hi + b.Hi);
     }
 
     public MultiTauResult ToResult(double frameTimeS) => ToPartialSums().ToResult(frameTimeS);
@@ -572,8 +609,9 @@ public sealed class MultiTauCorrelator
         private readonly int _lagCount;
         private readonly int _stride;
         private readonly HugePageBuffer _memory;
-        // Native memory on huge pages: see HugePageBuffer.
-        private Span<double> State => _memory.Span;
+        // Native memory on huge pages (see HugePageBuffer), alive as long as this level.
+        private readonly unsafe double* _state;
+        private unsafe Span<double> State => new(_state, _memory.Length);
 
         public Level(int kMin, int kMax, int history, int columns)
         {
@@ -582,6 +620,7 @@ public sealed class MultiTauCorrelator
             _lagCount = kMax - kMin + 1;
             _stride = (history + _lagCount + history + 2) * Lanes;
             _memory = new HugePageBuffer((long)_stride * columns);
+            unsafe { _state = _memory.Pointer; }
         }
 
         public int KMin { get; }
@@ -595,17 +634,22 @@ public sealed class MultiTauCorrelator
         private int PendingOffset(int c) => TotalOffset(c) + Lanes;
 
         public Span<double> Acc(int c) => State.Slice(AccOffset(c), _lagCount * Lanes);
-        public double AccAt(int c, int k, int lane) => State[AccOffset(c) + (k - KMin) * Lanes + lane];
         public double Total(int c, int lane) => State[TotalOffset(c) + lane];
 
-        /// <summary>Adds the j-th first value (head) and the j-th last value (window) of each lane.</summary>
-        public void AddHeadAndTailRow(int c, int j, Span<double> headSum, Span<double> tailSum)
+        public LaneRow AccRow(int c, int k) => LoadRow(AccOffset(c) + (k - KMin) * Lanes);
+        public LaneRow TotalRow(int c) => LoadRow(TotalOffset(c));
+
+        /// <summary>The j-th first value of the stream.</summary>
+        public LaneRow HeadRow(int c, int j) => LoadRow(HeadOffset(c) + j * Lanes);
+
+        /// <summary>The j-th last value of the stream.</summary>
+        public LaneRow TailRow(int c, int j) => LoadRow(WindowOffset(c) + (_history - 1 - j) * Lanes);
+
+        private unsafe LaneRow LoadRow(int offset)
         {
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                headSum[lane] += State[HeadOffset(c) + j * Lanes + lane];
-                tailSum[lane] += State[WindowOffset(c) + (_history - 1 - j) * Lanes + lane];
-            }
+            System.Diagnostics.Debug.Assert(offset >= 0 && offset + Lanes <= _memory.Length);
+            double* row = _state + offset;
+            return new LaneRow(Vector256.Load(row), Vector256.Load(row + 4));
         }
 
         /// <summary>The largest value of the window (the last `history` values).</summary>
