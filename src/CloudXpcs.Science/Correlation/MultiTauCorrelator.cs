@@ -88,7 +88,7 @@ public sealed class MultiTauCorrelator
         for (int l = 0; l < levelCount; l++)
         {
             int kMin = l == 0 ? 1 : _delaysPerLevel + 1;
-            _levels[l] = new Level(kMin, _history, _history, _columnStart.Length);
+            _levels[l] = new Level(kMin, _history, _history, _columnStart.Length, _maxParallelism);
         }
         _pixelSum = new double[qmap.PixelCount];
         _binnedIntensitySum = new double[totalFrames];
@@ -239,6 +239,10 @@ public sealed class MultiTauCorrelator
         var binned = Vector256.LoadUnsafe(ref _columnBinned[column * Lanes]);
         bool hasNext = plan.NewValues.Length > 1;
         int made = 0;
+        // The state of a column is read once per batch, from memory far larger than the caches: ask for the next
+        // column's while this one is processed.
+        if (column + 1 < _columnStart.Length)
+            for (int l = 0; l < _levels.Length && plan.NewValues[l] > 0; l++) _levels[l].Prefetch(column + 1);
         bool nextIsFloat = false;
 
         // 16-bit counts were gathered into float rows (with the intensity per frame already added). Float lanes are
@@ -452,7 +456,7 @@ public sealed class MultiTauCorrelator
                             values[lane] = offsets[j] + lane < _pixelEnd ? frame[offsets[j] + lane] : 0f;
                         var x = Vector256.Create<float>(values);
                         x.Store(dst + j * rowsPerColumn + t * Lanes);
-                        max = Vector256.Max(max, x);
+                        max = Vector256.MaxNative(max, x);
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
                     float frameSum = Vector256.Sum(sum);
@@ -546,10 +550,13 @@ public sealed class MultiTauCorrelator
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
         int[] staticBinOfPixel = _qmap.StaticBinOfPixel, dynamicBinOfPixel = _qmap.DynamicBinOfPixel;
         int staticBins = _qmap.StaticBinCount, dynamicBins = _qmap.DynamicBinCount;
+        double[] g2Sum = sums.StaticG2Sum, ipSum = sums.StaticIpSum, ifSum = sums.StaticIfSum;
         Span<double> g2 = stackalloc double[Lanes], ip = stackalloc double[Lanes], @if = stackalloc double[Lanes];
         LaneRow head = default, tail = default, total = default;
         int k = 0, lastLevel = -1;
         Level level = _levels[0];
+        if (c + 1 < _columnStart.Length)
+            foreach (var l in _levels) l.Prefetch(c + 1);
         for (int i = 0; i < Lags.Count; i++)
         {
             var lag = Lags[i];
@@ -582,9 +589,9 @@ public sealed class MultiTauCorrelator
             {
                 int staticBin = staticBinOfPixel[p0 + lane];
                 if (staticBin < 0) continue;
-                sums.StaticG2Sum[staticRow + staticBin] += g2[lane];
-                sums.StaticIpSum[staticRow + staticBin] += ip[lane];
-                sums.StaticIfSum[staticRow + staticBin] += @if[lane];
+                g2Sum[staticRow + staticBin] += g2[lane];
+                ipSum[staticRow + staticBin] += ip[lane];
+                ifSum[staticRow + staticBin] += @if[lane];
                 double denominator = ip[lane] * @if[lane];
                 if (denominator > 0) sums.AddRatio(dynamicRow + dynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
             }
@@ -613,13 +620,13 @@ public sealed class MultiTauCorrelator
         private readonly unsafe double* _state;
         private unsafe Span<double> State => new(_state, _memory.Length);
 
-        public Level(int kMin, int kMax, int history, int columns)
+        public Level(int kMin, int kMax, int history, int columns, int maxParallelism)
         {
             KMin = kMin;
             _history = history;
             _lagCount = kMax - kMin + 1;
             _stride = (history + _lagCount + history + 2) * Lanes;
-            _memory = new HugePageBuffer((long)_stride * columns);
+            _memory = new HugePageBuffer((long)_stride * columns, maxParallelism);
             unsafe { _state = _memory.Pointer; }
         }
 
@@ -645,6 +652,15 @@ public sealed class MultiTauCorrelator
         /// <summary>The j-th last value of the stream.</summary>
         public LaneRow TailRow(int c, int j) => LoadRow(WindowOffset(c) + (_history - 1 - j) * Lanes);
 
+        /// <summary>Asks for the cache lines of one column's state.</summary>
+        public unsafe void Prefetch(int c)
+        {
+            if (!Sse.IsSupported) return;
+            byte* line = (byte*)(_state + WindowOffset(c));
+            byte* end = line + _stride * sizeof(double);
+            for (; line < end; line += 64) Sse.Prefetch0(line);
+        }
+
         private unsafe LaneRow LoadRow(int offset)
         {
             System.Diagnostics.Debug.Assert(offset >= 0 && offset + Lanes <= _memory.Length);
@@ -662,7 +678,7 @@ public sealed class MultiTauCorrelator
         {
             var max = Vector256<double>.Zero;
             ref double v = ref MemoryMarshal.GetReference(values);
-            for (int i = 0; i < values.Length; i += 4) max = Vector256.Max(max, Vector256.LoadUnsafe(ref v, (nuint)i));
+            for (int i = 0; i < values.Length; i += 4) max = Vector256.MaxNative(max, Vector256.LoadUnsafe(ref v, (nuint)i));
             return Math.Max(Math.Max(max[0], max[1]), Math.Max(max[2], max[3]));
         }
 
@@ -672,7 +688,11 @@ public sealed class MultiTauCorrelator
         public void LoadHistory(int c, Span<float> buffer)
         {
             var window = State.Slice(WindowOffset(c), _history * Lanes);
-            for (int i = 0; i < window.Length; i++) buffer[i] = (float)window[i];
+            if (buffer.Length < window.Length) throw new ArgumentException("buffer shorter than the history", nameof(buffer));
+            ref double w = ref MemoryMarshal.GetReference(window);
+            ref float b = ref MemoryMarshal.GetReference(buffer);
+            for (int i = 0; i < window.Length; i += Lanes)
+                Vector256.Narrow(Vector256.LoadUnsafe(ref w, (nuint)i), Vector256.LoadUnsafe(ref w, (nuint)i + 4)).StoreUnsafe(ref b, (nuint)i);
         }
 
         /// <summary>Adds lane totals that are exact integers in float.</summary>
@@ -747,12 +767,16 @@ public sealed class MultiTauCorrelator
                 made = 1;
                 i = 1;
             }
+            ref float a = ref Unsafe.Add(ref rows, (_history + i) * Lanes);
+            ref float destination = ref Unsafe.Add(ref o, made * Lanes);
             for (; i + 1 < n; i += 2, made++)
             {
-                var sum = Vector256.LoadUnsafe(ref rows, (nuint)((_history + i) * Lanes))
-                          + Vector256.LoadUnsafe(ref rows, (nuint)((_history + i + 1) * Lanes));
-                sum.StoreUnsafe(ref o, (nuint)(made * Lanes));
-                largest = Vector256.Max(largest, sum);
+                var sum = Vector256.LoadUnsafe(ref a) + Vector256.LoadUnsafe(ref a, Lanes);
+                sum.StoreUnsafe(ref destination);
+                // Values are finite and non-negative: the plain maximum instruction suffices.
+                largest = Vector256.MaxNative(largest, sum);
+                a = ref Unsafe.Add(ref a, 2 * Lanes);
+                destination = ref Unsafe.Add(ref destination, Lanes);
             }
             if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
             max = HorizontalMax(largest);
