@@ -493,9 +493,10 @@ public sealed class MultiTauCorrelator
 
     private static float HorizontalMax(Vector256<float> v)
     {
-        float m = 0;
-        for (int i = 0; i < Vector256<float>.Count; i++) m = Math.Max(m, v[i]);
-        return m;
+        // Values are finite and non-negative: the plain maximum instruction suffices.
+        var half = Vector128.MaxNative(v.GetLower(), v.GetUpper());
+        half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+        return MathF.Max(0, MathF.Max(half[0], half[1]));
     }
 
     /// <summary>The per-bin sums of this correlator's pixels; requires every declared frame.</summary>
