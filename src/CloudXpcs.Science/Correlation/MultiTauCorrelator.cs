@@ -307,6 +307,9 @@ public sealed class MultiTauCorrelator
     /// Pairs float values of one level into the next level's values: float rows when they, the history of the next
     /// level and its lag products stay exact in float, otherwise double rows. Returns how many were made.
     /// </summary>
+    // Straight to full optimization: the tiered, profile-guided build of this method kept the running maximum of the
+    // pair loop on the stack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PairFloats(Level from, Level to, int column, ReadOnlySpan<float> buffer, int n, float[] floats, double[] doubles,
         out bool isFloat)
     {
@@ -752,6 +755,7 @@ public sealed class MultiTauCorrelator
         /// <see cref="PairInto{T}"/> for float values whose pair sums are exact in float (the caller checks the value
         /// waiting to be paired); also returns the largest value made.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int PairInto(int c, ReadOnlySpan<float> buffer, int n, Span<float> output, out float max)
         {
             ref float rows = ref MemoryMarshal.GetReference(buffer);
