@@ -50,6 +50,7 @@ public sealed class CorrelationPartialSums
     /// <summary>Σ_p over the binned pixels of the shard of I_p(t), per frame.</summary>
     public double[] BinnedIntensitySum { get; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void AddRatio(int index, double ratio)
     {
         long n = ++RatioCount[index];

@@ -13,7 +13,10 @@ internal sealed unsafe partial class HugePageBuffer : IDisposable
     private const int MadviseHugePage = 14; // MADV_HUGEPAGE
     private double* _memory;
 
-    public HugePageBuffer(long length)
+    /// <param name="length">Doubles.</param>
+    /// <param name="maxParallelism">Threads that zero (and so fault in) the pages: first touch of hundreds of MiB is
+    /// kernel work that one core does at a few GB/s.</param>
+    public HugePageBuffer(long length, int maxParallelism = 1)
     {
         if (length < 0 || length > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(length));
         Length = (int)length;
@@ -26,10 +29,24 @@ internal sealed unsafe partial class HugePageBuffer : IDisposable
             catch (DllNotFoundException) { }
             catch (EntryPointNotFoundException) { }
         }
-        NativeMemory.Clear(_memory, bytes);
+        nint start = (nint)_memory;
+        long chunks = (long)((bytes + HugePage - 1) / HugePage);
+        if (maxParallelism <= 1 || chunks < 4)
+        {
+            NativeMemory.Clear((void*)start, bytes);
+            return;
+        }
+        Parallel.For(0L, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism }, chunk =>
+        {
+            nuint offset = (nuint)chunk * HugePage;
+            NativeMemory.Clear((byte*)start + offset, Math.Min(HugePage, bytes - offset));
+        });
     }
 
     public int Length { get; }
+
+    /// <summary>The memory; valid until <see cref="Dispose"/> while the buffer is reachable.</summary>
+    public double* Pointer => _memory is null ? throw new ObjectDisposedException(nameof(HugePageBuffer)) : _memory;
 
     public Span<double> Span => _memory is null ? throw new ObjectDisposedException(nameof(HugePageBuffer)) : new(_memory, Length);
 

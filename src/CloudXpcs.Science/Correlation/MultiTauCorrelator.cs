@@ -24,6 +24,10 @@ public sealed class MultiTauCorrelator
     private const int MaxSubBatchFrames = 512;
     private const int PrefetchFrames = 16;
     private const float FloatExactLimit = 16_777_216f; // 2^24
+    private const double PairableFloatLimit = 4096; // 2^12
+    // Mean count per pixel from which a row of 8 lanes is rarely all zero: visiting every row is then cheaper than
+    // listing the non-zero ones first.
+    private const double DenseMeanCount = 0.25;
 
     private readonly QMap _qmap;
     private readonly int _delaysPerLevel;
@@ -84,7 +88,7 @@ public sealed class MultiTauCorrelator
         for (int l = 0; l < levelCount; l++)
         {
             int kMin = l == 0 ? 1 : _delaysPerLevel + 1;
-            _levels[l] = new Level(kMin, _history, _history, _columnStart.Length);
+            _levels[l] = new Level(kMin, _history, _history, _columnStart.Length, _maxParallelism);
         }
         _pixelSum = new double[qmap.PixelCount];
         _binnedIntensitySum = new double[totalFrames];
@@ -199,6 +203,10 @@ public sealed class MultiTauCorrelator
         public readonly double[] Level0 = new double[(history + Frames) * Lanes];
         public readonly double[] LevelA = new double[(history + Frames / 2 + 1) * Lanes];
         public readonly double[] LevelB = new double[(history + Frames / 2 + 1) * Lanes];
+        public readonly float[] FloatA = new float[(history + Frames / 2 + 1) * Lanes];
+        public readonly float[] FloatB = new float[(history + Frames / 2 + 1) * Lanes];
+        /// <summary>0, 1, 2, ...: the rows to visit when every row is visited.</summary>
+        public readonly int[] AllRows = Enumerable.Range(0, history + Frames).ToArray();
         public readonly double[] Intensity = new double[Frames];
         /// <summary>Indices of the non-zero rows of the buffer a kernel is about to visit.</summary>
         public readonly int[] Rows = new int[Frames];
@@ -206,6 +214,7 @@ public sealed class MultiTauCorrelator
         public Scratch Reset(int frames)
         {
             Array.Clear(Intensity, 0, frames);
+            MeanCount = 0;
             return this;
         }
 
@@ -214,6 +223,9 @@ public sealed class MultiTauCorrelator
 
         /// <summary>The largest count of the work item's gathered frames.</summary>
         public float Max;
+
+        /// <summary>The mean count of the binned pixels of the work item's gathered frames (0 when not gathered).</summary>
+        public double MeanCount;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -225,24 +237,26 @@ public sealed class MultiTauCorrelator
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
         var level0 = _levels[0];
         var binned = Vector256.LoadUnsafe(ref _columnBinned[column * Lanes]);
-        var next = scratch.LevelA;
-        var spare = scratch.LevelB;
-        int made;
+        bool hasNext = plan.NewValues.Length > 1;
+        int made = 0;
+        // The state of a column is read once per batch, from memory far larger than the caches: ask for the next
+        // column's while this one is processed.
+        if (column + 1 < _columnStart.Length)
+            for (int l = 0; l < _levels.Length && plan.NewValues[l] > 0; l++) _levels[l].Prefetch(column + 1);
+        bool nextIsFloat = false;
 
         // 16-bit counts were gathered into float rows (with the intensity per frame already added). Float lanes are
-        // exact while every lag-product sum and every pair sum stays an integer below 2^24.
+        // exact while every lag-product sum and every pair sum stays an integer below 2^24; the history rows of
+        // earlier batches count towards that bound.
         bool gathered = typeof(T) == typeof(ushort);
-        float max = gathered ? scratch.Max : float.PositiveInfinity;
-        bool floatPath = _delaysPerLevel == 4 && (double)max * max * n <= FloatExactLimit;
-        if (floatPath)
+        if (gathered && _delaysPerLevel == 4 && FloatExact(Math.Max(scratch.Max, level0.HistoryMax(column)), n))
         {
             var floats = scratch.ColumnRows(slot, n, _history);
             level0.LoadHistory(column, floats);
-            int nonZero = MultiTauKernels.NonZeroRows<float>(floats, _history, n, scratch.Rows);
-            var total = MultiTauKernels.Lags1To8(floats, scratch.Rows.AsSpan(0, nonZero), level0.Acc(column));
+            var total = MultiTauKernels.Lags1To8(floats, RowsToVisit<float>(floats, n, 0, scratch), level0.Acc(column));
             level0.AddTotal(column, total);
             level0.KeepHeadAndWindow(column, floats, n);
-            made = plan.NewValues.Length > 1 ? level0.PairInto(column, floats, n, next.AsSpan(_history * Lanes)) : 0;
+            if (hasNext) made = PairFloats(level0, _levels[1], column, floats, n, scratch.FloatA, scratch.LevelA, out nextIsFloat);
         }
         else
         {
@@ -250,24 +264,80 @@ public sealed class MultiTauCorrelator
             GatherDoubles(source, p0, lanes, doubles);
             level0.LoadHistory(column, doubles);
             if (!gathered) SumIntensity(doubles, n, binned, scratch.Intensity);
-            AccumulateLags(level0, column, doubles, n, scratch.Rows);
+            AccumulateLags(level0, column, doubles, n, 0, scratch);
             level0.KeepHeadAndWindow(column, doubles, n);
-            made = plan.NewValues.Length > 1 ? level0.PairInto(column, doubles, n, next.AsSpan(_history * Lanes)) : 0;
+            if (hasNext) made = level0.PairInto(column, doubles, n, scratch.LevelA.AsSpan(_history * Lanes));
         }
 
+        float[] nextFloats = scratch.FloatA, spareFloats = scratch.FloatB;
+        double[] next = scratch.LevelA, spare = scratch.LevelB;
         for (int l = 1; l < _levels.Length && plan.NewValues[l] > 0; l++)
         {
             System.Diagnostics.Debug.Assert(made == plan.NewValues[l]);
             var level = _levels[l];
-            var buffer = next.AsSpan(0, (_history + made) * Lanes);
-            level.LoadHistory(column, buffer);
-            AccumulateLags(level, column, buffer, made, scratch.Rows);
-            level.KeepHeadAndWindow(column, buffer, made);
             int count = made;
-            if (l + 1 < _levels.Length)
-                made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
+            bool isFloat = nextIsFloat;
+            bool more = l + 1 < _levels.Length;
+            if (isFloat)
+            {
+                var buffer = nextFloats.AsSpan(0, (_history + count) * Lanes);
+                level.LoadHistory(column, buffer);
+                var rows = RowsToVisit<float>(buffer, count, l, scratch);
+                level.AddTotal(column, MultiTauKernels.FourLags(buffer, rows, level.KMin, level.Acc(column)));
+                level.KeepHeadAndWindow(column, buffer, count);
+                if (more) made = PairFloats(level, _levels[l + 1], column, buffer, count, spareFloats, spare, out nextIsFloat);
+            }
+            else
+            {
+                var buffer = next.AsSpan(0, (_history + count) * Lanes);
+                level.LoadHistory(column, buffer);
+                AccumulateLags(level, column, buffer, count, l, scratch);
+                level.KeepHeadAndWindow(column, buffer, count);
+                if (more) made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
+                nextIsFloat = false;
+            }
             (next, spare) = (spare, next);
+            (nextFloats, spareFloats) = (spareFloats, nextFloats);
         }
+    }
+
+    private static bool FloatExact(double bound, int n) => bound * bound * n <= FloatExactLimit;
+
+    /// <summary>
+    /// Pairs float values of one level into the next level's values: float rows when they, the history of the next
+    /// level and its lag products stay exact in float, otherwise double rows. Returns how many were made.
+    /// </summary>
+    // Straight to full optimization: the tiered, profile-guided build of this method kept the running maximum of the
+    // pair loop on the stack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int PairFloats(Level from, Level to, int column, ReadOnlySpan<float> buffer, int n, float[] floats, double[] doubles,
+        out bool isFloat)
+    {
+        isFloat = false;
+        // A value left unpaired by an earlier batch may be large; the pair sums stay exact in float below 2^13.
+        if (from.PendingMax(column) > PairableFloatLimit)
+            return from.PairInto(column, buffer, n, doubles.AsSpan(_history * Lanes));
+        int made = from.PairInto(column, buffer, n, floats.AsSpan(_history * Lanes), out float max);
+        if (FloatExact(Math.Max(max, to.HistoryMax(column)), made))
+        {
+            isFloat = true;
+            return made;
+        }
+        var values = floats.AsSpan(_history * Lanes, made * Lanes);
+        var wide = doubles.AsSpan(_history * Lanes, made * Lanes);
+        for (int i = 0; i < values.Length; i++) wide[i] = values[i];
+        return made;
+    }
+
+    /// <summary>
+    /// The rows a kernel visits: every new row when the level's values are rarely zero (dense frames), otherwise only
+    /// the non-zero ones, so that sparse frames cost work in proportion to the photons. Either way the sums are the same.
+    /// </summary>
+    private ReadOnlySpan<int> RowsToVisit<TValue>(ReadOnlySpan<TValue> buffer, int n, int level, Scratch scratch)
+        where TValue : unmanaged
+    {
+        if (Math.ScaleB(scratch.MeanCount, level) >= DenseMeanCount) return scratch.AllRows.AsSpan(_history, n);
+        return scratch.Rows.AsSpan(0, MultiTauKernels.NonZeroRows(buffer, _history, n, scratch.Rows));
     }
 
     private unsafe void SumUnbinnedColumn<T>(FrameSource<T> source, int p0) where T : unmanaged, INumberBase<T>
@@ -283,9 +353,9 @@ public sealed class MultiTauCorrelator
     }
 
     /// <summary>Adds the lag products of the new rows to the level's sums, and their values to its totals.</summary>
-    private void AccumulateLags(Level level, int column, ReadOnlySpan<double> buffer, int n, int[] rowScratch)
+    private void AccumulateLags(Level level, int column, ReadOnlySpan<double> buffer, int n, int levelIndex, Scratch scratch)
     {
-        var rows = rowScratch.AsSpan(0, MultiTauKernels.NonZeroRows(buffer, _history, n, rowScratch));
+        var rows = RowsToVisit(buffer, n, levelIndex, scratch);
         var acc = level.Acc(column);
         (Vector256<double> Lo, Vector256<double> Hi) total;
         if (_delaysPerLevel == 4)
@@ -320,6 +390,8 @@ public sealed class MultiTauCorrelator
             allFull &= offsets[j] + Lanes <= _pixelEnd;
         }
         var max = Vector256<float>.Zero;
+        double itemSum = 0, binnedLanes = 0;
+        for (int j = 0; j < columns; j++) binnedLanes += Vector256.Sum(binned[j]);
         fixed (float* rows = scratch.Floats)
         fixed (double* intensity = scratch.Intensity)
         {
@@ -327,27 +399,51 @@ public sealed class MultiTauCorrelator
             if (allFull && Avx2.IsSupported)
             {
                 int firstOffset = offsets[0], lastOffset = offsets[columns - 1];
+                nint* from = stackalloc nint[ColumnsPerWorkItem];
+                for (int j = 0; j < columns; j++) from[j] = offsets[j];
+                nint stride = rowsPerColumn;
                 for (int t = 0; t < n; t++)
                 {
                     ushort* frame = source.Row(t, 0);
                     // Frames lie a detector apart, too far for the hardware prefetcher: ask for later frames' lines.
                     if (t + PrefetchFrames < n)
                     {
-                        ushort* ahead = source.Row(t + PrefetchFrames, 0);
-                        Sse.Prefetch0(ahead + firstOffset);
-                        Sse.Prefetch0(ahead + lastOffset + Lanes - 1);
+                        byte* ahead = (byte*)source.Row(t + PrefetchFrames, 0);
+                        byte* last = ahead + 2 * (lastOffset + Lanes) - 1;
+                        // Every line when the columns lie close together (a full detector row), else the ends only.
+                        byte* line = ahead + 2 * firstOffset;
+                        if (last - line <= ColumnsPerWorkItem * Lanes * 2 * 2)
+                            for (; line < last; line += 64) Sse.Prefetch0(line);
+                        else
+                            Sse.Prefetch0(line);
+                        Sse.Prefetch0(last);
                     }
                     var sum = Vector256<float>.Zero;
+                    var sum2 = Vector256<float>.Zero;
                     float* row = dst + t * Lanes;
-                    for (int j = 0; j < columns; j++)
+                    int j = 0;
+                    for (; j + 1 < columns; j += 2, row += 2 * stride)
                     {
-                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + offsets[j])));
-                        Avx.Store(row + j * rowsPerColumn, x);
+                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + from[j])));
+                        var y = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + from[j + 1])));
+                        Avx.Store(row, x);
+                        Avx.Store(row + stride, y);
+                        max = Avx.Max(max, Avx.Max(x, y));
+                        sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
+                        sum2 = Vector256.FusedMultiplyAdd(y, binned[j + 1], sum2);
+                    }
+                    if (j < columns)
+                    {
+                        var x = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.LoadVector128(frame + from[j])));
+                        Avx.Store(row, x);
                         max = Avx.Max(max, x);
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
+                    sum += sum2;
                     // Exact: at most 32 columns × 8 lanes of 16-bit counts stay below 2^24.
-                    intensity[t] += Vector256.Sum(sum);
+                    float frameSum = Vector256.Sum(sum);
+                    intensity[t] += frameSum;
+                    itemSum += frameSum;
                 }
             }
             else
@@ -363,14 +459,17 @@ public sealed class MultiTauCorrelator
                             values[lane] = offsets[j] + lane < _pixelEnd ? frame[offsets[j] + lane] : 0f;
                         var x = Vector256.Create<float>(values);
                         x.Store(dst + j * rowsPerColumn + t * Lanes);
-                        max = Vector256.Max(max, x);
+                        max = Vector256.MaxNative(max, x);
                         sum = Vector256.FusedMultiplyAdd(x, binned[j], sum);
                     }
-                    intensity[t] += Vector256.Sum(sum);
+                    float frameSum = Vector256.Sum(sum);
+                    intensity[t] += frameSum;
+                    itemSum += frameSum;
                 }
             }
         }
         scratch.Max = HorizontalMax(max);
+        scratch.MeanCount = binnedLanes > 0 ? itemSum / (binnedLanes * n) : 0;
     }
 
     private unsafe void GatherDoubles<T>(FrameSource<T> source, int p0, int lanes, Span<double> rows)
@@ -397,9 +496,10 @@ public sealed class MultiTauCorrelator
 
     private static float HorizontalMax(Vector256<float> v)
     {
-        float m = 0;
-        for (int i = 0; i < Vector256<float>.Count; i++) m = Math.Max(m, v[i]);
-        return m;
+        // Values are finite and non-negative: the plain maximum instruction suffices.
+        var half = Vector128.MaxNative(v.GetLower(), v.GetUpper());
+        half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+        return MathF.Max(0, MathF.Max(half[0], half[1]));
     }
 
     /// <summary>The per-bin sums of this correlator's pixels; requires every declared frame.</summary>
@@ -452,42 +552,60 @@ public sealed class MultiTauCorrelator
     {
         int p0 = _columnStart[c];
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
+        int[] staticBinOfPixel = _qmap.StaticBinOfPixel, dynamicBinOfPixel = _qmap.DynamicBinOfPixel;
+        int staticBins = _qmap.StaticBinCount, dynamicBins = _qmap.DynamicBinCount;
+        double[] g2Sum = sums.StaticG2Sum, ipSum = sums.StaticIpSum, ifSum = sums.StaticIfSum;
         Span<double> g2 = stackalloc double[Lanes], ip = stackalloc double[Lanes], @if = stackalloc double[Lanes];
-        Span<double> headSum = stackalloc double[Lanes], tailSum = stackalloc double[Lanes];
+        LaneRow head = default, tail = default, total = default;
         int k = 0, lastLevel = -1;
+        Level level = _levels[0];
+        if (c + 1 < _columnStart.Length)
+            foreach (var l in _levels) l.Prefetch(c + 1);
         for (int i = 0; i < Lags.Count; i++)
         {
             var lag = Lags[i];
-            var level = _levels[lag.Level];
             if (lag.Level != lastLevel)
             {
-                headSum.Clear();
-                tailSum.Clear();
+                level = _levels[lag.Level];
+                head = default;
+                tail = default;
+                total = level.TotalRow(c);
                 k = 0;
                 lastLevel = lag.Level;
             }
-            for (; k < lag.K; k++) level.AddHeadAndTailRow(c, k, headSum, tailSum);
-            long pairs = level.ValuesSoFar - lag.K;
-            double scale = Math.ScaleB(1.0, -lag.Level);
-            for (int lane = 0; lane < Lanes; lane++)
+            // Sums of the first k values (head) and of the last k values (tail), built up lag by lag.
+            for (; k < lag.K; k++)
             {
-                double total = level.Total(c, lane);
-                g2[lane] = level.AccAt(c, lag.K, lane) / pairs * scale * scale;
-                ip[lane] = (total - tailSum[lane]) / pairs * scale;
-                @if[lane] = (total - headSum[lane]) / pairs * scale;
+                head += level.HeadRow(c, k);
+                tail += level.TailRow(c, k);
             }
-            int staticRow = i * _qmap.StaticBinCount, dynamicRow = i * _qmap.DynamicBinCount;
+            var pairs = Vector256.Create((double)(level.ValuesSoFar - lag.K));
+            var scale = Vector256.Create(Math.ScaleB(1.0, -lag.Level));
+            var acc = level.AccRow(c, lag.K);
+            (acc.Lo / pairs * scale * scale).CopyTo(g2);
+            (acc.Hi / pairs * scale * scale).CopyTo(g2[4..]);
+            ((total.Lo - tail.Lo) / pairs * scale).CopyTo(ip);
+            ((total.Hi - tail.Hi) / pairs * scale).CopyTo(ip[4..]);
+            ((total.Lo - head.Lo) / pairs * scale).CopyTo(@if);
+            ((total.Hi - head.Hi) / pairs * scale).CopyTo(@if[4..]);
+            int staticRow = i * staticBins, dynamicRow = i * dynamicBins;
             for (int lane = 0; lane < lanes; lane++)
             {
-                int staticBin = _qmap.StaticBinOfPixel[p0 + lane];
+                int staticBin = staticBinOfPixel[p0 + lane];
                 if (staticBin < 0) continue;
-                sums.StaticG2Sum[staticRow + staticBin] += g2[lane];
-                sums.StaticIpSum[staticRow + staticBin] += ip[lane];
-                sums.StaticIfSum[staticRow + staticBin] += @if[lane];
+                g2Sum[staticRow + staticBin] += g2[lane];
+                ipSum[staticRow + staticBin] += ip[lane];
+                ifSum[staticRow + staticBin] += @if[lane];
                 double denominator = ip[lane] * @if[lane];
-                if (denominator > 0) sums.AddRatio(dynamicRow + _qmap.DynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
+                if (denominator > 0) sums.AddRatio(dynamicRow + dynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
             }
         }
+    }
+
+    /// <summary>One row of 8 lanes of level state as two 4-lane halves.</summary>
+    private readonly record struct LaneRow(Vector256<double> Lo, Vector256<double> Hi)
+    {
+        public static LaneRow operator +(LaneRow a, LaneRow b) => new(a.Lo + b.Lo, a.Hi + b.Hi);
     }
 
     public MultiTauResult ToResult(double frameTimeS) => ToPartialSums().ToResult(frameTimeS);
@@ -502,16 +620,18 @@ public sealed class MultiTauCorrelator
         private readonly int _lagCount;
         private readonly int _stride;
         private readonly HugePageBuffer _memory;
-        // Native memory on huge pages: see HugePageBuffer.
-        private Span<double> State => _memory.Span;
+        // Native memory on huge pages (see HugePageBuffer), alive as long as this level.
+        private readonly unsafe double* _state;
+        private unsafe Span<double> State => new(_state, _memory.Length);
 
-        public Level(int kMin, int kMax, int history, int columns)
+        public Level(int kMin, int kMax, int history, int columns, int maxParallelism)
         {
             KMin = kMin;
             _history = history;
             _lagCount = kMax - kMin + 1;
             _stride = (history + _lagCount + history + 2) * Lanes;
-            _memory = new HugePageBuffer((long)_stride * columns);
+            _memory = new HugePageBuffer((long)_stride * columns, maxParallelism);
+            unsafe { _state = _memory.Pointer; }
         }
 
         public int KMin { get; }
@@ -525,17 +645,45 @@ public sealed class MultiTauCorrelator
         private int PendingOffset(int c) => TotalOffset(c) + Lanes;
 
         public Span<double> Acc(int c) => State.Slice(AccOffset(c), _lagCount * Lanes);
-        public double AccAt(int c, int k, int lane) => State[AccOffset(c) + (k - KMin) * Lanes + lane];
         public double Total(int c, int lane) => State[TotalOffset(c) + lane];
 
-        /// <summary>Adds the j-th first value (head) and the j-th last value (window) of each lane.</summary>
-        public void AddHeadAndTailRow(int c, int j, Span<double> headSum, Span<double> tailSum)
+        public LaneRow AccRow(int c, int k) => LoadRow(AccOffset(c) + (k - KMin) * Lanes);
+        public LaneRow TotalRow(int c) => LoadRow(TotalOffset(c));
+
+        /// <summary>The j-th first value of the stream.</summary>
+        public LaneRow HeadRow(int c, int j) => LoadRow(HeadOffset(c) + j * Lanes);
+
+        /// <summary>The j-th last value of the stream.</summary>
+        public LaneRow TailRow(int c, int j) => LoadRow(WindowOffset(c) + (_history - 1 - j) * Lanes);
+
+        /// <summary>Asks for the cache lines of one column's state.</summary>
+        public unsafe void Prefetch(int c)
         {
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                headSum[lane] += State[HeadOffset(c) + j * Lanes + lane];
-                tailSum[lane] += State[WindowOffset(c) + (_history - 1 - j) * Lanes + lane];
-            }
+            if (!Sse.IsSupported) return;
+            byte* line = (byte*)(_state + WindowOffset(c));
+            byte* end = line + _stride * sizeof(double);
+            for (; line < end; line += 64) Sse.Prefetch0(line);
+        }
+
+        private unsafe LaneRow LoadRow(int offset)
+        {
+            System.Diagnostics.Debug.Assert(offset >= 0 && offset + Lanes <= _memory.Length);
+            double* row = _state + offset;
+            return new LaneRow(Vector256.Load(row), Vector256.Load(row + 4));
+        }
+
+        /// <summary>The largest value of the window (the last `history` values).</summary>
+        public double HistoryMax(int c) => MaxOf(State.Slice(WindowOffset(c), _history * Lanes));
+
+        /// <summary>The largest value waiting to be paired.</summary>
+        public double PendingMax(int c) => MaxOf(State.Slice(PendingOffset(c), Lanes));
+
+        private static double MaxOf(ReadOnlySpan<double> values)
+        {
+            var max = Vector256<double>.Zero;
+            ref double v = ref MemoryMarshal.GetReference(values);
+            for (int i = 0; i < values.Length; i += 4) max = Vector256.MaxNative(max, Vector256.LoadUnsafe(ref v, (nuint)i));
+            return Math.Max(Math.Max(max[0], max[1]), Math.Max(max[2], max[3]));
         }
 
         public void LoadHistory(int c, Span<double> buffer) =>
@@ -544,7 +692,11 @@ public sealed class MultiTauCorrelator
         public void LoadHistory(int c, Span<float> buffer)
         {
             var window = State.Slice(WindowOffset(c), _history * Lanes);
-            for (int i = 0; i < window.Length; i++) buffer[i] = (float)window[i];
+            if (buffer.Length < window.Length) throw new ArgumentException("buffer shorter than the history", nameof(buffer));
+            ref double w = ref MemoryMarshal.GetReference(window);
+            ref float b = ref MemoryMarshal.GetReference(buffer);
+            for (int i = 0; i < window.Length; i += Lanes)
+                Vector256.Narrow(Vector256.LoadUnsafe(ref w, (nuint)i), Vector256.LoadUnsafe(ref w, (nuint)i + 4)).StoreUnsafe(ref b, (nuint)i);
         }
 
         /// <summary>Adds lane totals that are exact integers in float.</summary>
@@ -596,6 +748,43 @@ public sealed class MultiTauCorrelator
                 StoreRow(ref Unsafe.Add(ref o, made * Lanes), (alo + blo, ahi + bhi));
             }
             if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
+            return made;
+        }
+
+        /// <summary>
+        /// <see cref="PairInto{T}"/> for float values whose pair sums are exact in float (the caller checks the value
+        /// waiting to be paired); also returns the largest value made.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public int PairInto(int c, ReadOnlySpan<float> buffer, int n, Span<float> output, out float max)
+        {
+            ref float rows = ref MemoryMarshal.GetReference(buffer);
+            ref double pending = ref State[PendingOffset(c)];
+            ref float o = ref MemoryMarshal.GetReference(output);
+            var largest = Vector256<float>.Zero;
+            int made = 0, i = 0;
+            if ((ValuesSoFar & 1) == 1 && n > 0)
+            {
+                var first = Vector256.Narrow(Vector256.LoadUnsafe(ref pending), Vector256.LoadUnsafe(ref pending, 4))
+                            + Vector256.LoadUnsafe(ref rows, (nuint)(_history * Lanes));
+                first.StoreUnsafe(ref o);
+                largest = first;
+                made = 1;
+                i = 1;
+            }
+            ref float a = ref Unsafe.Add(ref rows, (_history + i) * Lanes);
+            ref float destination = ref Unsafe.Add(ref o, made * Lanes);
+            for (; i + 1 < n; i += 2, made++)
+            {
+                var sum = Vector256.LoadUnsafe(ref a) + Vector256.LoadUnsafe(ref a, Lanes);
+                sum.StoreUnsafe(ref destination);
+                // Values are finite and non-negative: the plain maximum instruction suffices.
+                largest = Vector256.MaxNative(largest, sum);
+                a = ref Unsafe.Add(ref a, 2 * Lanes);
+                destination = ref Unsafe.Add(ref destination, Lanes);
+            }
+            if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
+            max = HorizontalMax(largest);
             return made;
         }
 

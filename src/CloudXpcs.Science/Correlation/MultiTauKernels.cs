@@ -103,6 +103,30 @@ internal static class MultiTauKernels
     }
 
     /// <summary>
+    /// Lags kMin..kMin+3 on float rows (all 8 lanes in one vector); returns the lane sums of the rows. Exact for
+    /// integer values while n·max² ≤ 2^24 (the caller checks).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Vector256<float> FourLags(ReadOnlySpan<float> buffer, ReadOnlySpan<int> rows, int kMin, Span<double> acc)
+    {
+        ref float b = ref MemoryMarshal.GetReference(buffer);
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, total = default;
+        foreach (int t in rows)
+        {
+            ref float row = ref Unsafe.Add(ref b, t * Lanes);
+            var x = Vector256.LoadUnsafe(ref row);
+            total += x;
+            ref float r0 = ref Unsafe.Subtract(ref row, kMin * Lanes);
+            a0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref r0), a0);
+            a1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 1 * Lanes)), a1);
+            a2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 2 * Lanes)), a2);
+            a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 3 * Lanes)), a3);
+        }
+        AddWidened(acc, 0, a0); AddWidened(acc, 1, a1); AddWidened(acc, 2, a2); AddWidened(acc, 3, a3);
+        return total;
+    }
+
+    /// <summary>
     /// Any lag range on double rows, the path for delays_per_level other than 4; returns the lane sums of the rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
