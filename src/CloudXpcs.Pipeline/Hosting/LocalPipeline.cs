@@ -27,6 +27,9 @@ public sealed record LocalPipelineOptions
     /// it, and after a crash the work in flight resumes when it expires (LOCAL_DURABLE_HOST.md, traps 2 and 5).
     /// </summary>
     public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Extra services of the worker (tests register an <see cref="IActivityFaults"/> here); null = none.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>
@@ -75,6 +78,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             services.AddSingleton(new PipelineWorkerSettings { CorrelationThreads = threads });
             services.AddSingleton<IPipelineNotifier>(new StorageQueueNotifier(storage.Queues.GetQueueClient(options.Storage.EventsQueue)));
             if (options.LoggerFactory is null) services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+            options.ConfigureServices?.Invoke(services);
         }, cancellationToken);
         return new LocalPipeline(host, storage);
     }
