@@ -34,7 +34,8 @@ public enum IngestOutcome
 /// id derived from the content, so duplicate or reordered events never process twice and changed content is processed
 /// again. Called by the Event Grid blob trigger in Azure and by the local watcher.
 /// </summary>
-public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger)
+/// <param name="shardPixelThreshold">Pixels per frame above which the analyses it starts correlate in pixel shards (null = the default).</param>
+public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger, long? shardPixelThreshold = null)
 {
     public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken = default)
     {
@@ -131,7 +132,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         var claim = await AnalysisClaims.ClaimAsync(storage, content.Beamtime, content.Series, analysisId, instanceId, cancellationToken);
         bool orphaned = claim.State == AnalysisClaims.Owned && claim.ClaimedUtc is { } claimed && DateTimeOffset.UtcNow - claimed > OrphanedClaimAge;
         if (claim.State != AnalysisClaims.Claimed && !orphaned) return false;
-        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, null));
+        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, shardPixelThreshold));
         await scheduler.ScheduleIfAbsentAsync(instanceId, request, cancellationToken);
         logger.LogInformation("series {Beamtime}/{Series} complete: analysis {AnalysisId} started", content.Beamtime, content.Series, analysisId);
         return true;

@@ -31,6 +31,7 @@ public static class BeamtimeRunner
         await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             Storage = session.Options, TaskHubName = settings.TaskHub, Workers = settings.Workers, MessageLease = TimeSpan.FromSeconds(settings.LeaseS),
+            ShardPixelThreshold = settings.ShardThreshold,
         }, cancellationToken: cancellationToken);
         await pipeline.Watcher.ScanOnceAsync(beamtime + "/", cancellationToken);
         string runId = settings.RunId ?? LocalPipeline.NewRunId(DateTimeOffset.UtcNow);
