@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data;
+using CloudXpcs.Data.Synthetic;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Ingest;
@@ -20,7 +21,7 @@ namespace CloudXpcs.Pipeline.Tests;
 /// to a fault-free run, the raw container must be exactly as uploaded, and readers must never see half a run.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output) : IDisposable
+public sealed class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes, ITestOutputHelper output) : IClassFixture<FaultBeamtimes>, IDisposable
 {
     private const string Bt = FaultRuns.Beamtime;
     private static readonly SemaphoreSlim ReferenceLock = new(1, 1);
@@ -42,7 +43,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         {
             if (_reference is not null) return _reference;
             using var bed = new PipelineTestBed(azurite);
-            var beamtime = FaultRuns.Write(bed);
+            var beamtime = beamtimes.Main;
             await bed.UploadAsync(beamtime.Folder, Bt);
             await using var pipeline = await LocalPipeline.StartAsync(bed.PipelineOptions());
             await pipeline.Watcher.ScanOnceAsync();
@@ -88,7 +89,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     public async Task Transient_faults_in_correlation_fit_and_simulation_are_retried_and_the_run_equals_a_fault_free_run()
     {
         await ReferenceAsync();
-        var beamtime = FaultRuns.Write(_bed);
+        var beamtime = beamtimes.Main;
         await _bed.UploadAsync(beamtime.Folder, Bt);
         var rawBefore = await FaultRuns.SnapshotAsync(_bed.Storage.Raw);
         var faults = new ScriptedFaults((activity, key, attempt) =>
@@ -116,7 +117,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     public async Task A_broken_input_fault_is_not_retried_and_fails_only_its_series()
     {
         await ReferenceAsync();
-        var beamtime = FaultRuns.Write(_bed);
+        var beamtime = beamtimes.Main;
         string broken = beamtime.Series[2].Series;
         await _bed.UploadAsync(beamtime.Folder, Bt);
         var rawBefore = await FaultRuns.SnapshotAsync(_bed.Storage.Raw);
@@ -146,7 +147,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     public async Task Duplicated_and_reordered_blob_events_during_a_run_give_one_analysis_per_series_and_identical_results()
     {
         await ReferenceAsync();
-        var beamtime = FaultRuns.Write(_bed);
+        var beamtime = beamtimes.Main;
         await _bed.UploadAsync(beamtime.Folder, Bt);
         var rawBefore = await FaultRuns.SnapshotAsync(_bed.Storage.Raw);
         var names = rawBefore.Keys.ToList();
@@ -186,7 +187,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     public async Task A_chunk_uploaded_again_with_other_content_makes_a_new_analysis_and_run_and_leaves_the_earlier_run_unchanged()
     {
         await ReferenceAsync();
-        var beamtime = FaultRuns.Write(_bed);
+        var beamtime = beamtimes.Main;
         string changed = beamtime.Series[1].Series;
         string chunkBlob = $"{Bt}/xpcs/{changed}/chunk-00001.h5";
         await _bed.UploadAsync(beamtime.Folder, Bt);
@@ -201,7 +202,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         string oldAnalysis = (await _bed.Storage.Series.GetEntityAsync<SeriesRow>(Bt, changed)).Value.AnalysisId!;
 
         // The same chunk, other content (another seed), as the uploader sends it; then its blob-created event.
-        var other = FaultRuns.Write(_bed, "other", seed: 99);
+        var other = beamtimes.Other;
         string otherChunk = Path.Combine(other.Folder, "xpcs", changed, "chunk-00001.h5");
         Assert.True(await new BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(otherChunk, chunkBlob));
         Assert.Equal(IngestOutcome.AnalysisStarted, await pipeline.Ingestor.IngestAsync(chunkBlob));
@@ -213,11 +214,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
             beamtime.Series.Count);
 
         // The new run: the changed series from the new content only, every other series reused.
-        string newContent = Path.Combine(_bed.Temp.File("new-content"), Bt);
-        CopyFolder(Path.Combine(beamtime.Folder, "xpcs", changed), Path.Combine(newContent, "xpcs", changed));
-        File.Copy(Path.Combine(beamtime.Folder, "beamtime.json"), Path.Combine(newContent, "beamtime.json"));
-        File.Copy(otherChunk, Path.Combine(newContent, "xpcs", changed, "chunk-00001.h5"), overwrite: true);
-        Assert.Equal(FaultRuns.OfflineFitJson(Path.Combine(newContent, "xpcs", changed), _bed.Temp.File("offline-new")),
+        Assert.Equal(OfflineFitWithChunk1From(beamtime, changed, otherChunk),
             await FaultRuns.RunFileTextAsync(_bed.Storage, Bt, "r2", $"xpcs/{changed}/fit.json"));
         var ids1 = AnalysisIds(await FaultRuns.RunFileTextAsync(_bed.Storage, Bt, "r1", ResultNames.RunFile));
         var ids2 = AnalysisIds(await FaultRuns.RunFileTextAsync(_bed.Storage, Bt, "r2", ResultNames.RunFile));
@@ -238,10 +235,10 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
     [Fact]
     public async Task A_chunk_replaced_while_its_analysis_reads_it_fails_that_analysis_without_mixing_and_the_new_content_is_analysed()
     {
-        var beamtime = FaultRuns.Write(_bed);
+        var beamtime = beamtimes.Main;
         string changed = beamtime.Series[3].Series;
         string chunkBlob = $"{Bt}/xpcs/{changed}/chunk-00001.h5";
-        var other = FaultRuns.Write(_bed, "other", seed: 99);
+        var other = beamtimes.Other;
         string otherChunk = Path.Combine(other.Folder, "xpcs", changed, "chunk-00001.h5");
         await _bed.UploadAsync(beamtime.Folder, Bt);
         var rawBefore = await FaultRuns.SnapshotAsync(_bed.Storage.Raw);
@@ -267,11 +264,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         rows = await WaitForAnalysesAsync(_bed.Storage, beamtime.Series.Count + 1);
         var fresh = Assert.Single(rows, r => r.Series == changed && r.RowKey != failed.RowKey);
         Assert.Equal(SeriesStatus.Analysed, fresh.Status);
-        string newContent = Path.Combine(_bed.Temp.File("new-content"), Bt);
-        CopyFolder(Path.Combine(beamtime.Folder, "xpcs", changed), Path.Combine(newContent, "xpcs", changed));
-        File.Copy(Path.Combine(beamtime.Folder, "beamtime.json"), Path.Combine(newContent, "beamtime.json"));
-        File.Copy(otherChunk, Path.Combine(newContent, "xpcs", changed, "chunk-00001.h5"), overwrite: true);
-        Assert.Equal(FaultRuns.OfflineFitJson(Path.Combine(newContent, "xpcs", changed), _bed.Temp.File("offline-new")),
+        Assert.Equal(OfflineFitWithChunk1From(beamtime, changed, otherChunk),
             (await _bed.Storage.Results.GetBlobClient(fresh.ResultPrefix + ResultNames.FitFile).DownloadContentAsync()).Value.Content.ToString());
         var seriesRow = (await _bed.Storage.Series.GetEntityAsync<SeriesRow>(Bt, changed)).Value;
         Assert.Equal((fresh.RowKey, SeriesStatus.Analysed), (seriesRow.AnalysisId, seriesRow.Status));
@@ -288,7 +281,7 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         try
         {
             using var bed = new PipelineTestBed(azuriteNow.ConnectionString);
-            var beamtime = FaultRuns.Write(bed);
+            var beamtime = beamtimes.Main;
             await bed.UploadAsync(beamtime.Folder, Bt);
             var rawBefore = await FaultRuns.SnapshotAsync(bed.Storage.Raw);
             await using var pipeline = await LocalPipeline.StartAsync(bed.PipelineOptions() with { MessageLease = TimeSpan.FromSeconds(30) });
@@ -358,9 +351,16 @@ public sealed class FaultTests(AzuriteFixture azurite, ITestOutputHelper output)
         JsonDocument.Parse(runJson).RootElement.GetProperty("series").EnumerateArray()
             .ToDictionary(s => s.GetProperty("series").GetString()!, s => s.GetProperty("analysis_id").GetString()!);
 
-    private static void CopyFolder(string from, string to)
+    /// <summary>fit.json of the offline analysis of a series whose chunk 1 is replaced by <paramref name="chunk"/>.</summary>
+    private string OfflineFitWithChunk1From(SyntheticBeamtime beamtime, string series, string chunk)
     {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        string folder = Path.Combine(_bed.Temp.File("new-content"), Bt);
+        string seriesFolder = Path.Combine(folder, "xpcs", series);
+        Directory.CreateDirectory(seriesFolder);
+        foreach (string file in Directory.GetFiles(Path.Combine(beamtime.Folder, "xpcs", series)))
+            File.Copy(file, Path.Combine(seriesFolder, Path.GetFileName(file)));
+        File.Copy(Path.Combine(beamtime.Folder, "beamtime.json"), Path.Combine(folder, "beamtime.json"));
+        File.Copy(chunk, Path.Combine(seriesFolder, "chunk-00001.h5"), overwrite: true);
+        return FaultRuns.OfflineFitJson(seriesFolder, _bed.Temp.File("offline-new"));
     }
 }

@@ -8,6 +8,7 @@ using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Data.Tests.Support;
 using Microsoft.DurableTask.Client;
 
 namespace CloudXpcs.Pipeline.Tests.Support;
@@ -21,8 +22,6 @@ public static class FaultRuns
     public const string Beamtime = "bt";
     public static RunParameters Parameters { get; } = new() { Infer = false };
 
-    public static SyntheticBeamtime Write(PipelineTestBed bed, string name = Beamtime, int seed = 11) =>
-        bed.WriteBeamtime(name, frames: 256, timesMin: [60], seed: seed);
 
     /// <summary>
     /// The run's result files that are a pure function of the raw data (SHA-256 by name below the run folder): every
@@ -125,4 +124,29 @@ public sealed class ScriptedFaults(Func<string, string, int, Task>? onAttempt = 
     }
 
     public int Count(string activity) => Attempts.Where(a => a.Key.Activity == activity).Sum(a => a.Value);
+}
+
+/// <summary>
+/// The fault tests' beamtimes, written once: the small beamtime (5 series × 256 frames, 128×128 px) and another of the
+/// same layout and another seed, whose chunks serve as "the same chunk with other content".
+/// </summary>
+public sealed class FaultBeamtimes : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public FaultBeamtimes()
+    {
+        Main = Write(FaultRuns.Beamtime, 11);
+        Other = Write("other", 99);
+    }
+
+    public SyntheticBeamtime Main { get; }
+    public SyntheticBeamtime Other { get; }
+
+    private SyntheticBeamtime Write(string name, int seed) => SyntheticBeamtimeWriter.Write(_temp.File(name), new SyntheticBeamtimeSpec
+    {
+        Beamtime = name, Frames = 256, Seed = seed, SeriesTimesMin = [60], XamTimesMin = [0, 151, 314],
+    });
+
+    public void Dispose() => _temp.Dispose();
 }
