@@ -119,6 +119,20 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         }
     }
 
+    /// <summary>
+    /// Re-checks every queued series of the beamtime, so that a claim whose orchestration was never scheduled (the process
+    /// died between the two) is scheduled once older than <see cref="OrphanedClaimAge"/>, without waiting for a new blob
+    /// event; a run waiting on that analysis would otherwise wait until its timeout.
+    /// </summary>
+    public async Task ResumeQueuedAsync(string beamtime, CancellationToken cancellationToken = default)
+    {
+        var queued = new List<string>();
+        await foreach (var row in storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime && r.Status == SeriesStatus.Queued,
+                           cancellationToken: cancellationToken))
+            queued.Add(row.RowKey);
+        foreach (string series in queued) await EvaluateSeriesAsync(beamtime, series, cancellationToken);
+    }
+
     /// <summary>How long a claim may exist without its orchestration before a later event schedules it (crash between the two).</summary>
     public static readonly TimeSpan OrphanedClaimAge = TimeSpan.FromMinutes(1);
 

@@ -39,8 +39,14 @@ public static class BeamtimeRunner
         Console.WriteLine($"run {runId} of {beamtime} started (orchestration {instance}, {settings.Workers} workers)");
 
         string lastLine = "";
+        var sinceResume = Stopwatch.StartNew();
         var state = await pipeline.WaitAsync(instance, async () =>
         {
+            if (sinceResume.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                await pipeline.Ingestor.ResumeQueuedAsync(beamtime, cancellationToken);
+                sinceResume.Restart();
+            }
             int analysed = 0, failed = 0, total = 0;
             await foreach (var row in session.Storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime, cancellationToken: cancellationToken))
             {
