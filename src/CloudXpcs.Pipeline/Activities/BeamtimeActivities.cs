@@ -159,11 +159,12 @@ public sealed class BuildXamProfilesActivity(PipelineStorage storage) : TaskActi
 /// The continuum model of the beamtime's cell for one transport set (simulations/{set}.json of the run), simulated at
 /// every measurement time and velocity position of the run (its own fits and profiles, plus reduced measurements).
 /// </summary>
-public sealed class SimulateCellActivity(PipelineStorage storage) : TaskActivity<SimulateRequest, ActivityResult>
+public sealed class SimulateCellActivity(PipelineStorage storage, IActivityFaults? faults = null) : TaskActivity<SimulateRequest, ActivityResult>
 {
     public override async Task<ActivityResult> RunAsync(TaskActivityContext context, SimulateRequest input)
     {
         var clock = Stopwatch.StartNew();
+        if (faults is not null) await faults.BeforeActivityAsync(nameof(SimulateCellActivity), $"{input.RunPrefix}{input.Set}");
         using var workspace = LocalWorkspace.Create("simulate");
         var (inputs, run) = await RunFolders.DownloadAsync(storage, input.Beamtime, input.RunPrefix, workspace);
         var measured = MeasuredBeamtimeLoader.Load(inputs, run).Measured;

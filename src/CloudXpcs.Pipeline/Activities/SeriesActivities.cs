@@ -28,11 +28,13 @@ public sealed class ClaimAnalysisActivity(PipelineStorage storage) : TaskActivit
 /// Multi-tau correlation of a series (DATA_CONTRACT §3): the whole detector into g2.h5, or one pixel shard into a
 /// partial-sums blob that <see cref="MergeShardsActivity"/> merges exactly.
 /// </summary>
-public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWorkerSettings settings) : TaskActivity<CorrelateRequest, ActivityResult>
+public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWorkerSettings settings, IActivityFaults? faults = null)
+    : TaskActivity<CorrelateRequest, ActivityResult>
 {
     public override async Task<ActivityResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
     {
         var clock = Stopwatch.StartNew();
+        if (faults is not null) await faults.BeforeActivityAsync(nameof(CorrelateSeriesActivity), $"{input.Series}/{input.AnalysisId}/{input.Shard}");
         using var workspace = LocalWorkspace.Create("correlate");
         string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, true,
             CancellationToken.None);
@@ -96,11 +98,12 @@ public sealed class MergeShardsActivity(PipelineStorage storage) : TaskActivity<
 }
 
 /// <summary>Heterodyne fit of every q/χ bin and the series speed (DATA_CONTRACT §4, §5.2) from g2.h5 into fit.json.</summary>
-public sealed class FitSeriesActivity(PipelineStorage storage) : TaskActivity<CorrelateRequest, FitResult>
+public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? faults = null) : TaskActivity<CorrelateRequest, FitResult>
 {
     public override async Task<FitResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
     {
         var clock = Stopwatch.StartNew();
+        if (faults is not null) await faults.BeforeActivityAsync(nameof(FitSeriesActivity), $"{input.Series}/{input.AnalysisId}");
         using var workspace = LocalWorkspace.Create("fit");
         string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None);

@@ -32,6 +32,9 @@ public sealed class AzuriteServer : IAsyncDisposable
     public int QueuePort { get; }
     public int TablePort { get; }
 
+    /// <summary>The node process of an Azurite started here (tests stop it gracefully to simulate an outage), else null.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>True when this instance started the process (and will stop it).</summary>
     public bool StartedHere => _process is not null;
 

@@ -27,6 +27,12 @@ public sealed record LocalPipelineOptions
     /// it, and after a crash the work in flight resumes when it expires (LOCAL_DURABLE_HOST.md, traps 2 and 5).
     /// </summary>
     public TimeSpan MessageLease { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Pixels per frame above which the analyses the ingest starts are correlated in shards (null = the default).</summary>
+    public long? ShardPixelThreshold { get; init; }
+
+    /// <summary>Extra services of the worker (tests register an <see cref="IActivityFaults"/> here); null = none.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>
@@ -37,12 +43,12 @@ public sealed class LocalPipeline : IAsyncDisposable
 {
     private readonly LocalDurableHost _host;
 
-    private LocalPipeline(LocalDurableHost host, PipelineStorage storage)
+    private LocalPipeline(LocalDurableHost host, PipelineStorage storage, long? shardPixelThreshold)
     {
         _host = host;
         Storage = storage;
         Ingestor = new RawBlobIngestor(storage, new DurableAnalysisScheduler(host.Client),
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RawBlobIngestor>());
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RawBlobIngestor>(), shardPixelThreshold);
         Watcher = new RawBlobWatcher(storage, Ingestor);
     }
 
@@ -75,8 +81,9 @@ public sealed class LocalPipeline : IAsyncDisposable
             services.AddSingleton(new PipelineWorkerSettings { CorrelationThreads = threads });
             services.AddSingleton<IPipelineNotifier>(new StorageQueueNotifier(storage.Queues.GetQueueClient(options.Storage.EventsQueue)));
             if (options.LoggerFactory is null) services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+            options.ConfigureServices?.Invoke(services);
         }, cancellationToken);
-        return new LocalPipeline(host, storage);
+        return new LocalPipeline(host, storage, options.ShardPixelThreshold);
     }
 
     /// <summary>Starts a run of the beamtime; the instance id is derived from beamtime and run id.</summary>

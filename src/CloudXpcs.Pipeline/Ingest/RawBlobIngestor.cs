@@ -34,7 +34,8 @@ public enum IngestOutcome
 /// id derived from the content, so duplicate or reordered events never process twice and changed content is processed
 /// again. Called by the Event Grid blob trigger in Azure and by the local watcher.
 /// </summary>
-public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger)
+/// <param name="shardPixelThreshold">Pixels per frame above which the analyses it starts correlate in pixel shards (null = the default).</param>
+public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger, long? shardPixelThreshold = null)
 {
     public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken = default)
     {
@@ -125,6 +126,20 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         }
     }
 
+    /// <summary>
+    /// Re-checks every queued series of the beamtime, so that a claim whose orchestration was never scheduled (the process
+    /// died between the two) is scheduled once older than <see cref="OrphanedClaimAge"/>, without waiting for a new blob
+    /// event; a run waiting on that analysis would otherwise wait until its timeout.
+    /// </summary>
+    public async Task ResumeQueuedAsync(string beamtime, CancellationToken cancellationToken = default)
+    {
+        var queued = new List<string>();
+        await foreach (var row in storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime && r.Status == SeriesStatus.Queued,
+                           cancellationToken: cancellationToken))
+            queued.Add(row.RowKey);
+        foreach (string series in queued) await EvaluateSeriesAsync(beamtime, series, cancellationToken);
+    }
+
     /// <summary>How long a claim may exist without its orchestration before a later event schedules it (crash between the two).</summary>
     public static readonly TimeSpan OrphanedClaimAge = TimeSpan.FromMinutes(1);
 
@@ -138,7 +153,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         var claim = await AnalysisClaims.ClaimAsync(storage, content.Beamtime, content.Series, analysisId, instanceId, cancellationToken);
         bool orphaned = claim.State == AnalysisClaims.Owned && claim.ClaimedUtc is { } claimed && DateTimeOffset.UtcNow - claimed > OrphanedClaimAge;
         if (claim.State != AnalysisClaims.Claimed && !orphaned) return false;
-        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, null));
+        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, shardPixelThreshold));
         await scheduler.ScheduleIfAbsentAsync(instanceId, request, cancellationToken);
         logger.LogInformation("series {Beamtime}/{Series} complete: analysis {AnalysisId} started", content.Beamtime, content.Series, analysisId);
         return true;

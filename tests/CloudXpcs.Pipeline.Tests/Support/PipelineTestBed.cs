@@ -9,12 +9,17 @@ namespace CloudXpcs.Pipeline.Tests.Support;
 /// <summary>Unique containers, tables and task hub on the shared Azurite, plus a small synthetic beamtime on disk.</summary>
 public sealed class PipelineTestBed : IDisposable
 {
-    public PipelineTestBed(AzuriteFixture azurite)
+    public PipelineTestBed(AzuriteFixture azurite) : this(azurite.ConnectionString)
+    {
+    }
+
+    /// <summary>On any storage account (a test's own Azurite).</summary>
+    public PipelineTestBed(string connectionString)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
         Options = new PipelineStorageOptions
         {
-            ConnectionString = azurite.ConnectionString,
+            ConnectionString = connectionString,
             RawContainer = "raw-" + id,
             ResultsContainer = "results-" + id,
             NamePrefix = "t" + id,

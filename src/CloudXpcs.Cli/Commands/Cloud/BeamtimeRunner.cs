@@ -31,6 +31,7 @@ public static class BeamtimeRunner
         await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             Storage = session.Options, TaskHubName = settings.TaskHub, Workers = settings.Workers, MessageLease = TimeSpan.FromSeconds(settings.LeaseS),
+            ShardPixelThreshold = settings.ShardThreshold,
         }, cancellationToken: cancellationToken);
         await pipeline.Watcher.ScanOnceAsync(beamtime + "/", cancellationToken);
         string runId = settings.RunId ?? LocalPipeline.NewRunId(DateTimeOffset.UtcNow);
@@ -38,8 +39,14 @@ public static class BeamtimeRunner
         Console.WriteLine($"run {runId} of {beamtime} started (orchestration {instance}, {settings.Workers} workers)");
 
         string lastLine = "";
+        var sinceResume = Stopwatch.StartNew();
         var state = await pipeline.WaitAsync(instance, async () =>
         {
+            if (sinceResume.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                await pipeline.Ingestor.ResumeQueuedAsync(beamtime, cancellationToken);
+                sinceResume.Restart();
+            }
             int analysed = 0, failed = 0, total = 0;
             await foreach (var row in session.Storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime, cancellationToken: cancellationToken))
             {
