@@ -50,6 +50,9 @@ public static class PipelineThroughput
                 foreach (var (name, parameters) in Runs(reprocess))
                 {
                     var run = Stopwatch.StartNew();
+                    long maxWorkingSet = 0;
+                    using var sampler = new Timer(_ => { using var p = Process.GetCurrentProcess(); maxWorkingSet = Math.Max(maxWorkingSet, p.WorkingSet64); },
+                        null, 0, 200);
                     await pipeline.Watcher.ScanOnceAsync("bt/");
                     string instance = await pipeline.StartRunAsync("bt", name, parameters);
                     var state = await pipeline.WaitAsync(instance);
@@ -70,7 +73,7 @@ public static class PipelineThroughput
                     activities.Sort();
                     process.Refresh();
                     Console.WriteLine(FormattableString.Invariant(
-                        $"{name}: {workers} worker(s): {outcome.SeriesAnalysed} analysed, {outcome.SeriesFailed} failed, {seconds:F1} s wall, {outcome.SeriesAnalysed / seconds * 60:F1} series/min; per series: activities median {Median(activities):F0} ms, orchestration overhead median {Median(overheads):F0} ms (p90 {Percentile(overheads, 0.9):F0} ms); host peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MiB; Azurite requests {AzuriteRequests(Path.Combine(root, "azurite-debug.log")) - requestsBefore}"));
+                        $"{name}: {workers} worker(s): {outcome.SeriesAnalysed} analysed, {outcome.SeriesFailed} failed, {seconds:F1} s wall, {outcome.SeriesAnalysed / seconds * 60:F1} series/min; per series: activities median {Median(activities):F0} ms, orchestration overhead median {Median(overheads):F0} ms (p90 {Percentile(overheads, 0.9):F0} ms); host working set max during the run {maxWorkingSet / 1048576.0:F0} MiB (process peak incl. simulation {process.PeakWorkingSet64 / 1048576.0:F0} MiB); Azurite requests {AzuriteRequests(Path.Combine(root, "azurite-debug.log")) - requestsBefore}"));
                 }
             }
         }
