@@ -59,7 +59,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         string? dataFolder = null, string? debugLog = null, CancellationToken cancellationToken = default)
     {
         string script = FindAzuriteScript(searchFrom ?? AppContext.BaseDirectory);
-        var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = ports ?? (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         string data = dataFolder ?? Path.Combine(Path.GetTempPath(), "cloudxpcs-azurite-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(data);
         var start = new ProcessStartInfo("node")
@@ -146,12 +146,5 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -83,7 +81,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         await backend.CreateIfNotExistsAsync();
         var service = new SidecarCompatibleOrchestrationService(backend, backend);
 
-        string address = $"http://127.0.0.1:{FreeTcpPort()}";
+        string address = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var sidecarBuilder = WebApplication.CreateSlimBuilder();
         sidecarBuilder.WebHost.UseUrls(address);
         sidecarBuilder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
@@ -130,13 +128,6 @@ public sealed class LocalDurableHost : IAsyncDisposable
         if (factory is not null) logging.Services.AddSingleton(factory);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Stops the worker before the sidecar, so that shutdown does not wait on the open stream (trap 4).</summary>

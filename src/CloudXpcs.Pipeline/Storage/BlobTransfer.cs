@@ -8,10 +8,16 @@ namespace CloudXpcs.Pipeline.Storage;
 /// <summary>Moving files between local folders and blob containers, with MD5 content hashes set on upload.</summary>
 public static class BlobTransfer
 {
+    /// <summary>The MD5 of a file's content (what the blobs' Content-MD5 holds).</summary>
+    public static async Task<byte[]> FileMd5Async(string localPath, CancellationToken cancellationToken = default)
+    {
+        await using var read = File.OpenRead(localPath);
+        return await MD5.HashDataAsync(read, cancellationToken);
+    }
+
     public static async Task UploadFileAsync(BlobContainerClient container, string blobName, string localPath, CancellationToken cancellationToken = default)
     {
-        byte[] md5;
-        await using (var read = File.OpenRead(localPath)) md5 = await MD5.HashDataAsync(read, cancellationToken);
+        byte[] md5 = await FileMd5Async(localPath, cancellationToken);
         await using var stream = File.OpenRead(localPath);
         await container.GetBlobClient(blobName).UploadAsync(stream, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentHash = md5 } },
             cancellationToken);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -56,8 +55,7 @@ public sealed class BeamtimeUploader(BlobContainerClient raw, int parallelism = 
     /// <summary>Uploads one file unless the blob already has its MD5; true when it uploaded.</summary>
     public async Task<bool> UploadFileAsync(string file, string blobName, CancellationToken cancellationToken = default)
     {
-        byte[] md5;
-        await using (var read = File.OpenRead(file)) md5 = await MD5.HashDataAsync(read, cancellationToken);
+        byte[] md5 = await BlobTransfer.FileMd5Async(file, cancellationToken);
         var blob = raw.GetBlobClient(blobName);
         try
         {
