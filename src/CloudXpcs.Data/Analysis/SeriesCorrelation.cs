@@ -64,7 +64,7 @@ public static class SeriesCorrelation
         if (manifest.Frames < 2)
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
-        var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
+        using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
         {
             DelaysPerLevel = manifest.DelaysPerLevel,
             MaxDegreeOfParallelism = options.Threads,

@@ -50,13 +50,13 @@ public sealed class CorrelationPartialSums
     /// <summary>Σ_p over the binned pixels of the shard of I_p(t), per frame.</summary>
     public double[] BinnedIntensitySum { get; }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal void AddRatio(int index, double ratio)
+    /// <summary>Count, mean and sum of squared deviations of two groups of values together (Chan et al.).</summary>
+    internal static (long Count, double Mean, double M2) CombineMoments(long na, double meanA, double m2A, long nb, double meanB, double m2B)
     {
-        long n = ++RatioCount[index];
-        double delta = ratio - RatioMean[index];
-        RatioMean[index] += delta / n;
-        RatioM2[index] += delta * (ratio - RatioMean[index]);
+        long n = na + nb;
+        if (n == 0) return (0, 0, 0);
+        double delta = meanB - meanA;
+        return (n, meanA + delta * nb / n, m2A + m2B + delta * delta * ((double)na * nb / n));
     }
 
     /// <summary>Sums of two disjoint pixel shards of the same series and q-map.</summary>
@@ -73,14 +73,8 @@ public sealed class CorrelationPartialSums
         Add(a.BinnedIntensitySum, b.BinnedIntensitySum, m.BinnedIntensitySum);
         for (int i = 0; i < m.StaticPixels.Length; i++) m.StaticPixels[i] = a.StaticPixels[i] + b.StaticPixels[i];
         for (int i = 0; i < m.RatioCount.Length; i++)
-        {
-            long na = a.RatioCount[i], nb = b.RatioCount[i], n = na + nb;
-            m.RatioCount[i] = n;
-            if (n == 0) continue;
-            double delta = b.RatioMean[i] - a.RatioMean[i];
-            m.RatioMean[i] = a.RatioMean[i] + delta * nb / n;
-            m.RatioM2[i] = a.RatioM2[i] + b.RatioM2[i] + delta * delta * ((double)na * nb / n);
-        }
+            (m.RatioCount[i], m.RatioMean[i], m.RatioM2[i]) =
+                CombineMoments(a.RatioCount[i], a.RatioMean[i], a.RatioM2[i], b.RatioCount[i], b.RatioMean[i], b.RatioM2[i]);
         return m;
     }
 

@@ -14,7 +14,7 @@ namespace CloudXpcs.Science.Correlation;
 /// (float lanes while every partial sum stays below 2^24, double otherwise), so the result does not depend on
 /// how the series is split into batches or the pixels into shards.
 /// </summary>
-public sealed class MultiTauCorrelator
+public sealed partial class MultiTauCorrelator : IDisposable
 {
     private const int Lanes = MultiTauKernels.Lanes;
     private const int ColumnsPerWorkItem = 32;
@@ -24,7 +24,6 @@ public sealed class MultiTauCorrelator
     private const int MaxSubBatchFrames = 512;
     private const int PrefetchFrames = 16;
     private const float FloatExactLimit = 16_777_216f; // 2^24
-    private const double PairableFloatLimit = 4096; // 2^12
     // Mean count per pixel from which a row of 8 lanes is rarely all zero: visiting every row is then cheaper than
     // listing the non-zero ones first.
     private const double DenseMeanCount = 0.25;
@@ -39,7 +38,14 @@ public sealed class MultiTauCorrelator
     private readonly int[] _columnStart;      // first pixel of each column that holds a binned pixel
     private readonly float[] _columnBinned;   // 1 for lanes that are binned pixels of the shard, else 0
     private readonly int[] _unbinnedColumns;  // first pixel of each column without binned pixels (mean image only)
-    private readonly Level[] _levels;
+    private readonly int[] _columnStaticBin;  // the static bin of all 8 pixels of a column, or -1 where they differ
+    private readonly MultiTauLevelState[] _levels;
+    // All levels' state in one block, rented from (and returned to) the pool; null once returned.
+    private HugePageBuffer? _stateMemory;
+    // Per work item (a fixed group of columns): the largest raw count seen so far. It bounds every value of level l
+    // by 2^l times it, which decides where float lanes are exact without reading the state.
+    private readonly float[] _itemMaxCount;
+    private CorrelationPartialSums? _finished;
     private readonly double[] _pixelSum;
     private readonly double[] _binnedIntensitySum;
     // Work buffers outlive a batch: reallocating megabytes per batch costs page faults and TLB shootdowns.
@@ -80,25 +86,48 @@ public sealed class MultiTauCorrelator
                 binned.Add(lane < lanes && qmap.DynamicBinOfPixel[p0 + lane] >= 0 ? 1f : 0f);
         }
         _columnStart = columns.ToArray();
+        _columnStaticBin = _columnStart.Select(p0 => SharedStaticBin(qmap, p0, _pixelEnd)).ToArray();
         _columnBinned = binned.ToArray();
         _unbinnedColumns = unbinned.ToArray();
 
         int levelCount = Lags.Count == 0 ? 1 : Lags.Max(l => l.Level) + 1;
-        _levels = new Level[levelCount];
-        for (int l = 0; l < levelCount; l++)
+        _levels = new MultiTauLevelState[levelCount];
+        long doubles = 0;
+        for (int l = 0; l < levelCount; l++) doubles += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
+        _stateMemory = CorrelatorStatePool.Rent(doubles);
+        unsafe
         {
-            int kMin = l == 0 ? 1 : _delaysPerLevel + 1;
-            _levels[l] = new Level(kMin, _history, _history, _columnStart.Length, _maxParallelism);
+            double* next = _stateMemory.Pointer;
+            for (int l = 0; l < levelCount; l++)
+            {
+                _levels[l] = new MultiTauLevelState(LevelKMin(l), _history, _history, _columnStart.Length, next);
+                next += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
+            }
         }
+        _itemMaxCount = new float[(_columnStart.Length + ColumnsPerWorkItem - 1) / ColumnsPerWorkItem];
         _pixelSum = new double[qmap.PixelCount];
         _binnedIntensitySum = new double[totalFrames];
     }
+
+    private static int SharedStaticBin(QMap qmap, int p0, int pixelEnd)
+    {
+        if (p0 + Lanes > pixelEnd) return -1;
+        int bin = qmap.StaticBinOfPixel[p0];
+        for (int lane = 1; lane < Lanes; lane++)
+            if (qmap.StaticBinOfPixel[p0 + lane] != bin) return -1;
+        return bin;
+    }
+
+    private int LevelKMin(int level) => level == 0 ? 1 : _delaysPerLevel + 1;
 
     public IReadOnlyList<MultiTauLag> Lags { get; }
     public long FramesSeen => _framesSeen;
 
     /// <summary>Bytes held for the correlation state (per-level windows, sums, heads) and per-frame intensity.</summary>
     public long StateBytes => _levels.Sum(l => l.StateBytes) + 8L * (_pixelSum.Length + _binnedIntensitySum.Length);
+
+    /// <summary>State memory kept in this process for the next correlator (see CorrelatorStatePool).</summary>
+    public static long PooledStateBytes => CorrelatorStatePool.RetainedBytes;
     public long TotalFrames => _totalFrames;
 
     /// <summary>
@@ -114,11 +143,13 @@ public sealed class MultiTauCorrelator
         if (n == 0) return;
         if (_framesSeen + n > _totalFrames)
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
+        ObjectDisposedException.ThrowIf(_stateMemory is null, this);
         for (int first = 0; first < n; first += MaxSubBatchFrames)
         {
             int count = Math.Min(MaxSubBatchFrames, n - first);
             AddSubBatch(frames.Slice(first * pixels, count * pixels), count);
         }
+        GC.KeepAlive(_stateMemory);
     }
 
     private void AddSubBatch<T>(ReadOnlySpan<T> frames, int n) where T : unmanaged, INumberBase<T>
@@ -140,8 +171,13 @@ public sealed class MultiTauCorrelator
                         {
                             int first = item * ColumnsPerWorkItem;
                             int count = Math.Min(_columnStart.Length - first, ColumnsPerWorkItem);
-                            if (typeof(T) == typeof(ushort)) GatherFloats(Unsafe.As<FrameSource<T>, FrameSource<ushort>>(ref source), first, count, scratch);
-                            for (int j = 0; j < count; j++) ProcessColumn(source, first + j, j, plan, scratch);
+                            if (typeof(T) == typeof(ushort))
+                            {
+                                GatherFloats(Unsafe.As<FrameSource<T>, FrameSource<ushort>>(ref source), first, count, scratch);
+                                _itemMaxCount[item] = MathF.Max(_itemMaxCount[item], scratch.Max);
+                            }
+                            var floatLevels = FloatLevels<T>(item, plan);
+                            for (int j = 0; j < count; j++) ProcessColumn(source, first + j, j, plan, floatLevels, scratch);
                         }
                         else
                         {
@@ -177,7 +213,7 @@ public sealed class MultiTauCorrelator
     {
         public readonly int[] NewValues;
 
-        public BatchPlan(Level[] levels, int frames)
+        public BatchPlan(MultiTauLevelState[] levels, int frames)
         {
             NewValues = new int[levels.Length];
             NewValues[0] = frames;
@@ -188,7 +224,7 @@ public sealed class MultiTauCorrelator
             }
         }
 
-        public void Commit(Level[] levels)
+        public void Commit(MultiTauLevelState[] levels)
         {
             for (int l = 0; l < levels.Length; l++) levels[l].ValuesSoFar += NewValues[l];
         }
@@ -228,8 +264,24 @@ public sealed class MultiTauCorrelator
         public double MeanCount;
     }
 
+    /// <summary>
+    /// How many levels, from level 0 up, take the float path in this batch for the work item's columns. Float lanes are
+    /// exact while every lag-product sum and pair sum is an integer below 2^24: a level-l value is a sum of 2^l raw
+    /// counts, so with the largest raw count M seen so far (history rows included) level l qualifies when
+    /// (2^l·M)²·n_l ≤ 2^24 for its n_l new values. Only 16-bit counts are gathered as floats, and the float kernels
+    /// cover 4 delays per level.
+    /// </summary>
+    private int FloatLevels<T>(int item, BatchPlan plan)
+    {
+        if (typeof(T) != typeof(ushort) || _delaysPerLevel != 4) return 0;
+        double bound = _itemMaxCount[item];
+        int levels = 0;
+        while (levels < _levels.Length && FloatExact(Math.ScaleB(bound, levels), plan.NewValues[levels])) levels++;
+        return levels;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, int slot, BatchPlan plan, Scratch scratch)
+    private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, int slot, BatchPlan plan, int floatLevels, Scratch scratch)
         where T : unmanaged, INumberBase<T>
     {
         int n = source.Frames;
@@ -241,32 +293,38 @@ public sealed class MultiTauCorrelator
         int made = 0;
         // The state of a column is read once per batch, from memory far larger than the caches: ask for the next
         // column's while this one is processed.
-        if (column + 1 < _columnStart.Length)
-            for (int l = 0; l < _levels.Length && plan.NewValues[l] > 0; l++) _levels[l].Prefetch(column + 1);
-        bool nextIsFloat = false;
+        for (int l = 0; l < _levels.Length && plan.NewValues[l] > 0; l++)
+        {
+            if (column + 1 < _columnStart.Length) _levels[l].PrefetchStreamed(column + 1);
+            _levels[l].StartColumn(column);
+        }
 
-        // 16-bit counts were gathered into float rows (with the intensity per frame already added). Float lanes are
-        // exact while every lag-product sum and every pair sum stays an integer below 2^24; the history rows of
-        // earlier batches count towards that bound.
+        // 16-bit counts were gathered into float rows (with the intensity per frame already added).
         bool gathered = typeof(T) == typeof(ushort);
-        if (gathered && _delaysPerLevel == 4 && FloatExact(Math.Max(scratch.Max, level0.HistoryMax(column)), n))
+        bool nextIsFloat;
+        if (gathered && floatLevels > 0)
         {
             var floats = scratch.ColumnRows(slot, n, _history);
             level0.LoadHistory(column, floats);
             var total = MultiTauKernels.Lags1To8(floats, RowsToVisit<float>(floats, n, 0, scratch), level0.Acc(column));
             level0.AddTotal(column, total);
             level0.KeepHeadAndWindow(column, floats, n);
-            if (hasNext) made = PairFloats(level0, _levels[1], column, floats, n, scratch.FloatA, scratch.LevelA, out nextIsFloat);
+            nextIsFloat = floatLevels > 1;
+            if (hasNext) made = nextIsFloat
+                ? level0.PairInto(column, floats, n, scratch.FloatA.AsSpan(_history * Lanes))
+                : level0.PairInto(column, floats, n, scratch.LevelA.AsSpan(_history * Lanes));
         }
         else
         {
             var doubles = scratch.Level0.AsSpan(0, (_history + n) * Lanes);
-            GatherDoubles(source, p0, lanes, doubles);
+            if (gathered) WidenGathered(scratch.ColumnRows(slot, n, _history), doubles);
+            else GatherDoubles(source, p0, lanes, doubles);
             level0.LoadHistory(column, doubles);
             if (!gathered) SumIntensity(doubles, n, binned, scratch.Intensity);
             AccumulateLags(level0, column, doubles, n, 0, scratch);
             level0.KeepHeadAndWindow(column, doubles, n);
             if (hasNext) made = level0.PairInto(column, doubles, n, scratch.LevelA.AsSpan(_history * Lanes));
+            nextIsFloat = false;
         }
 
         float[] nextFloats = scratch.FloatA, spareFloats = scratch.FloatB;
@@ -276,16 +334,18 @@ public sealed class MultiTauCorrelator
             System.Diagnostics.Debug.Assert(made == plan.NewValues[l]);
             var level = _levels[l];
             int count = made;
-            bool isFloat = nextIsFloat;
             bool more = l + 1 < _levels.Length;
-            if (isFloat)
+            if (nextIsFloat)
             {
                 var buffer = nextFloats.AsSpan(0, (_history + count) * Lanes);
                 level.LoadHistory(column, buffer);
                 var rows = RowsToVisit<float>(buffer, count, l, scratch);
                 level.AddTotal(column, MultiTauKernels.FourLags(buffer, rows, level.KMin, level.Acc(column)));
                 level.KeepHeadAndWindow(column, buffer, count);
-                if (more) made = PairFloats(level, _levels[l + 1], column, buffer, count, spareFloats, spare, out nextIsFloat);
+                nextIsFloat = l + 1 < floatLevels;
+                if (more) made = nextIsFloat
+                    ? level.PairInto(column, buffer, count, spareFloats.AsSpan(_history * Lanes))
+                    : level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
             }
             else
             {
@@ -294,7 +354,6 @@ public sealed class MultiTauCorrelator
                 AccumulateLags(level, column, buffer, count, l, scratch);
                 level.KeepHeadAndWindow(column, buffer, count);
                 if (more) made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
-                nextIsFloat = false;
             }
             (next, spare) = (spare, next);
             (nextFloats, spareFloats) = (spareFloats, nextFloats);
@@ -303,30 +362,10 @@ public sealed class MultiTauCorrelator
 
     private static bool FloatExact(double bound, int n) => bound * bound * n <= FloatExactLimit;
 
-    /// <summary>
-    /// Pairs float values of one level into the next level's values: float rows when they, the history of the next
-    /// level and its lag products stay exact in float, otherwise double rows. Returns how many were made.
-    /// </summary>
-    // Straight to full optimization: the tiered, profile-guided build of this method kept the running maximum of the
-    // pair loop on the stack.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int PairFloats(Level from, Level to, int column, ReadOnlySpan<float> buffer, int n, float[] floats, double[] doubles,
-        out bool isFloat)
+    /// <summary>Gathered float rows as double rows, for columns whose counts are too large for float sums.</summary>
+    private void WidenGathered(ReadOnlySpan<float> floats, Span<double> doubles)
     {
-        isFloat = false;
-        // A value left unpaired by an earlier batch may be large; the pair sums stay exact in float below 2^13.
-        if (from.PendingMax(column) > PairableFloatLimit)
-            return from.PairInto(column, buffer, n, doubles.AsSpan(_history * Lanes));
-        int made = from.PairInto(column, buffer, n, floats.AsSpan(_history * Lanes), out float max);
-        if (FloatExact(Math.Max(max, to.HistoryMax(column)), made))
-        {
-            isFloat = true;
-            return made;
-        }
-        var values = floats.AsSpan(_history * Lanes, made * Lanes);
-        var wide = doubles.AsSpan(_history * Lanes, made * Lanes);
-        for (int i = 0; i < values.Length; i++) wide[i] = values[i];
-        return made;
+        for (int i = _history * Lanes; i < floats.Length; i++) doubles[i] = floats[i];
     }
 
     /// <summary>
@@ -353,7 +392,7 @@ public sealed class MultiTauCorrelator
     }
 
     /// <summary>Adds the lag products of the new rows to the level's sums, and their values to its totals.</summary>
-    private void AccumulateLags(Level level, int column, ReadOnlySpan<double> buffer, int n, int levelIndex, Scratch scratch)
+    private void AccumulateLags(MultiTauLevelState level, int column, ReadOnlySpan<double> buffer, int n, int levelIndex, Scratch scratch)
     {
         var rows = RowsToVisit(buffer, n, levelIndex, scratch);
         var acc = level.Acc(column);
@@ -502,304 +541,27 @@ public sealed class MultiTauCorrelator
         return MathF.Max(0, MathF.Max(half[0], half[1]));
     }
 
-    /// <summary>The per-bin sums of this correlator's pixels; requires every declared frame.</summary>
-    private const int FinalizationParts = 8;
 
+    /// <summary>
+    /// The per-bin sums of this correlator's pixels; requires every declared frame. The first call finishes the
+    /// correlator: its state memory goes back to the pool, and later calls return the same sums.
+    /// </summary>
     public CorrelationPartialSums ToPartialSums()
     {
-        // The level state lives in native memory owned by the levels: keep them alive while spans point into it.
-        try { return BuildPartialSums(); }
-        finally { GC.KeepAlive(_levels); }
+        if (_finished is not null) return _finished;
+        ObjectDisposedException.ThrowIf(_stateMemory is null, this);
+        _finished = BuildPartialSums();
+        Dispose();
+        return _finished;
     }
 
-    private CorrelationPartialSums BuildPartialSums()
+    /// <summary>Returns the state memory to the pool; the correlator takes no more frames.</summary>
+    public void Dispose()
     {
-        if (_framesSeen != _totalFrames)
-            throw new InvalidOperationException($"the series declares {_totalFrames} frames but {_framesSeen} were added");
-        // Column ranges in parallel, each into its own sums, merged exactly as pixel shards are. The number of ranges does
-        // not depend on the thread count, so the result is bit-for-bit the same with any number of threads.
-        int parts = Math.Max(1, Math.Min(FinalizationParts, _columnStart.Length / 256));
-        var partial = new CorrelationPartialSums[parts];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, part =>
-        {
-            var sums = new CorrelationPartialSums(_qmap, _totalFrames, Lags, withPixelArrays: false);
-            int first = (int)((long)_columnStart.Length * part / parts), end = (int)((long)_columnStart.Length * (part + 1) / parts);
-            for (int c = first; c < end; c++) AddColumnSums(sums, c);
-            partial[part] = sums;
-        });
-        var merged = partial.Aggregate(CorrelationPartialSums.Merge);
-        var result = new CorrelationPartialSums(_qmap, _totalFrames, Lags);
-        CorrelationPartialSums.CopyBinSums(merged, result);
-        Array.Copy(_binnedIntensitySum, result.BinnedIntensitySum, _binnedIntensitySum.Length);
-        foreach (int p0 in _unbinnedColumns)
-            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
-        for (int c = 0; c < _columnStart.Length; c++)
-        {
-            int p0 = _columnStart[c];
-            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++)
-            {
-                int p = p0 + lane;
-                result.PixelSum[p] = _levels[0].Total(c, lane);
-                if (_qmap.StaticBinOfPixel[p] >= 0) result.StaticPixels[_qmap.StaticBinOfPixel[p]]++;
-            }
-        }
-        return result;
-    }
-
-    /// <summary>G2_p, IP_p and IF_p of every lag for the 8 pixels of one column, added to their bins.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddColumnSums(CorrelationPartialSums sums, int c)
-    {
-        int p0 = _columnStart[c];
-        int lanes = Math.Min(Lanes, _pixelEnd - p0);
-        int[] staticBinOfPixel = _qmap.StaticBinOfPixel, dynamicBinOfPixel = _qmap.DynamicBinOfPixel;
-        int staticBins = _qmap.StaticBinCount, dynamicBins = _qmap.DynamicBinCount;
-        double[] g2Sum = sums.StaticG2Sum, ipSum = sums.StaticIpSum, ifSum = sums.StaticIfSum;
-        Span<double> g2 = stackalloc double[Lanes], ip = stackalloc double[Lanes], @if = stackalloc double[Lanes];
-        LaneRow head = default, tail = default, total = default;
-        int k = 0, lastLevel = -1;
-        Level level = _levels[0];
-        if (c + 1 < _columnStart.Length)
-            foreach (var l in _levels) l.Prefetch(c + 1);
-        for (int i = 0; i < Lags.Count; i++)
-        {
-            var lag = Lags[i];
-            if (lag.Level != lastLevel)
-            {
-                level = _levels[lag.Level];
-                head = default;
-                tail = default;
-                total = level.TotalRow(c);
-                k = 0;
-                lastLevel = lag.Level;
-            }
-            // Sums of the first k values (head) and of the last k values (tail), built up lag by lag.
-            for (; k < lag.K; k++)
-            {
-                head += level.HeadRow(c, k);
-                tail += level.TailRow(c, k);
-            }
-            var pairs = Vector256.Create((double)(level.ValuesSoFar - lag.K));
-            var scale = Vector256.Create(Math.ScaleB(1.0, -lag.Level));
-            var acc = level.AccRow(c, lag.K);
-            (acc.Lo / pairs * scale * scale).CopyTo(g2);
-            (acc.Hi / pairs * scale * scale).CopyTo(g2[4..]);
-            ((total.Lo - tail.Lo) / pairs * scale).CopyTo(ip);
-            ((total.Hi - tail.Hi) / pairs * scale).CopyTo(ip[4..]);
-            ((total.Lo - head.Lo) / pairs * scale).CopyTo(@if);
-            ((total.Hi - head.Hi) / pairs * scale).CopyTo(@if[4..]);
-            int staticRow = i * staticBins, dynamicRow = i * dynamicBins;
-            for (int lane = 0; lane < lanes; lane++)
-            {
-                int staticBin = staticBinOfPixel[p0 + lane];
-                if (staticBin < 0) continue;
-                g2Sum[staticRow + staticBin] += g2[lane];
-                ipSum[staticRow + staticBin] += ip[lane];
-                ifSum[staticRow + staticBin] += @if[lane];
-                double denominator = ip[lane] * @if[lane];
-                if (denominator > 0) sums.AddRatio(dynamicRow + dynamicBinOfPixel[p0 + lane], g2[lane] / denominator);
-            }
-        }
-    }
-
-    /// <summary>One row of 8 lanes of level state as two 4-lane halves.</summary>
-    private readonly record struct LaneRow(Vector256<double> Lo, Vector256<double> Hi)
-    {
-        public static LaneRow operator +(LaneRow a, LaneRow b) => new(a.Lo + b.Lo, a.Hi + b.Hi);
+        var memory = _stateMemory;
+        _stateMemory = null;
+        if (memory is not null) CorrelatorStatePool.Return(memory);
     }
 
     public MultiTauResult ToResult(double frameTimeS) => ToPartialSums().ToResult(frameTimeS);
-
-    /// <summary>
-    /// The state of one level for every column: the last `history` values (window), the lag-product sums,
-    /// the first `history` values (head), the running total and the value waiting to be paired into the next level.
-    /// </summary>
-    private sealed class Level
-    {
-        private readonly int _history;
-        private readonly int _lagCount;
-        private readonly int _stride;
-        private readonly HugePageBuffer _memory;
-        // Native memory on huge pages (see HugePageBuffer), alive as long as this level.
-        private readonly unsafe double* _state;
-        private unsafe Span<double> State => new(_state, _memory.Length);
-
-        public Level(int kMin, int kMax, int history, int columns, int maxParallelism)
-        {
-            KMin = kMin;
-            _history = history;
-            _lagCount = kMax - kMin + 1;
-            _stride = (history + _lagCount + history + 2) * Lanes;
-            _memory = new HugePageBuffer((long)_stride * columns, maxParallelism);
-            unsafe { _state = _memory.Pointer; }
-        }
-
-        public int KMin { get; }
-        public long ValuesSoFar { get; set; }
-        public long StateBytes => 8L * _memory.Length;
-
-        private int WindowOffset(int c) => c * _stride;
-        private int AccOffset(int c) => WindowOffset(c) + _history * Lanes;
-        private int HeadOffset(int c) => AccOffset(c) + _lagCount * Lanes;
-        private int TotalOffset(int c) => HeadOffset(c) + _history * Lanes;
-        private int PendingOffset(int c) => TotalOffset(c) + Lanes;
-
-        public Span<double> Acc(int c) => State.Slice(AccOffset(c), _lagCount * Lanes);
-        public double Total(int c, int lane) => State[TotalOffset(c) + lane];
-
-        public LaneRow AccRow(int c, int k) => LoadRow(AccOffset(c) + (k - KMin) * Lanes);
-        public LaneRow TotalRow(int c) => LoadRow(TotalOffset(c));
-
-        /// <summary>The j-th first value of the stream.</summary>
-        public LaneRow HeadRow(int c, int j) => LoadRow(HeadOffset(c) + j * Lanes);
-
-        /// <summary>The j-th last value of the stream.</summary>
-        public LaneRow TailRow(int c, int j) => LoadRow(WindowOffset(c) + (_history - 1 - j) * Lanes);
-
-        /// <summary>Asks for the cache lines of one column's state.</summary>
-        public unsafe void Prefetch(int c)
-        {
-            if (!Sse.IsSupported) return;
-            byte* line = (byte*)(_state + WindowOffset(c));
-            byte* end = line + _stride * sizeof(double);
-            for (; line < end; line += 64) Sse.Prefetch0(line);
-        }
-
-        private unsafe LaneRow LoadRow(int offset)
-        {
-            System.Diagnostics.Debug.Assert(offset >= 0 && offset + Lanes <= _memory.Length);
-            double* row = _state + offset;
-            return new LaneRow(Vector256.Load(row), Vector256.Load(row + 4));
-        }
-
-        /// <summary>The largest value of the window (the last `history` values).</summary>
-        public double HistoryMax(int c) => MaxOf(State.Slice(WindowOffset(c), _history * Lanes));
-
-        /// <summary>The largest value waiting to be paired.</summary>
-        public double PendingMax(int c) => MaxOf(State.Slice(PendingOffset(c), Lanes));
-
-        private static double MaxOf(ReadOnlySpan<double> values)
-        {
-            var max = Vector256<double>.Zero;
-            ref double v = ref MemoryMarshal.GetReference(values);
-            for (int i = 0; i < values.Length; i += 4) max = Vector256.MaxNative(max, Vector256.LoadUnsafe(ref v, (nuint)i));
-            return Math.Max(Math.Max(max[0], max[1]), Math.Max(max[2], max[3]));
-        }
-
-        public void LoadHistory(int c, Span<double> buffer) =>
-            State.Slice(WindowOffset(c), _history * Lanes).CopyTo(buffer);
-
-        public void LoadHistory(int c, Span<float> buffer)
-        {
-            var window = State.Slice(WindowOffset(c), _history * Lanes);
-            if (buffer.Length < window.Length) throw new ArgumentException("buffer shorter than the history", nameof(buffer));
-            ref double w = ref MemoryMarshal.GetReference(window);
-            ref float b = ref MemoryMarshal.GetReference(buffer);
-            for (int i = 0; i < window.Length; i += Lanes)
-                Vector256.Narrow(Vector256.LoadUnsafe(ref w, (nuint)i), Vector256.LoadUnsafe(ref w, (nuint)i + 4)).StoreUnsafe(ref b, (nuint)i);
-        }
-
-        /// <summary>Adds lane totals that are exact integers in float.</summary>
-        public void AddTotal(int c, Vector256<float> sum)
-        {
-            var (lo, hi) = Vector256.Widen(sum);
-            AddTotal(c, lo, hi);
-        }
-
-        public void AddTotal(int c, Vector256<double> lo, Vector256<double> hi)
-        {
-            ref double total = ref State[TotalOffset(c)];
-            (Vector256.LoadUnsafe(ref total) + lo).StoreUnsafe(ref total);
-            (Vector256.LoadUnsafe(ref total, 4) + hi).StoreUnsafe(ref total, 4);
-        }
-
-        /// <summary>Keeps the first values of the stream (head) and the last `history` rows (window).</summary>
-        public void KeepHeadAndWindow<T>(int c, ReadOnlySpan<T> buffer, int n) where T : unmanaged, INumberBase<T>
-        {
-            ref T rows = ref MemoryMarshal.GetReference(buffer);
-            ref double state = ref MemoryMarshal.GetReference(State);
-            for (long v = ValuesSoFar; v < _history && v < ValuesSoFar + n; v++)
-                StoreRow(ref Unsafe.Add(ref state, HeadOffset(c) + (int)v * Lanes), Row(ref rows, (int)(_history + v - ValuesSoFar)));
-            for (int j = 0; j < _history; j++)
-                StoreRow(ref Unsafe.Add(ref state, WindowOffset(c) + j * Lanes), Row(ref rows, n + j));
-        }
-
-        /// <summary>
-        /// Pairs this level's new values (after the history rows of <paramref name="buffer"/>) into the next level's
-        /// values, starting with the value left unpaired by the previous batch; returns how many were made.
-        /// </summary>
-        public int PairInto<T>(int c, ReadOnlySpan<T> buffer, int n, Span<double> output) where T : unmanaged, INumberBase<T>
-        {
-            ref T rows = ref MemoryMarshal.GetReference(buffer);
-            ref double pending = ref State[PendingOffset(c)];
-            ref double o = ref MemoryMarshal.GetReference(output);
-            int made = 0, i = 0;
-            if ((ValuesSoFar & 1) == 1 && n > 0)
-            {
-                var (lo, hi) = Row(ref rows, _history);
-                StoreRow(ref o, (Vector256.LoadUnsafe(ref pending) + lo, Vector256.LoadUnsafe(ref pending, 4) + hi));
-                made = 1;
-                i = 1;
-            }
-            for (; i + 1 < n; i += 2, made++)
-            {
-                var (alo, ahi) = Row(ref rows, _history + i);
-                var (blo, bhi) = Row(ref rows, _history + i + 1);
-                StoreRow(ref Unsafe.Add(ref o, made * Lanes), (alo + blo, ahi + bhi));
-            }
-            if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
-            return made;
-        }
-
-        /// <summary>
-        /// <see cref="PairInto{T}"/> for float values whose pair sums are exact in float (the caller checks the value
-        /// waiting to be paired); also returns the largest value made.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public int PairInto(int c, ReadOnlySpan<float> buffer, int n, Span<float> output, out float max)
-        {
-            ref float rows = ref MemoryMarshal.GetReference(buffer);
-            ref double pending = ref State[PendingOffset(c)];
-            ref float o = ref MemoryMarshal.GetReference(output);
-            var largest = Vector256<float>.Zero;
-            int made = 0, i = 0;
-            if ((ValuesSoFar & 1) == 1 && n > 0)
-            {
-                var first = Vector256.Narrow(Vector256.LoadUnsafe(ref pending), Vector256.LoadUnsafe(ref pending, 4))
-                            + Vector256.LoadUnsafe(ref rows, (nuint)(_history * Lanes));
-                first.StoreUnsafe(ref o);
-                largest = first;
-                made = 1;
-                i = 1;
-            }
-            ref float a = ref Unsafe.Add(ref rows, (_history + i) * Lanes);
-            ref float destination = ref Unsafe.Add(ref o, made * Lanes);
-            for (; i + 1 < n; i += 2, made++)
-            {
-                var sum = Vector256.LoadUnsafe(ref a) + Vector256.LoadUnsafe(ref a, Lanes);
-                sum.StoreUnsafe(ref destination);
-                // Values are finite and non-negative: the plain maximum instruction suffices.
-                largest = Vector256.MaxNative(largest, sum);
-                a = ref Unsafe.Add(ref a, 2 * Lanes);
-                destination = ref Unsafe.Add(ref destination, Lanes);
-            }
-            if (i < n) StoreRow(ref pending, Row(ref rows, _history + i));
-            max = HorizontalMax(largest);
-            return made;
-        }
-
-        private static void StoreRow(ref double destination, (Vector256<double> Lo, Vector256<double> Hi) row)
-        {
-            row.Lo.StoreUnsafe(ref destination);
-            row.Hi.StoreUnsafe(ref destination, 4);
-        }
-
-        private static (Vector256<double> Lo, Vector256<double> Hi) Row<T>(ref T rows, int row) where T : unmanaged
-        {
-            if (typeof(T) == typeof(float))
-                return Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref rows), (nuint)(row * Lanes)));
-            ref double r = ref Unsafe.As<T, double>(ref rows);
-            return (Vector256.LoadUnsafe(ref r, (nuint)(row * Lanes)), Vector256.LoadUnsafe(ref r, (nuint)(row * Lanes + 4)));
-        }
-    }
 }

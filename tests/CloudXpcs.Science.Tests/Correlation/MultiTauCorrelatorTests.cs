@@ -9,7 +9,7 @@ public class MultiTauCorrelatorTests
     private static MultiTauResult Correlate<T>(QMap map, T[] frames, int n, MultiTauOptions? options = null, int[]? batchSizes = null)
         where T : unmanaged, System.Numerics.INumberBase<T>
     {
-        var correlator = new MultiTauCorrelator(map, n, options);
+        using var correlator = new MultiTauCorrelator(map, n, options);
         int pixels = map.PixelCount, t = 0, i = 0;
         while (t < n)
         {
@@ -126,6 +126,44 @@ public class MultiTauCorrelatorTests
         AssertClose(whole.G2Err, result.G2Err, 1e-9);
         AssertClose(whole.IntensityVsTime, result.IntensityVsTime, 1e-12);
         AssertClose(whole.Scattering2d, result.Scattering2d, 1e-12);
+    }
+
+    [Fact]
+    public void Counts_that_end_the_float_lanes_partway_up_the_levels_still_match()
+    {
+        // A count of 200 from the first batch on: level 0 stays in float lanes ((200)²·300 ≤ 2^24), the levels above
+        // it pair float values into double lanes.
+        var g = SmallDetector.Geometry(16, 40);
+        var map = SmallDetector.Map(g);
+        int n = 700;
+        var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 1.0, 41);
+        for (int t = 0; t < n; t += 37) frames[t * g.PixelCount + 100 + t % 50] = 200;
+        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        var result = Correlate(map, frames, n, batchSizes: [300, 400]);
+        AssertClose(reference.G2, result.G2, 1e-12);
+        AssertClose(reference.Err, result.Err(), 1e-9);
+    }
+
+    [Fact]
+    public void Reused_state_memory_gives_the_same_bits_as_before()
+    {
+        // State memory goes back to a pool and the next correlator gets it uncleared: each column's state must be
+        // zeroed where a level first receives values.
+        var g = SmallDetector.Geometry(24, 40);
+        var map = SmallDetector.Map(g);
+        int n = 300;
+        var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 1.5, 43);
+        var first = Correlate(map, frames, n);
+
+        var other = SmallDetector.Geometry(48, 64);
+        var otherFrames = SmallDetector.PoissonFrames(900, other.PixelCount, 7.0, 44);
+        Correlate(SmallDetector.Map(other), otherFrames, 900, batchSizes: [128]);
+
+        var again = Correlate(map, frames, n, batchSizes: [100, 77]);
+        Assert.Equal(first.G2.Select(BitConverter.DoubleToInt64Bits), again.G2.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(first.G2Err.Select(BitConverter.DoubleToInt64Bits), again.G2Err.Select(BitConverter.DoubleToInt64Bits));
+        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        AssertClose(reference.G2, again.G2, 1e-12);
     }
 
     [Fact]
