@@ -17,11 +17,14 @@ namespace CloudXpcs.Science.Correlation;
 public sealed partial class MultiTauCorrelator : IDisposable
 {
     private const int Lanes = MultiTauKernels.Lanes;
-    private const int ColumnsPerWorkItem = 32;
-    // A work item reads 32 × 16 B = 512 contiguous bytes of each frame; a sub-batch is long enough that the
-    // per-level state is read once per many frames and short enough for the work item's transposed frames
-    // (32 columns × 520 rows × 32 B) to stay in L2. Measured better here than 8 columns × 2048 frames.
-    private const int MaxSubBatchFrames = 512;
+    // Every sub-batch reads and writes the whole per-level state once, so longer sub-batches save memory traffic; a
+    // work item's transposed frames (columns × rows × 32 B, about 0.5 MiB) must stay in L2. Sub-batches of up to 512
+    // frames take 32 columns per work item (512 contiguous bytes of each frame), longer ones 16 columns.
+    private const int MaxSubBatchFrames = 1024;
+    private const int ShortSubBatchFrames = 512;
+    private const int MaxColumnsPerWorkItem = 32;
+    // The running maximum count is kept per group of this many columns, which every work item covers whole.
+    private const int CountGroupColumns = 16;
     private const int PrefetchFrames = 16;
     private const float FloatExactLimit = 16_777_216f; // 2^24
     // Mean count per pixel from which a row of 8 lanes is rarely all zero: visiting every row is then cheaper than
@@ -42,9 +45,9 @@ public sealed partial class MultiTauCorrelator : IDisposable
     private readonly MultiTauLevelState[] _levels;
     // All levels' state in one block, rented from (and returned to) the pool; null once returned.
     private HugePageBuffer? _stateMemory;
-    // Per work item (a fixed group of columns): the largest raw count seen so far. It bounds every value of level l
-    // by 2^l times it, which decides where float lanes are exact without reading the state.
-    private readonly float[] _itemMaxCount;
+    // Per group of columns: the largest raw count seen so far. It bounds every value of level l by 2^l times it, which
+    // decides where float lanes are exact without reading the state.
+    private readonly float[] _groupMaxCount;
     private CorrelationPartialSums? _finished;
     private readonly double[] _pixelSum;
     private readonly double[] _binnedIntensitySum;
@@ -104,7 +107,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
                 next += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
             }
         }
-        _itemMaxCount = new float[(_columnStart.Length + ColumnsPerWorkItem - 1) / ColumnsPerWorkItem];
+        _groupMaxCount = new float[(_columnStart.Length + CountGroupColumns - 1) / CountGroupColumns];
         _pixelSum = new double[qmap.PixelCount];
         _binnedIntensitySum = new double[totalFrames];
     }
@@ -156,8 +159,9 @@ public sealed partial class MultiTauCorrelator : IDisposable
     {
         int pixels = _qmap.PixelCount;
         var plan = new BatchPlan(_levels, n);
-        int correlatedItems = (_columnStart.Length + ColumnsPerWorkItem - 1) / ColumnsPerWorkItem;
-        int workItems = correlatedItems + (_unbinnedColumns.Length + ColumnsPerWorkItem - 1) / ColumnsPerWorkItem;
+        int columnsPerItem = n > ShortSubBatchFrames ? MaxColumnsPerWorkItem / 2 : MaxColumnsPerWorkItem;
+        int correlatedItems = (_columnStart.Length + columnsPerItem - 1) / columnsPerItem;
+        int workItems = correlatedItems + (_unbinnedColumns.Length + columnsPerItem - 1) / columnsPerItem;
         unsafe
         {
             fixed (T* ptr = frames)
@@ -169,20 +173,22 @@ public sealed partial class MultiTauCorrelator : IDisposable
                     {
                         if (item < correlatedItems)
                         {
-                            int first = item * ColumnsPerWorkItem;
-                            int count = Math.Min(_columnStart.Length - first, ColumnsPerWorkItem);
+                            int first = item * columnsPerItem;
+                            int count = Math.Min(_columnStart.Length - first, columnsPerItem);
+                            float maxCount = 0;
                             if (typeof(T) == typeof(ushort))
                             {
                                 GatherFloats(Unsafe.As<FrameSource<T>, FrameSource<ushort>>(ref source), first, count, scratch);
-                                _itemMaxCount[item] = MathF.Max(_itemMaxCount[item], scratch.Max);
+                                for (int group = first / CountGroupColumns; group * CountGroupColumns < first + count; group++)
+                                    maxCount = _groupMaxCount[group] = MathF.Max(_groupMaxCount[group], MathF.Max(maxCount, scratch.Max));
                             }
-                            var floatLevels = FloatLevels<T>(item, plan);
+                            var floatLevels = FloatLevels<T>(maxCount, plan);
                             for (int j = 0; j < count; j++) ProcessColumn(source, first + j, j, plan, floatLevels, scratch);
                         }
                         else
                         {
-                            int first = (item - correlatedItems) * ColumnsPerWorkItem;
-                            int end = Math.Min(_unbinnedColumns.Length, first + ColumnsPerWorkItem);
+                            int first = (item - correlatedItems) * columnsPerItem;
+                            int end = Math.Min(_unbinnedColumns.Length, first + columnsPerItem);
                             for (int c = first; c < end; c++) SumUnbinnedColumn(source, _unbinnedColumns[c]);
                         }
                         return scratch;
@@ -235,7 +241,8 @@ public sealed partial class MultiTauCorrelator : IDisposable
     {
         private const int Frames = MaxSubBatchFrames;
         /// <summary>The frames of the work item's columns as float rows, each column after `history` rows.</summary>
-        public readonly float[] Floats = new float[ColumnsPerWorkItem * (history + Frames) * Lanes];
+        public readonly float[] Floats = new float[Math.Max(MaxColumnsPerWorkItem * (history + ShortSubBatchFrames),
+            MaxColumnsPerWorkItem / 2 * (history + Frames)) * Lanes];
         public readonly double[] Level0 = new double[(history + Frames) * Lanes];
         public readonly double[] LevelA = new double[(history + Frames / 2 + 1) * Lanes];
         public readonly double[] LevelB = new double[(history + Frames / 2 + 1) * Lanes];
@@ -265,16 +272,16 @@ public sealed partial class MultiTauCorrelator : IDisposable
     }
 
     /// <summary>
-    /// How many levels, from level 0 up, take the float path in this batch for the work item's columns. Float lanes are
+    /// How many levels, from level 0 up, take the float path in this batch for a work item's columns, given the largest
+    /// count its columns have seen. Float lanes are
     /// exact while every lag-product sum and pair sum is an integer below 2^24: a level-l value is a sum of 2^l raw
     /// counts, so with the largest raw count M seen so far (history rows included) level l qualifies when
     /// (2^l·M)²·n_l ≤ 2^24 for its n_l new values. Only 16-bit counts are gathered as floats, and the float kernels
     /// cover 4 delays per level.
     /// </summary>
-    private int FloatLevels<T>(int item, BatchPlan plan)
+    private int FloatLevels<T>(double bound, BatchPlan plan)
     {
         if (typeof(T) != typeof(ushort) || _delaysPerLevel != 4) return 0;
-        double bound = _itemMaxCount[item];
         int levels = 0;
         while (levels < _levels.Length && FloatExact(Math.ScaleB(bound, levels), plan.NewValues[levels])) levels++;
         return levels;
@@ -419,8 +426,8 @@ public sealed partial class MultiTauCorrelator : IDisposable
     {
         int n = source.Frames;
         int rowsPerColumn = (_history + n) * Lanes;
-        int* offsets = stackalloc int[ColumnsPerWorkItem];
-        var binned = stackalloc Vector256<float>[ColumnsPerWorkItem];
+        int* offsets = stackalloc int[MaxColumnsPerWorkItem];
+        var binned = stackalloc Vector256<float>[MaxColumnsPerWorkItem];
         bool allFull = true;
         for (int j = 0; j < columns; j++)
         {
@@ -438,7 +445,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
             if (allFull && Avx2.IsSupported)
             {
                 int firstOffset = offsets[0], lastOffset = offsets[columns - 1];
-                nint* from = stackalloc nint[ColumnsPerWorkItem];
+                nint* from = stackalloc nint[MaxColumnsPerWorkItem];
                 for (int j = 0; j < columns; j++) from[j] = offsets[j];
                 nint stride = rowsPerColumn;
                 for (int t = 0; t < n; t++)
@@ -451,7 +458,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
                         byte* last = ahead + 2 * (lastOffset + Lanes) - 1;
                         // Every line when the columns lie close together (a full detector row), else the ends only.
                         byte* line = ahead + 2 * firstOffset;
-                        if (last - line <= ColumnsPerWorkItem * Lanes * 2 * 2)
+                        if (last - line <= MaxColumnsPerWorkItem * Lanes * 2 * 2)
                             for (; line < last; line += 64) Sse.Prefetch0(line);
                         else
                             Sse.Prefetch0(line);
