@@ -17,13 +17,17 @@ public sealed partial class MultiTauCorrelator
         // not depend on the thread count, so the result is bit-for-bit the same with any number of threads.
         int parts = Math.Max(1, Math.Min(FinalizationParts, _columnStart.Length / 256));
         var partial = new CorrelationPartialSums[parts];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, part =>
-        {
-            var sums = new BinMajorSums(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count);
-            int first = (int)((long)_columnStart.Length * part / parts), end = (int)((long)_columnStart.Length * (part + 1) / parts);
-            for (int c = first; c < end; c++) AddColumnSums(sums, c, scales);
-            partial[part] = sums.ToPartialSums(_qmap, _totalFrames, Lags);
-        });
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism },
+            () => new LaneSums(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count),
+            (part, _, sums) =>
+            {
+                sums.Clear();
+                int first = (int)((long)_columnStart.Length * part / parts), end = (int)((long)_columnStart.Length * (part + 1) / parts);
+                for (int c = first; c < end; c++) AddColumnSums(sums, c, scales);
+                partial[part] = sums.ToPartialSums(_qmap, _totalFrames, Lags);
+                return sums;
+            },
+            _ => { });
         var merged = partial.Aggregate(CorrelationPartialSums.Merge);
         var result = new CorrelationPartialSums(_qmap, _totalFrames, Lags);
         CorrelationPartialSums.CopyBinSums(merged, result);
@@ -67,17 +71,15 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>G2_p, IP_p and IF_p of every lag for the 8 pixels of one column, added to their bins.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddColumnSums(BinMajorSums sums, int c, LagScales scales)
+    private void AddColumnSums(LaneSums sums, int c, LagScales scales)
     {
-        int p0 = _columnStart[c];
-        int sharedStaticBin = _columnStaticBin[c];
-        int sharedDynamicBin = sharedStaticBin >= 0 ? _qmap.DynamicBinOfPixel[p0] : -1;
         LaneRow head = default, tail = default, total = default;
         int k = 0, lastLevel = -1;
         var level = _levels[0];
         if (c + 2 < _columnStart.Length)
             foreach (var l in _levels) l.Prefetch(c + 2);
         var lags = scales.Lags;
+        int groupsStart = _columnBinGroupStart[c], groupsEnd = _columnBinGroupStart[c + 1];
         for (int i = 0; i < lags.Length; i++)
         {
             var lag = lags[i];
@@ -102,100 +104,79 @@ public sealed partial class MultiTauCorrelator
             var g2 = new LaneRow(acc.Lo * g2Scale, acc.Hi * g2Scale);
             var ip = new LaneRow((total.Lo - tail.Lo) * intensityScale, (total.Hi - tail.Hi) * intensityScale);
             var @if = new LaneRow((total.Lo - head.Lo) * intensityScale, (total.Hi - head.Hi) * intensityScale);
-            if (sharedStaticBin >= 0)
-                AddSharedBinColumn(sums, g2, ip, @if, sums.Index(sharedStaticBin, i), sums.Index(sharedDynamicBin, i));
-            else
-                AddColumnPixelByPixel(sums, p0, g2, ip, @if, i);
-        }
-    }
-
-    private static readonly double[] InverseCount = [.. Enumerable.Range(0, Lanes + 1).Select(n => n == 0 ? 0 : 1.0 / n)];
-
-    /// <summary>A column whose 8 pixels share one bin: one addition per sum, and the ratios' moments merged as a group.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSharedBinColumn(BinMajorSums sums, LaneRow g2, LaneRow ip, LaneRow @if, int staticIndex, int dynamicIndex)
-    {
-        sums.AddStatic(staticIndex, Vector256.Sum(g2.Lo + g2.Hi), Vector256.Sum(ip.Lo + ip.Hi), Vector256.Sum(@if.Lo + @if.Hi));
-        var denominatorLo = ip.Lo * @if.Lo;
-        var denominatorHi = ip.Hi * @if.Hi;
-        // A pixel without counts before or after the lag has no ratio (the division's NaN/∞ is masked out).
-        var validLo = Vector256.GreaterThan(denominatorLo, Vector256<double>.Zero);
-        var validHi = Vector256.GreaterThan(denominatorHi, Vector256<double>.Zero);
-        int count = BitOperations.PopCount(validLo.ExtractMostSignificantBits()) + BitOperations.PopCount(validHi.ExtractMostSignificantBits());
-        if (count == 0) return;
-        var ratioLo = Vector256.ConditionalSelect(validLo, g2.Lo / denominatorLo, Vector256<double>.Zero);
-        var ratioHi = Vector256.ConditionalSelect(validHi, g2.Hi / denominatorHi, Vector256<double>.Zero);
-        double shift = sums.Shift(dynamicIndex, Vector256.Sum(ratioLo + ratioHi) * InverseCount[count]);
-        var deviationLo = Vector256.ConditionalSelect(validLo, ratioLo - Vector256.Create(shift), Vector256<double>.Zero);
-        var deviationHi = Vector256.ConditionalSelect(validHi, ratioHi - Vector256.Create(shift), Vector256<double>.Zero);
-        sums.AddRatioDeviations(dynamicIndex, count, Vector256.Sum(deviationLo + deviationHi),
-            Vector256.Sum(deviationLo * deviationLo + deviationHi * deviationHi));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddColumnPixelByPixel(BinMajorSums sums, int p0, LaneRow g2Row, LaneRow ipRow, LaneRow ifRow, int lag)
-    {
-        Span<double> g2 = stackalloc double[Lanes], ip = stackalloc double[Lanes], @if = stackalloc double[Lanes];
-        g2Row.Lo.CopyTo(g2);
-        g2Row.Hi.CopyTo(g2[4..]);
-        ipRow.Lo.CopyTo(ip);
-        ipRow.Hi.CopyTo(ip[4..]);
-        ifRow.Lo.CopyTo(@if);
-        ifRow.Hi.CopyTo(@if[4..]);
-        int lanes = Math.Min(Lanes, _pixelEnd - p0);
-        for (int lane = 0; lane < lanes; lane++)
-        {
-            int staticBin = _qmap.StaticBinOfPixel[p0 + lane];
-            if (staticBin < 0) continue;
-            sums.AddStatic(sums.Index(staticBin, lag), g2[lane], ip[lane], @if[lane]);
-            double denominator = ip[lane] * @if[lane];
-            if (denominator <= 0) continue;
-            int index = sums.Index(_qmap.DynamicBinOfPixel[p0 + lane], lag);
-            double ratio = g2[lane] / denominator;
-            double deviation = ratio - sums.Shift(index, ratio);
-            sums.AddRatioDeviations(index, 1, deviation, deviation * deviation);
+            var denominator = new LaneRow(ip.Lo * @if.Lo, ip.Hi * @if.Hi);
+            // A pixel without counts before or after the lag has no ratio (the division's NaN/∞ is masked out).
+            var hasRatio = new LaneRow(Vector256.GreaterThan(denominator.Lo, Vector256<double>.Zero),
+                Vector256.GreaterThan(denominator.Hi, Vector256<double>.Zero));
+            var ratio = new LaneRow(g2.Lo / denominator.Lo, g2.Hi / denominator.Hi);
+            for (int group = groupsStart; group < groupsEnd; group++)
+            {
+                var pixels = _binGroupLanes[group];
+                sums.AddStatic(_binGroupStaticBin[group], i, g2 & pixels, ip & pixels, @if & pixels);
+                sums.AddRatios(_binGroupDynamicBin[group], i, ratio, hasRatio & pixels);
+            }
         }
     }
 
     /// <summary>
-    /// One finalization part's sums, bin-major (all lags of a bin together) so that the lags of a column fall on a few
-    /// cache lines; <see cref="ToPartialSums"/> turns them into the lag-major layout of <see cref="CorrelationPartialSums"/>.
-    /// The ratios' moments are kept as sums of deviations from a shift, the first mean seen for that bin and lag: as
-    /// accurate as Welford's update while the shift is near the mean, without its division per pixel.
+    /// One finalization part's sums, lane by lane (8 lanes per bin and lag, summed over lanes at the end): a column adds
+    /// whole vectors, masked to the lanes of each bin, without horizontal sums. The ratios' moments are kept as sums of
+    /// deviations from a shift, the first mean seen for that bin and lag: as accurate as Welford's update while the
+    /// shift is near the mean, without its division per pixel.
     /// </summary>
-    private sealed class BinMajorSums(int staticBins, int dynamicBins, int lags)
+    private sealed class LaneSums(int staticBins, int dynamicBins, int lags)
     {
-        private readonly double[] _g2 = new double[staticBins * lags], _ip = new double[staticBins * lags], _if = new double[staticBins * lags];
-        private readonly long[] _ratioCount = new long[dynamicBins * lags];
-        private readonly double[] _ratioShift = new double[dynamicBins * lags];
-        private readonly double[] _deviationSum = new double[dynamicBins * lags], _deviationSquares = new double[dynamicBins * lags];
+        // Per static bin and lag: the lanes of Σ G2_p, Σ IP_p, Σ IF_p, one after the other.
+        private readonly double[] _static = new double[(long)staticBins * lags * 3 * Lanes];
+        // Per dynamic bin and lag: the lanes of the ratio count, Σ deviation, Σ deviation².
+        private readonly double[] _ratios = new double[(long)dynamicBins * lags * 3 * Lanes];
+        private readonly double[] _shift = new double[dynamicBins * lags];
+        private readonly bool[] _shifted = new bool[dynamicBins * lags];
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Index(int bin, int lag) => bin * lags + lag;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void AddStatic(int index, double g2, double ip, double @if)
+        public void Clear()
         {
-            _g2[index] += g2;
-            _ip[index] += ip;
-            _if[index] += @if;
-        }
-
-        /// <summary>The shift of a bin and lag, set to <paramref name="firstMean"/> when it has no ratios yet.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double Shift(int index, double firstMean)
-        {
-            if (_ratioCount[index] == 0) _ratioShift[index] = firstMean;
-            return _ratioShift[index];
+            Array.Clear(_static);
+            Array.Clear(_ratios);
+            Array.Clear(_shifted);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void AddRatioDeviations(int index, int count, double deviationSum, double deviationSquares)
+        public void AddStatic(int bin, int lag, LaneRow g2, LaneRow ip, LaneRow @if)
         {
-            _ratioCount[index] += count;
-            _deviationSum[index] += deviationSum;
-            _deviationSquares[index] += deviationSquares;
+            ref double row = ref _static[(bin * lags + lag) * 3 * Lanes];
+            Add(ref row, g2);
+            Add(ref Unsafe.Add(ref row, Lanes), ip);
+            Add(ref Unsafe.Add(ref row, 2 * Lanes), @if);
         }
+
+        /// <summary>Adds the ratios of the lanes set in <paramref name="lanes"/> (all bits set or clear per lane).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void AddRatios(int bin, int lag, LaneRow ratio, LaneRow lanes)
+        {
+            int index = bin * lags + lag;
+            if (!_shifted[index])
+            {
+                int count = BitOperations.PopCount(lanes.Lo.ExtractMostSignificantBits()) + BitOperations.PopCount(lanes.Hi.ExtractMostSignificantBits());
+                if (count == 0) return;
+                _shift[index] = Vector256.Sum((ratio & lanes).Lo + (ratio & lanes).Hi) / count;
+                _shifted[index] = true;
+            }
+            var shift = Vector256.Create(_shift[index]);
+            var deviation = new LaneRow(ratio.Lo - shift, ratio.Hi - shift) & lanes;
+            ref double row = ref _ratios[index * 3 * Lanes];
+            Add(ref row, lanes & new LaneRow(Vector256<double>.One, Vector256<double>.One));
+            Add(ref Unsafe.Add(ref row, Lanes), deviation);
+            Add(ref Unsafe.Add(ref row, 2 * Lanes), new LaneRow(deviation.Lo * deviation.Lo, deviation.Hi * deviation.Hi));
+        }
+
+        private static void Add(ref double row, LaneRow value)
+        {
+            (Vector256.LoadUnsafe(ref row) + value.Lo).StoreUnsafe(ref row);
+            (Vector256.LoadUnsafe(ref row, 4) + value.Hi).StoreUnsafe(ref row, 4);
+        }
+
+        private double LaneSum(double[] values, int offset) => Vector256.Sum(
+            Vector256.LoadUnsafe(ref values[offset]) + Vector256.LoadUnsafe(ref values[offset + 4]));
 
         public CorrelationPartialSums ToPartialSums(Geometry.QMap qmap, long frames, IReadOnlyList<MultiTauLag> lagList)
         {
@@ -204,20 +185,20 @@ public sealed partial class MultiTauCorrelator
             {
                 for (int bin = 0; bin < staticBins; bin++)
                 {
-                    int from = Index(bin, lag), to = lag * staticBins + bin;
-                    sums.StaticG2Sum[to] = _g2[from];
-                    sums.StaticIpSum[to] = _ip[from];
-                    sums.StaticIfSum[to] = _if[from];
+                    int from = (bin * lags + lag) * 3 * Lanes, to = lag * staticBins + bin;
+                    sums.StaticG2Sum[to] = LaneSum(_static, from);
+                    sums.StaticIpSum[to] = LaneSum(_static, from + Lanes);
+                    sums.StaticIfSum[to] = LaneSum(_static, from + 2 * Lanes);
                 }
                 for (int bin = 0; bin < dynamicBins; bin++)
                 {
-                    int from = Index(bin, lag), to = lag * dynamicBins + bin;
-                    long n = _ratioCount[from];
+                    int index = bin * lags + lag, from = index * 3 * Lanes, to = lag * dynamicBins + bin;
+                    long n = (long)LaneSum(_ratios, from);
                     if (n == 0) continue;
-                    double meanDeviation = _deviationSum[from] / n;
+                    double deviationSum = LaneSum(_ratios, from + Lanes), meanDeviation = deviationSum / n;
                     sums.RatioCount[to] = n;
-                    sums.RatioMean[to] = _ratioShift[from] + meanDeviation;
-                    sums.RatioM2[to] = Math.Max(0, _deviationSquares[from] - _deviationSum[from] * meanDeviation);
+                    sums.RatioMean[to] = _shift[index] + meanDeviation;
+                    sums.RatioM2[to] = Math.Max(0, LaneSum(_ratios, from + 2 * Lanes) - deviationSum * meanDeviation);
                 }
             }
             return sums;

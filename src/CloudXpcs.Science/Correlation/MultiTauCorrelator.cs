@@ -41,7 +41,11 @@ public sealed partial class MultiTauCorrelator : IDisposable
     private readonly int[] _columnStart;      // first pixel of each column that holds a binned pixel
     private readonly float[] _columnBinned;   // 1 for lanes that are binned pixels of the shard, else 0
     private readonly int[] _unbinnedColumns;  // first pixel of each column without binned pixels (mean image only)
-    private readonly int[] _columnStaticBin;  // the static bin of all 8 pixels of a column, or -1 where they differ
+    // The lanes of each column grouped by static bin: groups [start[c], start[c + 1]) with their bins and lane masks.
+    private readonly int[] _columnBinGroupStart;
+    private readonly int[] _binGroupStaticBin;
+    private readonly int[] _binGroupDynamicBin;
+    private readonly LaneRow[] _binGroupLanes;
     private readonly MultiTauLevelState[] _levels;
     // All levels' state in one block, rented from (and returned to) the pool; null once returned.
     private HugePageBuffer? _stateMemory;
@@ -89,7 +93,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
                 binned.Add(lane < lanes && qmap.DynamicBinOfPixel[p0 + lane] >= 0 ? 1f : 0f);
         }
         _columnStart = columns.ToArray();
-        _columnStaticBin = _columnStart.Select(p0 => SharedStaticBin(qmap, p0, _pixelEnd)).ToArray();
+        (_columnBinGroupStart, _binGroupStaticBin, _binGroupDynamicBin, _binGroupLanes) = GroupLanesByBin(qmap, _columnStart, _pixelEnd);
         _columnBinned = binned.ToArray();
         _unbinnedColumns = unbinned.ToArray();
 
@@ -112,13 +116,30 @@ public sealed partial class MultiTauCorrelator : IDisposable
         _binnedIntensitySum = new double[totalFrames];
     }
 
-    private static int SharedStaticBin(QMap qmap, int p0, int pixelEnd)
+    private static (int[] Start, int[] StaticBin, int[] DynamicBin, LaneRow[] Lanes) GroupLanesByBin(QMap qmap, int[] columnStart, int pixelEnd)
     {
-        if (p0 + Lanes > pixelEnd) return -1;
-        int bin = qmap.StaticBinOfPixel[p0];
-        for (int lane = 1; lane < Lanes; lane++)
-            if (qmap.StaticBinOfPixel[p0 + lane] != bin) return -1;
-        return bin;
+        var start = new List<int>(columnStart.Length + 1);
+        var staticBins = new List<int>();
+        var dynamicBins = new List<int>();
+        var lanes = new List<LaneRow>();
+        Span<double> mask = stackalloc double[Lanes];
+        foreach (int p0 in columnStart)
+        {
+            start.Add(staticBins.Count);
+            int laneCount = Math.Min(Lanes, pixelEnd - p0);
+            for (int lane = 0; lane < laneCount; lane++)
+            {
+                int bin = qmap.StaticBinOfPixel[p0 + lane];
+                if (bin < 0 || staticBins.IndexOf(bin, start[^1]) >= 0) continue;
+                for (int other = 0; other < Lanes; other++)
+                    mask[other] = other < laneCount && qmap.StaticBinOfPixel[p0 + other] == bin ? BitConverter.Int64BitsToDouble(-1) : 0;
+                staticBins.Add(bin);
+                dynamicBins.Add(qmap.DynamicBinOfPixel[p0 + lane]);
+                lanes.Add(new LaneRow(Vector256.Create<double>(mask[..4]), Vector256.Create<double>(mask[4..])));
+            }
+        }
+        start.Add(staticBins.Count);
+        return (start.ToArray(), staticBins.ToArray(), dynamicBins.ToArray(), lanes.ToArray());
     }
 
     private int LevelKMin(int level) => level == 0 ? 1 : _delaysPerLevel + 1;

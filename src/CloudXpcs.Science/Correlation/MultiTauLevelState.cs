@@ -10,6 +10,7 @@ namespace CloudXpcs.Science.Correlation;
 internal readonly record struct LaneRow(Vector256<double> Lo, Vector256<double> Hi)
 {
     public static LaneRow operator +(LaneRow a, LaneRow b) => new(a.Lo + b.Lo, a.Hi + b.Hi);
+    public static LaneRow operator &(LaneRow a, LaneRow b) => new(a.Lo & b.Lo, a.Hi & b.Hi);
 }
 
 /// <summary>
