@@ -59,9 +59,7 @@ public static class CorrelationThroughput
     {
         var map = AllPixelsMap(rows, cols);
         int pixels = rows * cols;
-        var generation = Stopwatch.StartNew();
         var data = PoissonFrames(frames, pixels, mean, 7);
-        Console.Error.WriteLine($"generated {frames} frames in {generation.Elapsed.TotalSeconds:F1} s");
         double best = double.MaxValue, bestCpu = double.MaxValue, first = double.NaN, finalize = double.NaN;
         long stateBytes = 0;
         var process = Process.GetCurrentProcess();
