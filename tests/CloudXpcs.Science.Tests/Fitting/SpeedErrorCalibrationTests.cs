@@ -1,0 +1,73 @@
+using CloudXpcs.Science.Fitting;
+using CloudXpcs.Science.Synthetic;
+using Xunit.Abstractions;
+
+namespace CloudXpcs.Science.Tests.Fitting;
+
+/// <summary>
+/// The reported speed error against the truth on speckle series run through the real correlator (issue [B]): the
+/// 40-seed sweep is `dotnet bench/CloudXpcs.Bench/bin/Release/net10.0/CloudXpcs.Bench.dll speed-coverage`; here a
+/// handful of seeds with loose statistical bounds.
+/// </summary>
+public class SpeedErrorCalibrationTests(ITestOutputHelper output)
+{
+    private static readonly (int, int)[] WideBins = [(4, 8)];
+
+    [Fact]
+    public void Pulls_on_simulated_correlated_series_are_consistent_with_unit_variance()
+    {
+        var pulls = new List<double>();
+        for (int seed = 1; seed <= 8; seed++)
+        {
+            var draw = SpeedCalibrationCase.Draw(seed);
+            var v = draw.Fit(WideBins).Single().Velocity;
+            double truth = draw.Spec.SpeedAPerS;
+            Assert.True(v.Resolvable, $"seed {seed}: {v.Reason}");
+            double pull = (v.SpeedAPerS!.Value - truth) / v.SpeedErrAPerS!.Value;
+            output.WriteLine($"seed {seed}: v_true {truth:F3} v {v.SpeedAPerS:F3} +- {v.SpeedErrAPerS:F4} pull {pull:F2} " +
+                             $"(model-based {v.JointModelSpeedErrAPerS:F4}, bin-robust {v.JointBinRobustSpeedErrAPerS:F4}, joint chi2r {v.JointReducedChi2:F2})");
+            Assert.True(v.SpeedErrAPerS >= v.JointModelSpeedErrAPerS, "the reported error is never below the model-based one");
+            pulls.Add(pull);
+        }
+        double rms = Math.Sqrt(pulls.Average(p => p * p));
+        output.WriteLine($"RMS pull {rms:F2}, max |pull| {pulls.Max(Math.Abs):F2}");
+        Assert.All(pulls, p => Assert.InRange(Math.Abs(p), 0.0, 3.5));
+        // 8 draws of N(0,1): the RMS lies in [0.5, 1.8] with probability > 0.99; errors 3x too small or 2x too large fail.
+        Assert.InRange(rms, 0.5, 1.8);
+    }
+
+    [Fact]
+    public void Where_g2_err_is_the_whole_noise_the_bin_robust_error_agrees_with_the_model_based_one()
+    {
+        // Synthetic g2 with independent Gaussian noise of exactly the stated g2_err: the clustered (HC2) variance is
+        // unbiased for the same variance the covariance gives, so their ratio averages to 1 over seeds.
+        var ratios = new List<double>();
+        for (int seed = 40; seed < 50; seed++)
+        {
+            var v = new SyntheticHeterodyneG2 { SpeedAPerS = 20.0 + 7.0 * (seed - 40), QBins = 4, QMinInvA = 0.0192 - 4 * (0.0192 - 0.0029) / 9 }
+                .Generate(seed).Fit().Velocity;
+            Assert.True(v.Resolvable, v.Reason);
+            double ratio = v.JointBinRobustSpeedErrAPerS!.Value / v.JointModelSpeedErrAPerS!.Value;
+            output.WriteLine($"seed {seed}: model-based {v.JointModelSpeedErrAPerS:G4}, bin-robust {v.JointBinRobustSpeedErrAPerS:G4}, ratio {ratio:F2}");
+            ratios.Add(ratio * ratio);
+        }
+        double meanVarianceRatio = ratios.Average();
+        output.WriteLine($"mean variance ratio {meanVarianceRatio:F3}");
+        Assert.InRange(meanVarianceRatio, 0.75, 1.3);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.3)]
+    public void Unresolvable_simulated_series_give_no_speed_and_no_error(double speedAPerS)
+    {
+        var draw = SpeedCalibrationCase.Draw(3, speedAPerS: speedAPerS);
+        var v = draw.Fit(WideBins).Single().Velocity;
+        output.WriteLine($"v_true {speedAPerS}: resolvable {v.Resolvable}, reason {v.Reason}, vmin {v.MinResolvableSpeedAPerS:G4}");
+        Assert.False(v.Resolvable);
+        Assert.Null(v.SpeedAPerS);
+        Assert.Null(v.SpeedErrAPerS);
+        Assert.False(string.IsNullOrEmpty(v.Reason));
+        if (v.MinResolvableSpeedAPerS is { } vMin) Assert.True(vMin > speedAPerS);
+    }
+}
