@@ -51,6 +51,31 @@ public readonly record struct BinOmegaSpread(double RelativeHalfWidthQ, double R
         return sq * sc;
     }
 
+    /// <summary>
+    /// ∂/∂τ of <see cref="Dephasing"/> (the slope of the dephasing envelope along the delays) and its derivative in ω.
+    /// The dephasing depends on ωτ only: ∂D/∂τ = ω·(a_q sinc′_q sinc_χ + a_χ sinc_q sinc′_χ).
+    /// </summary>
+    public double DelaySlope(double omegaRadPerS, double delayS, out double derivative)
+    {
+        derivative = 0.0;
+        if (double.IsPositiveInfinity(RelativeHalfWidthChi) || IsZero) return 0.0;
+        double aq = RelativeHalfWidthQ, ac = RelativeHalfWidthChi;
+        double sq = Sinc(aq * omegaRadPerS * delayS, out double dq, out double ddq);
+        double sc = Sinc(ac * omegaRadPerS * delayS, out double dc, out double ddc);
+        double inner = aq * dq * sc + ac * sq * dc;
+        double dInner = aq * (ddq * aq * delayS * sc + dq * dc * ac * delayS) + ac * (dq * aq * delayS * dc + sq * ddc * ac * delayS);
+        derivative = inner + omegaRadPerS * dInner;
+        return omegaRadPerS * inner;
+    }
+
+    private static double Sinc(double u, out double derivative, out double secondDerivative)
+    {
+        double s = Sinc(u, out derivative);
+        // sinc″ = −sinc − 2 sinc′/u (series −1/3 + u²/10 near 0).
+        secondDerivative = Math.Abs(u) < 1e-3 ? -1.0 / 3.0 + u * u / 10.0 : -s - 2.0 * derivative / u;
+        return s;
+    }
+
     /// <summary>sin(u)/u and its derivative.</summary>
     private static double Sinc(double u, out double derivative)
     {

@@ -56,7 +56,8 @@ internal sealed class BinSeries
         var fejer = new FejerCache(p.OmegaRadPerS, FrameTimeS);
         for (int i = 0; i < Count; i++)
         {
-            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], OscillationFactor(i, p.OmegaRadPerS, ref fejer, out _));
+            double f = OscillationFactors(i, p.OmegaRadPerS, ref fejer, out _, out double lag, out _, out double lagOnE, out _);
+            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], f, lag, lagOnE);
             chi2 += r * r * Weights[i];
         }
         return chi2;
@@ -66,16 +67,38 @@ internal sealed class BinSeries
     /// The factor on cos(ωτ) at point <paramref name="i"/>: the multi-tau averaging (Fejér) factor times the dephasing
     /// of the bin's spread of ω, and its derivative in ω.
     /// </summary>
-    public double OscillationFactor(int i, double omegaRadPerS, ref FejerCache fejer, out double derivative)
+    public double OscillationFactor(int i, double omegaRadPerS, ref FejerCache fejer, out double derivative) =>
+        OscillationFactors(i, omegaRadPerS, ref fejer, out derivative, out _, out _, out _, out _);
+
+    /// <summary>
+    /// As <see cref="OscillationFactor"/>, plus the phase lag of the multi-tau average over a sloping envelope E·D (see
+    /// <see cref="HeterodyneModel"/>), F′(ω)·sin(ωτ)·(E′D + E·∂D/∂τ): the factor F′D on sin(ωτ)·E′ and F′·∂D/∂τ on
+    /// sin(ωτ)·E, each with its derivative in ω.
+    /// </summary>
+    public double OscillationFactors(int i, double omegaRadPerS, ref FejerCache fejer, out double derivative,
+        out double lag, out double lagDerivative, out double lagOnEnvelope, out double lagOnEnvelopeDerivative)
     {
-        double f = fejer.Factor(AveragingFrames[i], out double df);
+        double f = fejer.Factor(AveragingFrames[i], out double df, out double d2f);
         if (Spread.IsZero)
         {
             derivative = df;
+            lag = df;
+            lagDerivative = d2f;
+            lagOnEnvelope = lagOnEnvelopeDerivative = 0.0;
             return f;
         }
         double s = Spread.Dephasing(omegaRadPerS, DelaysS[i], out double ds);
         derivative = df * s + f * ds;
+        lag = df * s;
+        lagDerivative = d2f * s + df * ds;
+        if (df == 0.0)
+        {
+            lagOnEnvelope = lagOnEnvelopeDerivative = 0.0;
+            return f * s;
+        }
+        double slope = Spread.DelaySlope(omegaRadPerS, DelaysS[i], out double dSlope);
+        lagOnEnvelope = df * slope;
+        lagOnEnvelopeDerivative = d2f * slope + df * dSlope;
         return f * s;
     }
 }

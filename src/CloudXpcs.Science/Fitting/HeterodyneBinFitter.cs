@@ -146,8 +146,8 @@ internal static class HeterodyneBinFitter
         var fejer = new FejerCache(p.OmegaRadPerS, data.FrameTimeS);
         for (int i = 0; i < data.Count; i++)
         {
-            double f = data.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
-            double g = HeterodyneModel.EvaluateWithGradient(p, data.DelaysS[i], f, df, d);
+            double f = data.OscillationFactors(i, p.OmegaRadPerS, ref fejer, out double df, out double lag, out double dLag, out double lagOnE, out double dLagOnE);
+            double g = HeterodyneModel.EvaluateWithGradient(p, data.DelaysS[i], f, df, lag, dLag, lagOnE, dLagOnE, d);
             double w = data.Weights[i], r = data.G2[i] - g;
             chi2 += w * r * r;
             for (int a = 0; a < m; a++)

@@ -149,8 +149,8 @@ internal static class SharedSpeedFitter
                 var fejer = new FejerCache(p.OmegaRadPerS, s.FrameTimeS);
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double f = s.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
-                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, d);
+                    double f = s.OscillationFactors(i, p.OmegaRadPerS, ref fejer, out double df, out double lag, out double dLag, out double lagOnE, out double dLagOnE);
+                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, lag, dLag, lagOnE, dLagOnE, d);
                     double w = s.Weights[i], r = s.G2[i] - g;
                     double dv = d[4] * projectedQInvA[b];
                     chi2 += w * r * r;
@@ -185,8 +185,8 @@ internal static class SharedSpeedFitter
                 double sb = 0, ib = 0;
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double f = s.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
-                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, d);
+                    double f = s.OscillationFactors(i, p.OmegaRadPerS, ref fejer, out double df, out double lag, out double dLag, out double lagOnE, out double dLagOnE);
+                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, lag, dLag, lagOnE, dLagOnE, d);
                     double e = d[4] * projectedQInvA[b];
                     for (int a = 0; a < P; a++) e -= y[b * P + a] * d[a];
                     double w = s.Weights[i];

@@ -57,6 +57,23 @@ public class BinOmegaSpreadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Delay_slope_and_its_omega_derivative_match_finite_differences()
+    {
+        var spread = BinOmegaSpread.OfBin(0.004, 37.5, 0.0015, 15.0);
+        foreach (double omega in new[] { 0.01, 0.1, 0.3 })
+        foreach (double tau in new[] { 0.5, 20.0, 150.0 })
+        {
+            double slope = spread.DelaySlope(omega, tau, out double dSlope);
+            double ht = 1e-6 * tau;
+            double numericSlope = (spread.Dephasing(omega, tau + ht, out _) - spread.Dephasing(omega, tau - ht, out _)) / (2 * ht);
+            Assert.Equal(numericSlope, slope, Math.Max(1e-8, 1e-5 * Math.Abs(numericSlope)));
+            double hw = 1e-6 * omega;
+            double numericD = (spread.DelaySlope(omega + hw, tau, out _) - spread.DelaySlope(omega - hw, tau, out _)) / (2 * hw);
+            Assert.Equal(numericD, dSlope, Math.Max(1e-7, 1e-5 * Math.Abs(numericD)));
+        }
+    }
+
+    [Fact]
     public void The_mean_of_abs_cos_chi_is_the_bin_projection()
     {
         Assert.Equal(Math.Sin(15.0 * Math.PI / 180) / (15.0 * Math.PI / 180), BinOmegaSpread.OfBin(0.004, 7.5, 0.001, 15.0).MeanAbsCosChi, 6);

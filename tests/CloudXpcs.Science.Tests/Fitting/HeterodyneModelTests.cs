@@ -29,6 +29,65 @@ public class HeterodyneModelTests
     }
 
     [Fact]
+    public void Gradient_with_a_lag_on_the_envelope_matches_finite_differences()
+    {
+        // The factors as the fitters pass them for a bin with spread: Fejér F(ω), F′ on sin·E′ and k(ω) on sin·E.
+        const int l = 16;
+        const double dt = 0.2;
+        var p = new HeterodyneParameters(0.2, 0.4, 60.0, 0.8, 0.7);
+        Span<double> grad = stackalloc double[5];
+        foreach (double tau in new[] { 12.8, 51.2, 204.8 })
+        {
+            double f = HeterodyneModel.FejerFactor(p.OmegaRadPerS, l, dt, out double df, out double d2f);
+            HeterodyneModel.EvaluateWithGradient(p, tau, f, df, df, d2f, K(p.OmegaRadPerS), DK(p.OmegaRadPerS), grad);
+            double[] x = [p.Beta, p.H, Math.Log(p.Tau0S), p.Gamma, p.OmegaRadPerS];
+            for (int k = 0; k < 5; k++)
+            {
+                double h = 1e-6 * Math.Max(1.0, Math.Abs(x[k]));
+                double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+                up[k] += h; down[k] -= h;
+                double numeric = (Eval(up) - Eval(down)) / (2 * h);
+                Assert.True(Math.Abs(numeric - grad[k]) <= 1e-7 + 1e-5 * Math.Abs(numeric), $"tau {tau} parameter {k}: {grad[k]} vs {numeric}");
+            }
+
+            double Eval(double[] v)
+            {
+                double fv = HeterodyneModel.FejerFactor(v[4], l, dt, out double dfv, out _);
+                return HeterodyneModel.Evaluate(new HeterodyneParameters(v[0], v[1], Math.Exp(v[2]), v[3], v[4]), tau, fv, dfv, K(v[4]));
+            }
+        }
+
+        static double K(double omega) => 0.3 * Math.Sin(3.0 * omega);
+        static double DK(double omega) => 0.9 * Math.Cos(3.0 * omega);
+    }
+
+    [Fact]
+    public void Triangular_average_of_a_decaying_cosine_is_matched_to_first_order_in_the_envelope_slope()
+    {
+        // Binned multi-tau average of cos(ω(τ+s))·exp(−(τ+s)/τ0) over s (weights (L−|m|)/L²) against the model's
+        // F·cos·E + F′·sin·E′; without the F′ term the phase lags (the fitted ω came out low).
+        const int l = 32;
+        const double dt = 0.2, tau0 = 40.0, omega = 0.4;
+        var p = new HeterodyneParameters(1.0, 0.5, tau0, 1.0, omega);
+        foreach (long lag in new long[] { 4 * l, 6 * l, 7 * l })
+        {
+            double exact = 0;
+            for (int m = -(l - 1); m <= l - 1; m++)
+            {
+                double t = (lag + m) * dt;
+                exact += (l - Math.Abs(m)) * Math.Cos(omega * t) * Math.Exp(-t / tau0);
+            }
+            exact /= (double)l * l;
+            double tau = lag * dt;
+            // Oscillating part of the model: (g2 − 1 − β(1−h)² − h²βE²)/(2h(1−h)β) with β = 1, h = 0.5.
+            double e = Math.Exp(-tau / tau0);
+            double model = (HeterodyneModel.Evaluate(p, tau, l, dt) - 1.0 - 0.25 - 0.25 * e * e) / 0.5;
+            double withoutLag = Math.Cos(omega * tau) * HeterodyneModel.FejerFactor(omega, l, dt, out _) * e;
+            Assert.True(Math.Abs(model - exact) < 0.25 * Math.Abs(withoutLag - exact), $"lag {lag}: model {model} exact {exact} without lag {withoutLag}");
+        }
+    }
+
+    [Fact]
     public void At_zero_delay_g2_is_one_plus_beta_and_decays_to_the_baseline()
     {
         var p = new HeterodyneParameters(0.25, 0.6, 40.0, 1.0, 0.3);
