@@ -14,15 +14,7 @@ public class HeterodyneModelTests
         foreach (double tau in new[] { 0.2, 3.4, 51.2, 204.8 })
         {
             HeterodyneModel.EvaluateWithGradient(p, tau, averagingFrames, frameTimeS, grad);
-            double[] x = [p.Beta, p.H, Math.Log(p.Tau0S), p.Gamma, p.OmegaRadPerS];
-            for (int k = 0; k < 5; k++)
-            {
-                double h = 1e-6 * Math.Max(1.0, Math.Abs(x[k]));
-                double[] up = (double[])x.Clone(), down = (double[])x.Clone();
-                up[k] += h; down[k] -= h;
-                double numeric = (Eval(up) - Eval(down)) / (2 * h);
-                Assert.True(Math.Abs(numeric - grad[k]) <= 1e-6 + 1e-5 * Math.Abs(numeric), $"tau {tau} parameter {k}: {grad[k]} vs {numeric}");
-            }
+            AssertMatchesFiniteDifferences(p, grad, Eval, 1e-6, $"tau {tau}");
 
             double Eval(double[] v) => HeterodyneModel.Evaluate(new HeterodyneParameters(v[0], v[1], Math.Exp(v[2]), v[3], v[4]), tau, averagingFrames, frameTimeS);
         }
@@ -40,15 +32,7 @@ public class HeterodyneModelTests
         {
             double f = HeterodyneModel.FejerFactor(p.OmegaRadPerS, l, dt, out double df, out double d2f);
             HeterodyneModel.EvaluateWithGradient(p, tau, f, df, df, d2f, K(p.OmegaRadPerS), DK(p.OmegaRadPerS), grad);
-            double[] x = [p.Beta, p.H, Math.Log(p.Tau0S), p.Gamma, p.OmegaRadPerS];
-            for (int k = 0; k < 5; k++)
-            {
-                double h = 1e-6 * Math.Max(1.0, Math.Abs(x[k]));
-                double[] up = (double[])x.Clone(), down = (double[])x.Clone();
-                up[k] += h; down[k] -= h;
-                double numeric = (Eval(up) - Eval(down)) / (2 * h);
-                Assert.True(Math.Abs(numeric - grad[k]) <= 1e-7 + 1e-5 * Math.Abs(numeric), $"tau {tau} parameter {k}: {grad[k]} vs {numeric}");
-            }
+            AssertMatchesFiniteDifferences(p, grad, Eval, 1e-7, $"tau {tau}");
 
             double Eval(double[] v)
             {
@@ -59,6 +43,20 @@ public class HeterodyneModelTests
 
         static double K(double omega) => 0.3 * Math.Sin(3.0 * omega);
         static double DK(double omega) => 0.9 * Math.Cos(3.0 * omega);
+    }
+
+    /// <summary>Central differences of <paramref name="eval"/> in (β, h, ln τ0, γ, ω) against the analytic gradient.</summary>
+    private static void AssertMatchesFiniteDifferences(in HeterodyneParameters p, ReadOnlySpan<double> grad, Func<double[], double> eval, double absoluteTolerance, string where)
+    {
+        double[] x = [p.Beta, p.H, Math.Log(p.Tau0S), p.Gamma, p.OmegaRadPerS];
+        for (int k = 0; k < 5; k++)
+        {
+            double h = 1e-6 * Math.Max(1.0, Math.Abs(x[k]));
+            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+            up[k] += h; down[k] -= h;
+            double numeric = (eval(up) - eval(down)) / (2 * h);
+            Assert.True(Math.Abs(numeric - grad[k]) <= absoluteTolerance + 1e-5 * Math.Abs(numeric), $"{where} parameter {k}: {grad[k]} vs {numeric}");
+        }
     }
 
     [Fact]
