@@ -5,7 +5,7 @@
 set -euo pipefail
 seeds=${1:-20}; first=${2:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cli="$root/src/CloudXpcs.Cli/bin/Release/net10.0/cloudxpcs.dll"
+cli="${CLOUDXPCS_CLI:-$root/src/CloudXpcs.Cli/bin/Release/net10.0/cloudxpcs.dll}"   # CLOUDXPCS_CLI: another build to compare
 sim="$root/tests/CloudXpcs.Cli.Tests/Simulator/heterodyne_speckle.py"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 for ((s = first; s < first + seeds; s++)); do
