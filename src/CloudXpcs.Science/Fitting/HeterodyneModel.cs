@@ -20,21 +20,18 @@ public static class HeterodyneModel
     public static double Evaluate(in HeterodyneParameters p, double delayS, int averagingFrames = 1, double frameTimeS = 0.0)
     {
         double fejer = FejerFactor(p.OmegaRadPerS, averagingFrames, frameTimeS, out double slope, out _);
-        return Evaluate(p, delayS, fejer, slope);
+        return Evaluate(p, delayS, new OscillationTerms(fejer, 0.0, 0.0, slope));
     }
 
-    /// <summary>
-    /// g2 at one delay with the factors on cos(ωτ)·E (<paramref name="cosFactor"/>, the Fejér factor), on sin(ωτ)·E′
-    /// (<paramref name="sinFactor"/>, its ω-derivative) and on sin(ωτ)·E (<paramref name="sinOnEnvelope"/>: the lag from
-    /// the slope of any other envelope factor, such as a bin's dephasing) already computed.
-    /// </summary>
-    internal static double Evaluate(in HeterodyneParameters p, double delayS, double cosFactor, double sinFactor, double sinOnEnvelope = 0.0)
+    /// <summary>g2 at one delay with the coefficients of the oscillating term already computed (see <see cref="OscillationTerms"/>).</summary>
+    internal static double Evaluate(in HeterodyneParameters p, double delayS, in OscillationTerms terms)
     {
         double s = Math.Pow(delayS / p.Tau0S, p.Gamma);
         double e = Math.Exp(-s);
-        double c = (Math.Cos(p.OmegaRadPerS * delayS) * cosFactor + Math.Sin(p.OmegaRadPerS * delayS) * sinOnEnvelope) * e;
-        if (sinFactor != 0.0) c += Math.Sin(p.OmegaRadPerS * delayS) * sinFactor * (-p.Gamma * s * e / delayS);   // E′ = dE/dτ
-        return 1.0 + p.Beta * (1.0 - p.H) * (1.0 - p.H) + p.H * p.H * p.Beta * e * e + 2.0 * p.H * (1.0 - p.H) * p.Beta * c;
+        double slope = -p.Gamma * s * e / delayS;   // E′ = dE/dτ
+        (double sinWt, double cosWt) = Math.SinCos(p.OmegaRadPerS * delayS);
+        double osc = (cosWt * terms.CosOnE + sinWt * terms.SinOnE) * e + (cosWt * terms.CosOnSlope + sinWt * terms.SinOnSlope) * slope;
+        return 1.0 + p.Beta * (1.0 - p.H) * (1.0 - p.H) + p.H * p.H * p.Beta * e * e + 2.0 * p.H * (1.0 - p.H) * p.Beta * osc;
     }
 
     /// <summary>
@@ -44,15 +41,15 @@ public static class HeterodyneModel
     public static double EvaluateWithGradient(in HeterodyneParameters p, double delayS, int averagingFrames, double frameTimeS, Span<double> gradient)
     {
         double fejer = FejerFactor(p.OmegaRadPerS, averagingFrames, frameTimeS, out double slope, out double curvature);
-        return EvaluateWithGradient(p, delayS, fejer, slope, slope, curvature, 0.0, 0.0, gradient);
+        return EvaluateWithGradient(p, delayS, new OscillationTerms(fejer, 0.0, 0.0, slope), new OscillationTerms(slope, 0.0, 0.0, curvature), gradient);
     }
 
     /// <summary>
-    /// As above with the factor on cos(ωτ)·E and the one on sin(ωτ)·E′ and their ω-derivatives already computed
-    /// (they depend only on ω, L and the bin's spread).
+    /// As above with the coefficients of the oscillating term and their ω-derivatives already computed (they depend only
+    /// on ω, the averaging width and the bin's spread of ω).
     /// </summary>
-    internal static double EvaluateWithGradient(in HeterodyneParameters p, double delayS, double cosFactor, double dCosFactorDOmega,
-        double sinFactor, double dSinFactorDOmega, double sinOnEnvelope, double dSinOnEnvelopeDOmega, Span<double> gradient)
+    internal static double EvaluateWithGradient(in HeterodyneParameters p, double delayS, in OscillationTerms terms, in OscillationTerms dTermsDOmega,
+        Span<double> gradient)
     {
         double beta = p.Beta, h = p.H, omega = p.OmegaRadPerS;
         double x = delayS / p.Tau0S;
@@ -63,8 +60,8 @@ public static class HeterodyneModel
         double dSlopeDU = p.Gamma * p.Gamma * s * e / delayS * (1.0 - s);        // ∂E′/∂ln τ0
         double dSlopeDGamma = -s * e / delayS * (1.0 + p.Gamma * lnX * (1.0 - s)); // ∂E′/∂γ
         (double sinWt, double cosWt) = Math.SinCos(omega * delayS);
-        double c = cosWt * cosFactor + sinWt * sinOnEnvelope;
-        double lag = sinWt * sinFactor;                                        // on E′
+        double c = cosWt * terms.CosOnE + sinWt * terms.SinOnE;               // on E
+        double lag = cosWt * terms.CosOnSlope + sinWt * terms.SinOnSlope;     // on E′
         double oneMinusH = 1.0 - h;
         double osc = c * e + lag * slope;
         double g = 1.0 + beta * oneMinusH * oneMinusH + h * h * beta * e * e + 2.0 * h * oneMinusH * beta * osc;
@@ -75,8 +72,8 @@ public static class HeterodyneModel
         double dgDSlope = 2.0 * h * oneMinusH * beta * lag;
         gradient[2] = dgDE * e * p.Gamma * s + dgDSlope * dSlopeDU;          // ∂/∂ln τ0: ∂s/∂u = −γ s, ∂E/∂s = −E
         gradient[3] = -dgDE * e * s * lnX + dgDSlope * dSlopeDGamma;         // ∂/∂γ: ∂s/∂γ = s ln x
-        double dCdOmega = -delayS * sinWt * cosFactor + cosWt * dCosFactorDOmega + delayS * cosWt * sinOnEnvelope + sinWt * dSinOnEnvelopeDOmega;
-        double dLagDOmega = delayS * cosWt * sinFactor + sinWt * dSinFactorDOmega;
+        double dCdOmega = delayS * (cosWt * terms.SinOnE - sinWt * terms.CosOnE) + cosWt * dTermsDOmega.CosOnE + sinWt * dTermsDOmega.SinOnE;
+        double dLagDOmega = delayS * (cosWt * terms.SinOnSlope - sinWt * terms.CosOnSlope) + cosWt * dTermsDOmega.CosOnSlope + sinWt * dTermsDOmega.SinOnSlope;
         gradient[4] = 2.0 * h * oneMinusH * beta * (e * dCdOmega + slope * dLagDOmega);
         return g;
     }

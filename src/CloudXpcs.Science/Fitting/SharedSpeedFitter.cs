@@ -146,11 +146,10 @@ internal static class SharedSpeedFitter
                 var s = data[b];
                 var p = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
                 int bo = b * P * P, co = b * P;
-                var fejer = new FejerCache(p.OmegaRadPerS, s.FrameTimeS);
+                var oscillation = s.Oscillation(p.OmegaRadPerS);
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double f = s.OscillationFactors(i, p.OmegaRadPerS, ref fejer, out double df, out double lag, out double dLag, out double lagOnE, out double dLagOnE);
-                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, lag, dLag, lagOnE, dLagOnE, d);
+                    double g = s.EvaluateWithGradient(i, p, oscillation, d);
                     double w = s.Weights[i], r = s.G2[i] - g;
                     double dv = d[4] * projectedQInvA[b];
                     chi2 += w * r * r;
@@ -181,12 +180,11 @@ internal static class SharedSpeedFitter
             {
                 var s = data[b];
                 var p = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
-                var fejer = new FejerCache(p.OmegaRadPerS, s.FrameTimeS);
+                var oscillation = s.Oscillation(p.OmegaRadPerS);
                 double sb = 0, ib = 0;
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double f = s.OscillationFactors(i, p.OmegaRadPerS, ref fejer, out double df, out double lag, out double dLag, out double lagOnE, out double dLagOnE);
-                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, lag, dLag, lagOnE, dLagOnE, d);
+                    double g = s.EvaluateWithGradient(i, p, oscillation, d);
                     double e = d[4] * projectedQInvA[b];
                     for (int a = 0; a < P; a++) e -= y[b * P + a] * d[a];
                     double w = s.Weights[i];

@@ -21,28 +21,27 @@ public class HeterodyneModelTests
     }
 
     [Fact]
-    public void Gradient_with_a_lag_on_the_envelope_matches_finite_differences()
+    public void Gradient_with_general_oscillation_terms_matches_finite_differences()
     {
-        // The factors as the fitters pass them for a bin with spread: Fejér F(ω), F′ on sin·E′ and k(ω) on sin·E.
+        // Coefficients as a bin with a spread of ω passes them: all four of cos·E, sin·E, cos·E′, sin·E′ depend on ω.
         const int l = 16;
         const double dt = 0.2;
         var p = new HeterodyneParameters(0.2, 0.4, 60.0, 0.8, 0.7);
         Span<double> grad = stackalloc double[5];
         foreach (double tau in new[] { 12.8, 51.2, 204.8 })
         {
-            double f = HeterodyneModel.FejerFactor(p.OmegaRadPerS, l, dt, out double df, out double d2f);
-            HeterodyneModel.EvaluateWithGradient(p, tau, f, df, df, d2f, K(p.OmegaRadPerS), DK(p.OmegaRadPerS), grad);
+            HeterodyneModel.EvaluateWithGradient(p, tau, Terms(p.OmegaRadPerS, out var dTerms), dTerms, grad);
             AssertMatchesFiniteDifferences(p, grad, Eval, 1e-7, $"tau {tau}");
 
-            double Eval(double[] v)
-            {
-                double fv = HeterodyneModel.FejerFactor(v[4], l, dt, out double dfv, out _);
-                return HeterodyneModel.Evaluate(new HeterodyneParameters(v[0], v[1], Math.Exp(v[2]), v[3], v[4]), tau, fv, dfv, K(v[4]));
-            }
+            double Eval(double[] v) => HeterodyneModel.Evaluate(new HeterodyneParameters(v[0], v[1], Math.Exp(v[2]), v[3], v[4]), tau, Terms(v[4], out _));
         }
 
-        static double K(double omega) => 0.3 * Math.Sin(3.0 * omega);
-        static double DK(double omega) => 0.9 * Math.Cos(3.0 * omega);
+        static OscillationTerms Terms(double omega, out OscillationTerms derivative)
+        {
+            double f = HeterodyneModel.FejerFactor(omega, l, dt, out double df, out double d2f);
+            derivative = new OscillationTerms(df, 0.9 * Math.Cos(3.0 * omega), -0.5 * Math.Sin(omega), d2f);
+            return new OscillationTerms(f, 0.3 * Math.Sin(3.0 * omega), 0.5 * Math.Cos(omega), df);
+        }
     }
 
     /// <summary>Central differences of <paramref name="eval"/> in (β, h, ln τ0, γ, ω) against the analytic gradient.</summary>
