@@ -8,12 +8,13 @@ namespace CloudXpcs.Science.Fitting;
 /// pixels, so the model sums the per-pixel oscillating term (multi-tau factors included) over the nodes at ω_j = ω·r_j,
 /// ω = v·ū (<see cref="BinOscillation"/>). The distribution of u over a wide bin is lopsided (|cos χ| piles up near
 /// its maximum, q weights the outer edge), so a symmetric spread about the centre biases ω; the nodes carry the skew.
-/// Each node is the weighted mean u of an equal-weight slice of the sorted pixels, so ū is exact.
+/// The sorted pixels are cut into equal-weight slices, each represented by two nodes that keep its mean and variance
+/// (so ū is exact).
 /// </summary>
 public sealed class BinOmegaSpread
 {
     /// <summary>Nodes per bin: the phase error between nodes stays small over the delays where the oscillation lives.</summary>
-    public const int DefaultNodeCount = 12;
+    public const int DefaultNodeCount = 16;
 
     private readonly double[] _ratios, _weights;
 
@@ -49,18 +50,30 @@ public sealed class BinOmegaSpread
         for (int p = 0; p < u.Length; p++) { total += w[p]; moment += w[p] * u[p]; }
         double mean = moment / total;
         if (!(total > 0) || !(mean > 0)) return new BinOmegaSpread([1.0], [1.0], 0.0);   // no projection: ω = 0 throughout
-        var ratios = new List<double>(nodes);
-        var nodeWeights = new List<double>(nodes);
-        double cumulative = 0, sliceW = 0, sliceM = 0;
+        // Equal-weight slices of the sorted pixels, two nodes each at the slice's mean ± its standard deviation: each
+        // slice's mean and variance are kept, so the phase error per slice is fourth order in its width.
+        int slices = Math.Max(1, nodes / 2);
+        var ratios = new List<double>(2 * slices);
+        var nodeWeights = new List<double>(2 * slices);
+        double cumulative = 0, sliceW = 0, sliceM = 0, sliceM2 = 0;
         int slice = 0;
         for (int p = 0; p < u.Length; p++)
         {
-            sliceW += w[p]; sliceM += w[p] * u[p]; cumulative += w[p];
-            if (cumulative >= total * (slice + 1) / nodes || p == u.Length - 1)
+            sliceW += w[p]; sliceM += w[p] * u[p]; sliceM2 += w[p] * u[p] * u[p]; cumulative += w[p];
+            if (cumulative >= total * (slice + 1) / slices || p == u.Length - 1)
             {
-                if (sliceW > 0) { ratios.Add(sliceM / sliceW / mean); nodeWeights.Add(sliceW / total); }
-                sliceW = sliceM = 0;
-                while (slice < nodes - 1 && cumulative >= total * (slice + 1) / nodes) slice++;
+                if (sliceW > 0)
+                {
+                    double m = sliceM / sliceW, sd = Math.Sqrt(Math.Max(0.0, sliceM2 / sliceW - m * m));
+                    if (sd > 1e-9 * m)
+                    {
+                        ratios.Add((m - sd) / mean); nodeWeights.Add(0.5 * sliceW / total);
+                        ratios.Add((m + sd) / mean); nodeWeights.Add(0.5 * sliceW / total);
+                    }
+                    else { ratios.Add(m / mean); nodeWeights.Add(sliceW / total); }
+                }
+                sliceW = sliceM = sliceM2 = 0;
+                while (slice < slices - 1 && cumulative >= total * (slice + 1) / slices) slice++;
             }
         }
         return new BinOmegaSpread(ratios.ToArray(), nodeWeights.ToArray(), qCentreInvA > 0 ? mean / qCentreInvA : double.NaN);
@@ -73,7 +86,7 @@ public sealed class BinOmegaSpread
     public static BinOmegaSpread OfBin(double qInvA, double chiDeg, double qWidthInvA, double chiWidthDeg, int nodes = DefaultNodeCount)
     {
         if (!(qWidthInvA >= 0) || !(chiWidthDeg >= 0)) throw new ArgumentOutOfRangeException(nameof(qWidthInvA), "bin widths must be non-negative");
-        int nq = qWidthInvA > 0 ? 32 : 1, nc = chiWidthDeg > 0 ? 256 : 1;
+        int nq = qWidthInvA > 0 ? 128 : 1, nc = chiWidthDeg > 0 ? 256 : 1;
         var u = new double[nq * nc];
         for (int i = 0; i < nq; i++)
         for (int j = 0; j < nc; j++)

@@ -30,7 +30,7 @@ public static class HeterodyneSeriesFitter
     /// <param name="pixelCounts">Pixels in each bin.</param>
     /// <param name="averagingFrames">Frames averaged into each delay (2^level of the multi-tau lag), or null for none.</param>
     /// <param name="frameTimeS">Frame time (s); needed with <paramref name="averagingFrames"/>; 0 when unknown.</param>
-    /// <param name="qBinWidthInvA">Full width of the (equal-width) q bins, for the dephasing within a bin (<see cref="BinOmegaSpread"/>); 0: not modelled.</param>
+    /// <param name="qBinWidthInvA">Full width of the (equal-width) q bins, for the spread of ω within a bin when <paramref name="spreads"/> is null (pixels uniform over the bin, <see cref="BinOmegaSpread.OfBin"/>); 0: not modelled.</param>
     /// <param name="chiBinWidthDeg">Full width of the χ bins (degrees); 0: not modelled.</param>
     /// <param name="spreads">The distribution of q·|cos χ| over each bin's pixels (from the q-map, <see cref="BinOmegaSpread.OfQMap"/>);
     /// when given it replaces the bin widths.</param>

@@ -39,7 +39,9 @@ public class BinOmegaSpreadTests(ITestOutputHelper output)
             var t = oscillation.Terms(1, tau, out _);
             double model = Math.Cos(omega * tau) * t.CosOnE + Math.Sin(omega * tau) * t.SinOnE;
             output.WriteLine($"q {q} chi {chi} tau {tau}: pixel average {exact:F5}, nodes {model:F5}, single frequency {Math.Cos(omega * tau):F5}");
-            Assert.Equal(exact, model, 0.004);
+            // Within 0.4 % of the oscillation amplitude while the bin still oscillates; once a wide (4 x 8) bin has
+            // dephased to a few % (τ = 100 here) the 8 slices leave up to 3 %, against 40-90 % for a single frequency.
+            Assert.Equal(exact, model, tau <= 60 ? 0.004 : 0.03);
         }
     }
 
@@ -69,18 +71,25 @@ public class BinOmegaSpreadTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Nodes_keep_the_weighted_mean_and_unit_weight()
+    public void Nodes_keep_the_weighted_mean_and_variance_and_unit_weight()
     {
         double[] u = [0.001, 0.002, 0.0035, 0.004, 0.0041, 0.0042, 0.0043];
         double[] w = [1, 2, 1, 3, 1, 1, 0.5];
-        var spread = BinOmegaSpread.FromPixels(u, w, 0.004, nodes: 3);
+        var spread = BinOmegaSpread.FromPixels(u, w, 0.004, nodes: 4);
         double mean = u.Zip(w, (a, b) => a * b).Sum() / w.Sum();
+        double meanSquare = u.Zip(w, (a, b) => a * a * b).Sum() / w.Sum();
         Assert.Equal(mean / 0.004, spread.MeanAbsCosChi, 12);
-        Assert.Equal(1.0, spread.Weights.ToArray().Sum(), 12);
-        double first = 0;
-        for (int j = 0; j < spread.NodeCount; j++) first += spread.Weights[j] * spread.Ratios[j];
+        Assert.Equal(4, spread.NodeCount);
+        double total = 0, first = 0, second = 0;
+        for (int j = 0; j < spread.NodeCount; j++)
+        {
+            total += spread.Weights[j];
+            first += spread.Weights[j] * spread.Ratios[j];
+            second += spread.Weights[j] * spread.Ratios[j] * spread.Ratios[j];
+        }
+        Assert.Equal(1.0, total, 12);
         Assert.Equal(1.0, first, 12);
-        Assert.Equal(3, spread.NodeCount);
+        Assert.Equal(meanSquare / (mean * mean), second, 12);
     }
 
     [Fact]
