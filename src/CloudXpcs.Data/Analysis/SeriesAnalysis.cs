@@ -98,14 +98,18 @@ public static class SeriesAnalysis
             (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins, pixels ? BinOmegaSpread.OfQMap(qmap!) : null);
     }
 
-    /// <summary>The q-map of the series described by series.json (with its mask), as the correlator builds it.</summary>
-    public static QMap QMapOfSeries(SeriesManifest manifest, string seriesJsonPath)
+    /// <summary>
+    /// The q-map of the series described by series.json (with its mask), as the correlator builds it; null when the
+    /// mask it names is not beside it (a g2.h5 fitted away from its raw series: the fit falls back to the bin widths).
+    /// </summary>
+    public static QMap? QMapOfSeries(SeriesManifest manifest, string seriesJsonPath)
     {
         byte[]? mask = null;
         if (manifest.MaskPath is { } maskPath)
         {
-            string folder = Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!;
-            mask = DetectorMaskFile.Read(Path.Combine(folder, maskPath.Replace('/', Path.DirectorySeparatorChar)), manifest.Rows, manifest.Cols);
+            string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, maskPath.Replace('/', Path.DirectorySeparatorChar));
+            if (!File.Exists(path)) return null;
+            mask = DetectorMaskFile.Read(path, manifest.Rows, manifest.Cols);
         }
         return SeriesCorrelation.BuildQMap(manifest, mask, seriesJsonPath);
     }

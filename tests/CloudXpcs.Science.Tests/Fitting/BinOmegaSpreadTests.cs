@@ -178,7 +178,7 @@ public class BinOmegaSpreadTests(ITestOutputHelper output)
         output.WriteLine($"with bin widths: {with.SpeedAPerS:F3} +- {with.SpeedErrAPerS:F3}; without: {without.SpeedAPerS:F3} +- {without.SpeedErrAPerS:F3} " +
                          $"(resolvable {without.Resolvable}, {without.Reason}) (true {speed})");
         Assert.True(with.Resolvable, with.Reason);
-        Assert.Equal(speed, with.SpeedAPerS!.Value, speed * 0.01);
+        Assert.Equal(speed, with.SpeedAPerS!.Value, speed * 0.003);   // σ_v ≈ 0.05 %: the nodes leave no visible bias
         // A single frequency per bin cannot describe these curves: no speed, or one much further off.
         Assert.True(!without.Resolvable || Math.Abs(without.SpeedAPerS!.Value - speed) > 2 * Math.Abs(with.SpeedAPerS.Value - speed),
             $"without the bin widths: {without.SpeedAPerS} ({without.Reason})");
