@@ -8,6 +8,7 @@ public static class Program
     /// <summary>
     /// `correlation [frames] [mean] [threads] [batch] [side] [repeats]` runs the correlation throughput measurement;
     /// `pipeline [series] [frames] [workers,...] [reprocess]` the durable pipeline on Azurite (see PipelineThroughput);
+    /// `speed-coverage [seeds] [firstSeed] [QxPHI,...] [side] [frames]` the calibration of the speed's error bar (see SpeedCoverage);
     /// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *Continuum*`).
     /// </summary>
     public static int Main(string[] args)
@@ -26,6 +27,8 @@ public static class Program
             return 0;
         }
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
+        if (args.Length > 0 && args[0] == "speed-coverage") return SpeedCoverage.Run(args);
+        if (args.Length > 0 && args[0] == "speed-coverage-g2") return SpeedCoverage.RunSyntheticG2(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

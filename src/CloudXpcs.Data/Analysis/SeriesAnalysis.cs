@@ -4,6 +4,7 @@ using CloudXpcs.Data.Results;
 using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Fitting;
+using CloudXpcs.Science.Geometry;
 
 namespace CloudXpcs.Data.Analysis;
 
@@ -62,7 +63,7 @@ public static class SeriesAnalysis
         options ??= new SeriesAnalysisOptions();
         var manifest = SeriesManifest.Load(seriesJsonPath);
         var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM);
-        var fit = FitG2File(G2File.Read(g2Path), manifest, g2Path, options.Fit);
+        var fit = FitG2File(G2File.Read(g2Path), manifest, g2Path, options.Fit, QMapOfSeries(manifest, seriesJsonPath));
         var document = Document(fit, manifest, concentration);
         FitJson.Write(fitJsonPath, document);
         return new SeriesAnalysisResult(manifest, null, fit, document);
@@ -71,9 +72,10 @@ public static class SeriesAnalysis
     /// <summary>
     /// Fits the g2 of a g2.h5 file. Each delay's averaging width (2^level, for the multi-tau averaging factor) comes
     /// from the lag ladder of series.json (frames, delays per level), which must reproduce the file's lag_frames;
-    /// the bin widths (for the dephasing within a bin) from its qmap.
+    /// the spread of ω over each bin from the pixels of <paramref name="qmap"/> (the series' q-map) when it has the file's
+    /// pixel counts, else from the bin widths of the qmap of series.json.
     /// </summary>
-    public static SeriesFit FitG2File(G2File g2, SeriesManifest manifest, string g2Path, FitOptions? options = null)
+    public static SeriesFit FitG2File(G2File g2, SeriesManifest manifest, string g2Path, FitOptions? options = null, QMap? qmap = null)
     {
         if (Math.Abs(g2.FrameTimeS - manifest.FrameTimeS) > 1e-9 * manifest.FrameTimeS)
             throw new DataContractException(g2Path, $"frame_time is {g2.FrameTimeS:R} s, {SeriesManifest.FileName} declares {manifest.FrameTimeS:R} s");
@@ -91,8 +93,25 @@ public static class SeriesAnalysis
         var chi = new double[bins];
         for (int b = 0; b < bins; b++) { q[b] = g2.QOfBin(b); chi[b] = g2.ChiOfBin(b); }
         int[] averagingFrames = ladder.Select(l => 1 << l.Level).ToArray();
+        bool pixels = qmap is not null && (options ?? FitOptions.Default).ModelBinSpread && qmap.DynamicPixelCounts.SequenceEqual(g2.DynamicPixelCounts);
         return HeterodyneSeriesFitter.Fit(g2.DelaysS, g2.G2, g2.G2Err, q, chi, g2.DynamicPixelCounts, options, averagingFrames, g2.FrameTimeS,
-            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
+            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins, pixels ? BinOmegaSpread.OfQMap(qmap!) : null);
+    }
+
+    /// <summary>
+    /// The q-map of the series described by series.json (with its mask), as the correlator builds it; null when the
+    /// mask it names is not beside it (a g2.h5 fitted away from its raw series: the fit falls back to the bin widths).
+    /// </summary>
+    public static QMap? QMapOfSeries(SeriesManifest manifest, string seriesJsonPath)
+    {
+        byte[]? mask = null;
+        if (manifest.MaskPath is { } maskPath)
+        {
+            string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, maskPath.Replace('/', Path.DirectorySeparatorChar));
+            if (!File.Exists(path)) return null;
+            mask = DetectorMaskFile.Read(path, manifest.Rows, manifest.Cols);
+        }
+        return SeriesCorrelation.BuildQMap(manifest, mask, seriesJsonPath);
     }
 
     /// <summary>

@@ -56,6 +56,8 @@ public sealed record FitBinJson
     [JsonPropertyName("ok")] public bool Ok { get; init; }
     [JsonPropertyName("used_for_speed")] public bool UsedForSpeed { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+    /// <summary>q·|cos χ| averaged over the bin's pixels as the fit weighs them (ω = speed · this); absent in older files.</summary>
+    [JsonPropertyName("projected_q_inv_A")] public double? ProjectedQInvA { get; init; }
 
     public static FitBinJson From(BinFit b) => new()
     {
@@ -65,6 +67,7 @@ public sealed record FitBinJson
         OmegaErrRadPerS = Finite(b.StandardErrors?.OmegaRadPerS), BetaErr = Finite(b.StandardErrors?.Beta),
         HErr = Finite(b.StandardErrors?.H), Tau0ErrS = Finite(b.StandardErrors?.Tau0S), GammaErr = Finite(b.StandardErrors?.Gamma),
         ReducedChi2 = Finite(b.ReducedChi2), Ok = b.Ok, UsedForSpeed = b.UsedForSpeed, Reason = b.Reason,
+        ProjectedQInvA = Finite(b.ProjectedQInvA),
     };
 
     internal static double? Finite(double? x) => x is { } v && double.IsFinite(v) ? v : null;

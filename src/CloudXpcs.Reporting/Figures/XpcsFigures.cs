@@ -150,11 +150,12 @@ public static class XpcsFigures
     }
 
     /// <summary>
-    /// |cos χ| averaged over the bin's χ range, the projection the fit uses (bin widths from g2.h5: equal-width bins);
-    /// |cos χ| at the centre without g2.h5.
+    /// The projection the fit used: fit.json's projected q·|cos χ| over q; for older files |cos χ| averaged over the
+    /// bin's range (bin widths from g2.h5: equal-width bins), or at the centre without g2.h5.
     /// </summary>
     public static double MeanAbsCosChi(FitBinJson bin, G2File? g2)
     {
+        if (bin.ProjectedQInvA is { } projected && bin.QInvA > 0) return projected / bin.QInvA;
         if (g2 is null || g2.PhiBins == 0) return Math.Abs(CosChi(bin.ChiDeg));
         double qWidth = g2.QCentersInvA.Length > 1 ? g2.QCentersInvA[1] - g2.QCentersInvA[0] : 0;
         double mean = BinOmegaSpread.OfBin(bin.QInvA, bin.ChiDeg, Math.Abs(qWidth), 360.0 / g2.PhiBins).MeanAbsCosChi;

@@ -1,66 +1,186 @@
+using CloudXpcs.Science.Geometry;
+
 namespace CloudXpcs.Science.Fitting;
 
 /// <summary>
-/// The spread of ω = v·q·|cos χ| over the pixels of one q/χ bin, as relative half-widths of uniform distributions in q
-/// and in |cos χ| about the bin centre. The bin's g2 averages cos(ω_p τ) over its pixels; for ω uniform in
-/// ω_c·(1 ± a) that average is cos(ω_c τ)·sinc(a·ω_c·τ), so the oscillation dephases within the bin. With the q and
-/// χ spreads independent the factor is sinc(a_q ω τ)·sinc(a_χ ω τ). Without it, a fit of wide bins at high speed
-/// takes the dephasing for damping and ω is biased (seen on correlated speckle series, several % at 55 Å/s with
-/// 4 q bins over the detector).
+/// The distribution of ω = v·u, u = q·|cos χ|, over the pixels of one q/χ bin, as a few quadrature nodes: ratios
+/// r_j = u_j/ū to the bin's weighted mean ū with weights w_j (Σ w_j = 1). The bin's g2 averages the oscillation of its
+/// pixels, so the model sums the per-pixel oscillating term (multi-tau factors included) over the nodes at ω_j = ω·r_j,
+/// ω = v·ū (<see cref="BinOscillation"/>). The distribution of u over a wide bin is lopsided (|cos χ| piles up near
+/// its maximum, q weights the outer edge), so a symmetric spread about the centre biases ω; the nodes carry the skew.
+/// The sorted pixels are cut into equal-weight slices, each represented by two nodes that keep its mean and variance
+/// (so ū is exact).
 /// </summary>
-public readonly record struct BinOmegaSpread(double RelativeHalfWidthQ, double RelativeHalfWidthChi, double MeanAbsCosChi = double.NaN)
+public sealed class BinOmegaSpread
 {
-    public bool IsZero => RelativeHalfWidthQ == 0 && RelativeHalfWidthChi == 0;
+    /// <summary>Nodes per bin: the phase error between nodes stays small over the delays where the oscillation lives.</summary>
+    public const int DefaultNodeCount = 16;
+
+    private readonly double[] _ratios, _weights;
+
+    private BinOmegaSpread(double[] ratios, double[] weights, double meanAbsCosChi)
+    {
+        _ratios = ratios;
+        _weights = weights;
+        MeanAbsCosChi = meanAbsCosChi;
+    }
+
+    /// <summary>Every pixel at the bin centre: one node.</summary>
+    public static BinOmegaSpread Point { get; } = new([1.0], [1.0], double.NaN);
+
+    /// <summary>ū divided by the bin's centre q: the projection ω = v·q·(this) carries (NaN for <see cref="Point"/>).</summary>
+    public double MeanAbsCosChi { get; }
+
+    public ReadOnlySpan<double> Ratios => _ratios;
+    public ReadOnlySpan<double> Weights => _weights;
+    public int NodeCount => _ratios.Length;
 
     /// <summary>
-    /// The spread of a bin centred at (q, χ) with full widths Δq and Δχ (equal-width bins, DATA_CONTRACT section 2):
-    /// a_q = Δq/(2q); a_χ = half the range of |cos χ| over the bin divided by the mean of |cos χ| over the bin (pixels
-    /// are uniform in χ), which is the projection the bin's mean ω carries (infinite when that mean is 0).
+    /// Nodes from the pixels' u = q_p·|cos χ_p| (Å⁻¹) and weights (their share of the bin's g2; positive).
     /// </summary>
-    public static BinOmegaSpread OfBin(double qInvA, double chiDeg, double qWidthInvA, double chiWidthDeg)
+    public static BinOmegaSpread FromPixels(ReadOnlySpan<double> projectedQInvA, ReadOnlySpan<double> weights, double qCentreInvA,
+        int nodes = DefaultNodeCount)
+    {
+        if (projectedQInvA.Length != weights.Length) throw new ArgumentException("one weight per pixel");
+        if (nodes < 1) throw new ArgumentOutOfRangeException(nameof(nodes));
+        if (projectedQInvA.Length == 0) return Point;
+        double[] u = projectedQInvA.ToArray(), w = weights.ToArray();
+        Array.Sort(u, w);
+        double total = 0, moment = 0;
+        for (int p = 0; p < u.Length; p++) { total += w[p]; moment += w[p] * u[p]; }
+        double mean = moment / total;
+        if (!(total > 0) || !(mean > 0)) return new BinOmegaSpread([1.0], [1.0], 0.0);   // no projection: ω = 0 throughout
+        // Equal-weight slices of the sorted pixels, two nodes each at the slice's mean ± its standard deviation: each
+        // slice's mean and variance are kept, so the phase error per slice is fourth order in its width.
+        int slices = Math.Max(1, nodes / 2);
+        var ratios = new List<double>(2 * slices);
+        var nodeWeights = new List<double>(2 * slices);
+        double cumulative = 0, sliceW = 0, sliceM = 0, sliceM2 = 0;
+        int slice = 0;
+        for (int p = 0; p < u.Length; p++)
+        {
+            sliceW += w[p]; sliceM += w[p] * u[p]; sliceM2 += w[p] * u[p] * u[p]; cumulative += w[p];
+            if (cumulative >= total * (slice + 1) / slices || p == u.Length - 1)
+            {
+                if (sliceW > 0)
+                {
+                    double m = sliceM / sliceW, sd = Math.Sqrt(Math.Max(0.0, sliceM2 / sliceW - m * m));
+                    if (sd > 1e-9 * m)
+                    {
+                        ratios.Add((m - sd) / mean); nodeWeights.Add(0.5 * sliceW / total);
+                        ratios.Add((m + sd) / mean); nodeWeights.Add(0.5 * sliceW / total);
+                    }
+                    else { ratios.Add(m / mean); nodeWeights.Add(sliceW / total); }
+                }
+                sliceW = sliceM = sliceM2 = 0;
+                while (slice < slices - 1 && cumulative >= total * (slice + 1) / slices) slice++;
+            }
+        }
+        return new BinOmegaSpread(ratios.ToArray(), nodeWeights.ToArray(), qCentreInvA > 0 ? mean / qCentreInvA : double.NaN);
+    }
+
+    /// <summary>
+    /// Nodes of an equal-width bin centred at (q, χ) with full widths Δq and Δχ when only the widths are known: pixels
+    /// uniform in q and χ over the bin (the static sub-bins, slices in q, weigh equally in the bin's g2).
+    /// </summary>
+    public static BinOmegaSpread OfBin(double qInvA, double chiDeg, double qWidthInvA, double chiWidthDeg, int nodes = DefaultNodeCount)
     {
         if (!(qWidthInvA >= 0) || !(chiWidthDeg >= 0)) throw new ArgumentOutOfRangeException(nameof(qWidthInvA), "bin widths must be non-negative");
-        double aq = qInvA > 0 ? 0.5 * qWidthInvA / qInvA : 0.0;
-        double lo = chiDeg - 0.5 * chiWidthDeg, hi = chiDeg + 0.5 * chiWidthDeg;
-        double cMax = Math.Max(AbsCos(lo), AbsCos(hi)), cMin = Math.Min(AbsCos(lo), AbsCos(hi));
-        // |cos χ| peaks at χ = 0, ±180 and vanishes at ±90: include them when inside the bin.
-        for (double k = -360; k <= 360; k += 90)
-            if (k > lo && k < hi) { double c = AbsCos(k); cMax = Math.Max(cMax, c); cMin = Math.Min(cMin, c); }
-        if (chiWidthDeg == 0) return new BinOmegaSpread(aq, 0.0);
-        const int steps = 512;   // midpoint rule: relative error ~1e-6 for the bin widths in use
-        double mean = 0;
-        for (int k = 0; k < steps; k++) mean += AbsCos(lo + (k + 0.5) * chiWidthDeg / steps);
-        mean /= steps;
-        double achi = mean > 1e-12 ? 0.5 * (cMax - cMin) / mean : double.PositiveInfinity;
-        return new BinOmegaSpread(aq, achi, mean);
+        int nq = qWidthInvA > 0 ? 128 : 1, nc = chiWidthDeg > 0 ? 256 : 1;
+        var u = new double[nq * nc];
+        for (int i = 0; i < nq; i++)
+        for (int j = 0; j < nc; j++)
+        {
+            double q = qInvA + ((i + 0.5) / nq - 0.5) * qWidthInvA;
+            double chi = chiDeg + ((j + 0.5) / nc - 0.5) * chiWidthDeg;
+            u[i * nc + j] = q * Math.Abs(Math.Cos(chi * Math.PI / 180.0));
+        }
+        var w = new double[u.Length];
+        Array.Fill(w, 1.0);
+        return FromPixels(u, w, qInvA, nodes);
     }
 
-    private static double AbsCos(double deg) => Math.Abs(Math.Cos(deg * Math.PI / 180.0));
-
-    /// <summary>sinc(a_q ω τ)·sinc(a_χ ω τ) and its derivative in ω.</summary>
-    public double Dephasing(double omegaRadPerS, double delayS, out double derivative)
+    /// <summary>
+    /// Nodes of every dynamic bin of a q-map from its pixels. The bin's g2 is the mean over its static sub-bins of their
+    /// normalised g2 (DATA_CONTRACT section 3), so a pixel weighs 1/(pixels in its static bin).
+    /// </summary>
+    public static BinOmegaSpread[] OfQMap(QMap map, int nodes = DefaultNodeCount)
     {
-        double sq = Sinc(RelativeHalfWidthQ * omegaRadPerS * delayS, out double dq);
-        if (double.IsPositiveInfinity(RelativeHalfWidthChi))
+        ArgumentNullException.ThrowIfNull(map);
+        var g = map.Geometry;
+        int bins = map.DynamicBinCount;
+        var counts = new int[bins];
+        foreach (int b in map.DynamicBinOfPixel) if (b >= 0) counts[b]++;
+        var u = new double[bins][];
+        var w = new double[bins][];
+        for (int b = 0; b < bins; b++) { u[b] = new double[counts[b]]; w[b] = new double[counts[b]]; }
+        Array.Clear(counts);
+        for (int row = 0; row < g.Rows; row++)
+        for (int col = 0; col < g.Cols; col++)
         {
-            derivative = 0.0;   // a bin centred on |cos χ| = 0: no oscillation survives the averaging
-            return 0.0;
+            int p = row * g.Cols + col, b = map.DynamicBinOfPixel[p];
+            if (b < 0) continue;
+            double chi = QMap.WrapChiDeg(g.PhiDeg(row, col) - map.FlowAxisDeg);
+            u[b][counts[b]] = g.QInvA(row, col) * Math.Abs(Math.Cos(chi * Math.PI / 180.0));
+            w[b][counts[b]++] = 1.0 / map.StaticPixelCounts[map.StaticBinOfPixel[p]];
         }
-        double sc = Sinc(RelativeHalfWidthChi * omegaRadPerS * delayS, out double dc);
-        derivative = dq * RelativeHalfWidthQ * delayS * sc + sq * dc * RelativeHalfWidthChi * delayS;
-        return sq * sc;
+        var spreads = new BinOmegaSpread[bins];
+        for (int b = 0; b < bins; b++) spreads[b] = FromPixels(u[b], w[b], map.QOfBin(b), nodes);
+        return spreads;
+    }
+}
+
+/// <summary>
+/// The coefficients of the oscillating term of g2 for one delay: cos(ωτ)·(a·E + c·E′) + sin(ωτ)·(b·E + d·E′), E the
+/// envelope, E′ = dE/dτ. A single frequency with multi-tau averaging has a = F_L(ω), d = F_L′(ω), b = c = 0.
+/// </summary>
+internal readonly record struct OscillationTerms(double CosOnE, double SinOnE, double CosOnSlope, double SinOnSlope);
+
+/// <summary>
+/// The oscillating term of one bin at one ω (= v·ū): Σ_j w_j [F_L(ω_j) cos(ω_j τ) E + F_L′(ω_j) sin(ω_j τ) E′] over the
+/// bin's nodes ω_j = ω·r_j (see <see cref="HeterodyneModel"/> for the single-frequency term), written as
+/// <see cref="OscillationTerms"/> about cos(ωτ), sin(ωτ) with δ_j = ω(r_j − 1)τ, and their ω-derivatives. The Fejér
+/// factors are recomputed only when the averaging width changes (points come ordered by level).
+/// </summary>
+internal sealed class BinOscillation
+{
+    private readonly BinOmegaSpread _spread;
+    private readonly double _omega, _frameTimeS;
+    private readonly double[] _f, _df, _d2f;
+    private int _frames;
+
+    public BinOscillation(BinOmegaSpread spread, double omegaRadPerS, double frameTimeS)
+    {
+        _spread = spread;
+        _omega = omegaRadPerS;
+        _frameTimeS = frameTimeS;
+        _f = new double[spread.NodeCount];
+        _df = new double[spread.NodeCount];
+        _d2f = new double[spread.NodeCount];
     }
 
-    /// <summary>sin(u)/u and its derivative.</summary>
-    private static double Sinc(double u, out double derivative)
+    public OscillationTerms Terms(int averagingFrames, double delayS, out OscillationTerms derivative)
     {
-        if (Math.Abs(u) < 1e-4)
+        var r = _spread.Ratios;
+        var w = _spread.Weights;
+        if (averagingFrames != _frames)
         {
-            derivative = -u / 3.0;
-            return 1.0 - u * u / 6.0;
+            for (int j = 0; j < r.Length; j++) _f[j] = HeterodyneModel.FejerFactor(_omega * r[j], averagingFrames, _frameTimeS, out _df[j], out _d2f[j]);
+            _frames = averagingFrames;
         }
-        double s = Math.Sin(u), c = Math.Cos(u);
-        derivative = (u * c - s) / (u * u);
-        return s / u;
+        double a = 0, b = 0, c = 0, d = 0, da = 0, db = 0, dc = 0, dd = 0;
+        for (int j = 0; j < r.Length; j++)
+        {
+            double rate = (r[j] - 1.0) * delayS;                 // dδ/dω
+            (double sin, double cos) = Math.SinCos(_omega * rate);
+            double f = w[j] * _f[j], df = w[j] * _df[j], d2f = w[j] * _d2f[j];
+            a += f * cos; b -= f * sin; c += df * sin; d += df * cos;
+            da += r[j] * df * cos - f * sin * rate;
+            db -= r[j] * df * sin + f * cos * rate;
+            dc += r[j] * d2f * sin + df * cos * rate;
+            dd += r[j] * d2f * cos - df * sin * rate;
+        }
+        derivative = new OscillationTerms(da, db, dc, dd);
+        return new OscillationTerms(a, b, c, d);
     }
 }

@@ -4,9 +4,9 @@ namespace CloudXpcs.Science.Fitting;
 internal sealed class BinSeries
 {
     public BinSeries(double[] delaysS, double[] g2, double[] g2Err, int[] averagingFrames, double frameTimeS,
-        BinOmegaSpread spread = default)
+        BinOmegaSpread? spread = null)
     {
-        Spread = spread;
+        Spread = spread ?? BinOmegaSpread.Point;
         DelaysS = delaysS;
         G2 = g2;
         G2Err = g2Err;
@@ -23,7 +23,7 @@ internal sealed class BinSeries
     public double[] Weights { get; }
     public int[] AveragingFrames { get; }
     public double FrameTimeS { get; }
-    /// <summary>The spread of ω over the bin's pixels (zero: every pixel at the bin centre).</summary>
+    /// <summary>The spread of ω over the bin's pixels (<see cref="BinOmegaSpread.Point"/>: every pixel at the bin centre).</summary>
     public BinOmegaSpread Spread { get; }
     public int Count => DelaysS.Length;
     public double LongestDelayS => DelaysS[^1];
@@ -31,7 +31,7 @@ internal sealed class BinSeries
 
     /// <summary>Keeps the points with positive delay, finite g2 and finite g2_err &gt; 0.</summary>
     public static BinSeries FromColumn(ReadOnlySpan<double> delaysS, Func<int, double> g2At, Func<int, double> errAt,
-        ReadOnlySpan<int> averagingFrames, double frameTimeS, BinOmegaSpread spread = default)
+        ReadOnlySpan<int> averagingFrames, double frameTimeS, BinOmegaSpread? spread = null)
     {
         var d = new List<double>(delaysS.Length);
         var y = new List<double>(delaysS.Length);
@@ -53,29 +53,22 @@ internal sealed class BinSeries
     public double ChiSquare(in HeterodyneParameters p)
     {
         double chi2 = 0;
-        var fejer = new FejerCache(p.OmegaRadPerS, FrameTimeS);
+        var oscillation = Oscillation(p.OmegaRadPerS);
         for (int i = 0; i < Count; i++)
         {
-            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], OscillationFactor(i, p.OmegaRadPerS, ref fejer, out _));
+            double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], oscillation.Terms(AveragingFrames[i], DelaysS[i], out _));
             chi2 += r * r * Weights[i];
         }
         return chi2;
     }
 
-    /// <summary>
-    /// The factor on cos(ωτ) at point <paramref name="i"/>: the multi-tau averaging (Fejér) factor times the dephasing
-    /// of the bin's spread of ω, and its derivative in ω.
-    /// </summary>
-    public double OscillationFactor(int i, double omegaRadPerS, ref FejerCache fejer, out double derivative)
+    /// <summary>The oscillating term of this bin at <paramref name="omegaRadPerS"/> (= v·ū), point by point.</summary>
+    public BinOscillation Oscillation(double omegaRadPerS) => new(Spread, omegaRadPerS, FrameTimeS);
+
+    /// <summary>g2 at point <paramref name="i"/> and its gradient (see <see cref="HeterodyneModel.EvaluateWithGradient(in HeterodyneParameters, double, int, double, Span{double})"/>).</summary>
+    public double EvaluateWithGradient(int i, in HeterodyneParameters p, BinOscillation oscillation, Span<double> gradient)
     {
-        double f = fejer.Factor(AveragingFrames[i], out double df);
-        if (Spread.IsZero)
-        {
-            derivative = df;
-            return f;
-        }
-        double s = Spread.Dephasing(omegaRadPerS, DelaysS[i], out double ds);
-        derivative = df * s + f * ds;
-        return f * s;
+        var terms = oscillation.Terms(AveragingFrames[i], DelaysS[i], out var derivative);
+        return HeterodyneModel.EvaluateWithGradient(p, DelaysS[i], terms, derivative, gradient);
     }
 }

@@ -46,10 +46,12 @@ internal static class DampedCosinePeriodogram
         for (int j = 0; j < nOmega; j++)
         {
             double omega = omegaMin * Math.Pow(1.0 + options.PeriodogramRelativeStep, j);
-            var fejer = new FejerCache(omega, data.FrameTimeS);
+            var oscillation = data.Oscillation(omega);
             for (int i = 0; i < n; i++)
             {
-                cosF[i] = Math.Cos(omega * data.DelaysS[i]) * data.OscillationFactor(i, omega, ref fejer, out _);
+                var terms = oscillation.Terms(data.AveragingFrames[i], data.DelaysS[i], out _);   // the factor on E; the lag on E′ is left to the fit
+                (double sin, double cos) = Math.SinCos(omega * data.DelaysS[i]);
+                cosF[i] = cos * terms.CosOnE + sin * terms.SinOnE;
                 wc[i] = data.Weights[i] * cosF[i];
             }
             bestChi2[j] = double.PositiveInfinity;

@@ -54,8 +54,8 @@ public sealed record FitOptions
     public bool ModelMultiTauAveraging { get; init; } = true;
 
     /// <summary>
-    /// Apply the dephasing of the spread of ω over a bin's pixels (<see cref="BinOmegaSpread"/>) to the oscillating term
-    /// when the bin widths are known.
+    /// Sum the oscillating term over the spread of ω over a bin's pixels (<see cref="BinOmegaSpread"/>: from the q-map,
+    /// else from the bin widths when they are known).
     /// </summary>
     public bool ModelBinSpread { get; init; } = true;
 

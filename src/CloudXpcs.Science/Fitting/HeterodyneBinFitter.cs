@@ -143,11 +143,10 @@ internal static class HeterodyneBinFitter
         Span<double> d = stackalloc double[m];
         var p = ParameterBox.Unpack(x, x[4]);
         double chi2 = 0;
-        var fejer = new FejerCache(p.OmegaRadPerS, data.FrameTimeS);
+        var oscillation = data.Oscillation(p.OmegaRadPerS);
         for (int i = 0; i < data.Count; i++)
         {
-            double f = data.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
-            double g = HeterodyneModel.EvaluateWithGradient(p, data.DelaysS[i], f, df, d);
+            double g = data.EvaluateWithGradient(i, p, oscillation, d);
             double w = data.Weights[i], r = data.G2[i] - g;
             chi2 += w * r * r;
             for (int a = 0; a < m; a++)

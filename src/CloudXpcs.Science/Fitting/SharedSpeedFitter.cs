@@ -4,14 +4,35 @@ namespace CloudXpcs.Science.Fitting;
 /// The joint fit of Eq. 1 to the g2 of all usable bins with one shared speed: ω_b = v·q_b·|cos χ_b| and per-bin
 /// β, h, τ0, γ (4B + 1 parameters). The Jacobian has arrowhead structure (each bin's 4 parameters touch only its
 /// own points, v touches all), so each Levenberg–Marquardt step is solved by eliminating the per-bin 4×4 blocks
-/// (Schur complement on v): cost linear in the number of bins. The speed's standard error is
-/// sqrt([(JᵀWJ)⁻¹]_vv · χ²/(N − 4B − 1)), i.e. it carries the correlations between v and every bin's parameters.
+/// (Schur complement on v): cost linear in the number of bins. Two standard errors of the speed come out:
+/// <list type="bullet">
+/// <item>model-based: sqrt([(JᵀWJ)⁻¹]_vv · χ²/(N − 4B − 1)); it carries the correlations between v and every bin's
+/// parameters but trusts g2_err and takes the delays of a bin as independent;</item>
+/// <item>bin-robust and bin-scaled: from the scores of v of the bins as independent clusters (see <see cref="Solution"/>).</item>
+/// </list>
 /// </summary>
 internal static class SharedSpeedFitter
 {
     private const int P = 4; // per-bin parameters (β, h, ln τ0, γ)
 
-    internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double Chi2, int DegreesOfFreedom)
+    /// <param name="SpeedErrAPerS">Model-based error (covariance from g2_err, scaled by sqrt(reduced χ²)).</param>
+    /// <param name="BinRobustSpeedErrAPerS">
+    /// Sandwich error with the bins as clusters: Var v = Σ_b s_b² / (S²(1 − h_b)). s_b = Σ_i w_i r_i ẽ_i is bin b's
+    /// share of the score of v, ẽ_i = ∂g_i/∂v − y_bᵀ∂g_i/∂p_b the v direction with the bin's own 4 parameters
+    /// eliminated (y_b = A_b⁻¹c_b), S = Σ_b S_b the Schur complement, S_b = Σ_i w_i ẽ_i², h_b = S_b/S the bin's
+    /// leverage on v. −s_b/(S(1 − h_b)) is the linearised change of v when bin b is left out, so this is the
+    /// delete-one-bin jackknife in HC2 form (unbiased when all bins share one noise scale). Bins are disjoint pixel
+    /// sets, hence independent; within a bin it allows any noise, so it holds what g2_err leaves out: the
+    /// correlation of neighbouring multi-tau delays (they share frames) and the finite number of speckles per bin.
+    /// Infinite with a single bin.
+    /// </param>
+    /// <param name="BinScaledSpeedErrAPerS">
+    /// The model-based variance 1/S scaled by φ = mean_b z_b², z_b = s_b/sqrt(S_b(1 − h_b)): each bin's score in units
+    /// of its standard deviation under g2_err (E z_b² = 1 when g2_err is the whole noise). The same clusters, but one
+    /// common inflation factor estimated with every bin counting once (the joint-fit analogue of a Birge ratio), so
+    /// it stays stable when a few bins carry most of the information on v.
+    /// </param>
+    internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double BinRobustSpeedErrAPerS, double BinScaledSpeedErrAPerS, double Chi2, int DegreesOfFreedom)
     {
         public double ReducedChi2 => Chi2 / DegreesOfFreedom;
     }
@@ -78,7 +99,21 @@ internal static class SharedSpeedFitter
         // Covariance from the undamped normal equations (a vanishing damping if a block is numerically singular).
         if (!(state.Solve(0.0, blockFactor, y, z, out _, x, boxes) || state.Solve(1e-10, blockFactor, y, z, out _, x, boxes)) || !(state.Schur > 0)) return null;
         double speedErr = Math.Sqrt(chi2 / dof / state.Schur);
-        return new Solution(v, speedErr, chi2, dof);
+        var score = new double[nb];
+        var information = new double[nb];
+        state.BinScores(data, projectedQInvA, x, v, y, score, information);
+        double robustVariance = 0, inflation = 0;
+        int informative = 0;
+        for (int b = 0; b < nb; b++)
+        {
+            if (!(information[b] > 0)) continue;   // a bin with no handle on v (ω held at a bound) has no score either
+            double shift = score[b] / state.Schur, leverage = information[b] / state.Schur;
+            robustVariance += leverage < 1.0 ? shift * shift / (1.0 - leverage) : double.PositiveInfinity;
+            inflation += leverage < 1.0 ? score[b] * score[b] / (information[b] * (1.0 - leverage)) : double.PositiveInfinity;
+            informative++;
+        }
+        double scaledErr = informative > 1 ? Math.Sqrt(inflation / informative / state.Schur) : double.PositiveInfinity;
+        return new Solution(v, speedErr, Math.Sqrt(robustVariance), scaledErr, chi2, dof);
     }
 
     private static double ChiSquare(IReadOnlyList<BinSeries> data, double[] projectedQInvA, double[] x, double v)
@@ -111,11 +146,10 @@ internal static class SharedSpeedFitter
                 var s = data[b];
                 var p = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
                 int bo = b * P * P, co = b * P;
-                var fejer = new FejerCache(p.OmegaRadPerS, s.FrameTimeS);
+                var oscillation = s.Oscillation(p.OmegaRadPerS);
                 for (int i = 0; i < s.Count; i++)
                 {
-                    double f = s.OscillationFactor(i, p.OmegaRadPerS, ref fejer, out double df);
-                    double g = HeterodyneModel.EvaluateWithGradient(p, s.DelaysS[i], f, df, d);
+                    double g = s.EvaluateWithGradient(i, p, oscillation, d);
                     double w = s.Weights[i], r = s.G2[i] - g;
                     double dv = d[4] * projectedQInvA[b];
                     chi2 += w * r * r;
@@ -133,6 +167,33 @@ internal static class SharedSpeedFitter
                     for (int c = 0; c < a; c++) _blocks[bo + c * P + a] = _blocks[bo + a * P + c];
             }
             return chi2;
+        }
+
+        /// <summary>
+        /// Per bin at (x, v) with y_b = A_b⁻¹c_b from the last <see cref="Solve"/>: the score s_b = Σ w r ẽ and the
+        /// information S_b = Σ w ẽ² of v along ẽ = ∂g/∂v − y_b·∂g/∂p_b (Σ_b S_b = <see cref="Schur"/>).
+        /// </summary>
+        public void BinScores(IReadOnlyList<BinSeries> data, double[] projectedQInvA, double[] x, double v, double[] y, double[] score, double[] information)
+        {
+            Span<double> d = stackalloc double[ParameterBox.Count];
+            for (int b = 0; b < data.Count; b++)
+            {
+                var s = data[b];
+                var p = new HeterodyneParameters(x[b * P], x[b * P + 1], Math.Exp(x[b * P + 2]), x[b * P + 3], v * projectedQInvA[b]);
+                var oscillation = s.Oscillation(p.OmegaRadPerS);
+                double sb = 0, ib = 0;
+                for (int i = 0; i < s.Count; i++)
+                {
+                    double g = s.EvaluateWithGradient(i, p, oscillation, d);
+                    double e = d[4] * projectedQInvA[b];
+                    for (int a = 0; a < P; a++) e -= y[b * P + a] * d[a];
+                    double w = s.Weights[i];
+                    sb += w * (s.G2[i] - g) * e;
+                    ib += w * e * e;
+                }
+                score[b] = sb;
+                information[b] = ib;
+            }
         }
 
         /// <summary>Damped step: per bin y_b = A_b⁻¹c_b, z_b = A_b⁻¹g_b; Δv = (g_v − Σc_b·z_b)/S; Δp_b = z_b − y_b·Δv.</summary>

@@ -23,6 +23,12 @@ public sealed record VelocityResult
     public int UsedBinCount { get; init; }
     /// <summary>Reduced χ² of the joint g2 fit (NaN when it did not run).</summary>
     public double JointReducedChi2 { get; init; } = double.NaN;
+    /// <summary>Diagnostic: the joint fit's model-based error (covariance from g2_err scaled by sqrt(reduced χ²)); null when it did not run.</summary>
+    public double? JointModelSpeedErrAPerS { get; init; }
+    /// <summary>Diagnostic: the joint fit's bin-robust (delete-one-bin jackknife) error; null when it did not run.</summary>
+    public double? JointBinRobustSpeedErrAPerS { get; init; }
+    /// <summary>Diagnostic: the joint fit's model-based error scaled by the mean squared standardised bin score; null when it did not run.</summary>
+    public double? JointBinScaledSpeedErrAPerS { get; init; }
     /// <summary>Diagnostic: weighted fit through the origin of per-bin ω against q·|cos χ| (the χ- and q-scaled master curve).</summary>
     public double? MasterCurveSpeedAPerS { get; init; }
     public double? MasterCurveSpeedErrAPerS { get; init; }

@@ -200,7 +200,7 @@ public class HeterodyneSeriesFitterMultiTauResultTests
         var fromResult = HeterodyneSeriesFitter.Fit(result);
         var fromArrays = HeterodyneSeriesFitter.Fit(series.DelaysS, series.G2, series.G2Err, series.QInvA, series.ChiDeg, qmap.DynamicPixelCounts,
             averagingFrames: series.AveragingFrames, frameTimeS: SyntheticHeterodyneG2.FrameTimeS,
-            qBinWidthInvA: (0.0125 - 0.0029) / 3, chiBinWidthDeg: 360.0 / 18);
+            spreads: BinOmegaSpread.OfQMap(qmap));
 
         for (int b = 0; b < qmap.DynamicBinCount; b++)
         {
