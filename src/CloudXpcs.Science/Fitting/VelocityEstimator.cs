@@ -13,7 +13,7 @@ namespace CloudXpcs.Science.Fitting;
 /// </summary>
 internal static class VelocityEstimator
 {
-    public const string JointMethod = "joint heterodyne fit of g2 over all usable q/chi bins with one shared speed (omega_b = v*q_b*|cos chi_b|); error: joint covariance scaled by the mean square of the bins' standardised scores on the speed (bins as independent clusters, leverage-corrected), not below the joint covariance scaled by reduced chi2";
+    public const string JointMethod = "joint heterodyne fit of g2 over all usable q/chi bins with one shared speed (bin b oscillates at v*q|cos chi| averaged over its pixels, the spread of q|cos chi| inside the bin included); error: joint covariance scaled by the mean square of the bins' standardised scores on the speed (bins as independent clusters, leverage-corrected), not below the joint covariance scaled by reduced chi2";
     public const string MasterCurveMethod = "weighted fit of per-bin omega against q*|cos chi| through the origin (joint g2 fit did not converge); error scaled by sqrt(reduced chi2)";
 
     public static (VelocityResult Velocity, IReadOnlyList<PerQVelocity> PerQ, BinFit[] Bins) Estimate(
