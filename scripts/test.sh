@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 dotnet build CloudXpcs.sln -c Release --no-restore --verbosity quiet -nologo
-dotnet test CloudXpcs.sln -c Release --no-build --verbosity quiet -nologo "$@"
+dotnet test CloudXpcs.sln -c Release --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" "$@"
