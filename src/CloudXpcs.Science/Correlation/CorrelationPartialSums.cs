@@ -51,7 +51,7 @@ public sealed class CorrelationPartialSums
     public double[] BinnedIntensitySum { get; }
 
     /// <summary>Count, mean and sum of squared deviations of two groups of values together (Chan et al.).</summary>
-    internal static (long Count, double Mean, double M2) CombineMoments(long na, double meanA, double m2A, long nb, double meanB, double m2B)
+    private static (long Count, double Mean, double M2) CombineMoments(long na, double meanA, double m2A, long nb, double meanB, double m2B)
     {
         long n = na + nb;
         if (n == 0) return (0, 0, 0);

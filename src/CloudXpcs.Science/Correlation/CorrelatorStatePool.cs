@@ -8,7 +8,7 @@ namespace CloudXpcs.Science.Correlation;
 internal static class CorrelatorStatePool
 {
     /// <summary>At most this much memory is kept for later correlators.</summary>
-    public const long MaxRetainedBytes = 1L << 30;
+    private const long MaxRetainedBytes = 1L << 30;
     private const int MaxRetainedBuffers = 4;
     private static readonly List<HugePageBuffer> Retained = [];
 
@@ -44,11 +44,5 @@ internal static class CorrelatorStatePool
             }
         }
         foreach (var b in freed) b.Dispose();
-    }
-
-    /// <summary>Bytes kept for reuse now.</summary>
-    public static long RetainedBytes
-    {
-        get { lock (Retained) return Retained.Sum(b => b.Bytes); }
     }
 }

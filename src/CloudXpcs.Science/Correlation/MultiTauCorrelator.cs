@@ -149,9 +149,6 @@ public sealed partial class MultiTauCorrelator : IDisposable
 
     /// <summary>Bytes held for the correlation state (per-level windows, sums, heads) and per-frame intensity.</summary>
     public long StateBytes => _levels.Sum(l => l.StateBytes) + 8L * (_pixelSum.Length + _binnedIntensitySum.Length);
-
-    /// <summary>State memory kept in this process for the next correlator (see CorrelatorStatePool).</summary>
-    public static long PooledStateBytes => CorrelatorStatePool.RetainedBytes;
     public long TotalFrames => _totalFrames;
 
     /// <summary>

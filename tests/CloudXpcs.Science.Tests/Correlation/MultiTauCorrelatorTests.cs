@@ -20,6 +20,12 @@ public class MultiTauCorrelatorTests
         return correlator.ToResult(0.1);
     }
 
+    private static (double[] G2, double[] Err, int[] LagFrames) BruteForce(QMap map, ushort[] frames, int n, int d = 4) =>
+        MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, d);
+
+    private static void AssertSameBits(double[] expected, double[] actual) =>
+        Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
+
     private static void AssertClose(double[] expected, double[] actual, double relative)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -44,7 +50,7 @@ public class MultiTauCorrelatorTests
         var g = SmallDetector.Geometry();
         var map = SmallDetector.Map(g);
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, mean, seed);
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, d);
+        var reference = BruteForce(map, frames, n, d);
         var result = Correlate(map, frames, n, new MultiTauOptions { DelaysPerLevel = d });
         Assert.Equal(reference.LagFrames.Select(x => (long)x), result.LagFrames);
         AssertClose(reference.G2, result.G2, 1e-12);
@@ -92,7 +98,7 @@ public class MultiTauCorrelatorTests
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 0.8, 21);
         frames[5 * g.PixelCount + 3] = 3000; // a hot pixel: batches holding it leave the exact-float path
         var whole = Correlate(map, frames, n);
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        var reference = BruteForce(map, frames, n);
         AssertClose(reference.G2, whole.G2, 1e-12);
         foreach (var sizes in new[] { new[] { 1 }, new[] { 3 }, new[] { 7, 1, 2 }, new[] { 64 }, new[] { 5, 100, 1, 33 } })
         {
@@ -138,7 +144,7 @@ public class MultiTauCorrelatorTests
         int n = 700;
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 1.0, 41);
         for (int t = 0; t < n; t += 37) frames[t * g.PixelCount + 100 + t % 50] = 200;
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        var reference = BruteForce(map, frames, n);
         var result = Correlate(map, frames, n, batchSizes: [300, 400]);
         AssertClose(reference.G2, result.G2, 1e-12);
         AssertClose(reference.Err, result.Err(), 1e-9);
@@ -160,9 +166,9 @@ public class MultiTauCorrelatorTests
         Correlate(SmallDetector.Map(other), otherFrames, 900, batchSizes: [128]);
 
         var again = Correlate(map, frames, n, batchSizes: [100, 77]);
-        Assert.Equal(first.G2.Select(BitConverter.DoubleToInt64Bits), again.G2.Select(BitConverter.DoubleToInt64Bits));
-        Assert.Equal(first.G2Err.Select(BitConverter.DoubleToInt64Bits), again.G2Err.Select(BitConverter.DoubleToInt64Bits));
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        AssertSameBits(first.G2, again.G2);
+        AssertSameBits(first.G2Err, again.G2Err);
+        var reference = BruteForce(map, frames, n);
         AssertClose(reference.G2, again.G2, 1e-12);
     }
 
@@ -175,15 +181,15 @@ public class MultiTauCorrelatorTests
         int n = 700;
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 0.9, 31);
         frames[600 * g.PixelCount + 1000] = 5000; // a hot pixel late in the series: some columns leave the float lanes
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        var reference = BruteForce(map, frames, n);
         var one = Correlate(map, frames, n, new MultiTauOptions { MaxDegreeOfParallelism = 1 });
         AssertClose(reference.G2, one.G2, 1e-12);
         foreach (int threads in new[] { 2, 3 })
         {
             var many = Correlate(map, frames, n, new MultiTauOptions { MaxDegreeOfParallelism = threads });
-            Assert.Equal(one.G2.Select(BitConverter.DoubleToInt64Bits), many.G2.Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(one.G2Err.Select(BitConverter.DoubleToInt64Bits), many.G2Err.Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(one.IntensityVsTime.Select(BitConverter.DoubleToInt64Bits), many.IntensityVsTime.Select(BitConverter.DoubleToInt64Bits));
+            AssertSameBits(one.G2, many.G2);
+            AssertSameBits(one.G2Err, many.G2Err);
+            AssertSameBits(one.IntensityVsTime, many.IntensityVsTime);
         }
     }
 
@@ -202,7 +208,7 @@ public class MultiTauCorrelatorTests
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 1.0, 8);
         for (int p = 0; p < g.PixelCount; p += 17) frames[p] = 5000; // a hot masked pixel must not matter
         var result = Correlate(map, frames, n);
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), n, 4);
+        var reference = BruteForce(map, frames, n);
         AssertClose(reference.G2, result.G2, 1e-12);
         for (int t = 0; t < result.TauCount; t++)
         {
@@ -227,7 +233,7 @@ public class MultiTauCorrelatorTests
         var frames = SmallDetector.PoissonFrames(2, g.PixelCount, 2.0, 2);
         var two = Correlate(map, frames, 2);
         Assert.Equal(new long[] { 1 }, two.LagFrames);
-        var reference = MultiTauReference.Compute(map, frames.Select(x => (double)x).ToArray(), 2, 4);
+        var reference = BruteForce(map, frames, 2);
         AssertClose(reference.G2, two.G2, 1e-12);
     }
 
