@@ -1,4 +1,5 @@
 using CloudXpcs.Reporting.Figures;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Reporting.Inputs;
 
 namespace CloudXpcs.Reporting;

@@ -1,5 +1,6 @@
 using CloudXpcs.Reporting.Figures;
 using CloudXpcs.Reporting.Html;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Reporting.Inputs;
 
 namespace CloudXpcs.Reporting;

@@ -2,6 +2,7 @@ using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Comparison;
+using ProfilePoint = CloudXpcs.Science.Comparison.ProfilePoint;
 
 namespace CloudXpcs.Data.Comparison;
 

@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Results;
 using CloudXpcs.Reporting.Inputs;
 
 namespace CloudXpcs.Reporting.Figures;

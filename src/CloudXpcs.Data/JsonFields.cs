@@ -1,7 +1,6 @@
 using System.Text.Json;
-using CloudXpcs.Data;
 
-namespace CloudXpcs.Reporting.Inputs;
+namespace CloudXpcs.Data;
 
 /// <summary>
 /// Small helpers over <see cref="JsonElement"/> for the report's readers of comparison.json, inference.json and

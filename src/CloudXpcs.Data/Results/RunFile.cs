@@ -1,4 +1,4 @@
-namespace CloudXpcs.Reporting.Inputs;
+namespace CloudXpcs.Data.Results;
 
 /// <summary>run.json (schema "cloudxpcs.run/1", written by the pipeline): provenance and the status of each series.</summary>
 public sealed record RunFile(

@@ -1,4 +1,4 @@
-namespace CloudXpcs.Reporting.Inputs;
+namespace CloudXpcs.Data.Results;
 
 /// <summary>inference.json (schema "cloudxpcs.inference/1"): transference-number models fitted to the run.</summary>
 public sealed record InferenceFile(

@@ -1,4 +1,4 @@
-namespace CloudXpcs.Reporting.Inputs;
+namespace CloudXpcs.Data.Results;
 
 /// <summary>comparison.json (schema "cloudxpcs.comparison/1"): the parts the report draws and tabulates.</summary>
 public sealed record ComparisonFile(
