@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CloudXpcs.Data.Comparison;
+namespace CloudXpcs.Data;
 
 /// <summary>Shared reading and writing of the result documents that are plain records (comparison.json, inference.json).</summary>
 internal static class ResultJson
