@@ -25,4 +25,13 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) =>
         Write(path, temporaryPath => File.WriteAllText(temporaryPath, text));
+
+    /// <summary>A UTF-8 text file (no BOM, "\n" line ends) written through a <see cref="TextWriter"/>.</summary>
+    public static void WriteText(string path, Action<TextWriter> write) =>
+        Write(path, temporaryPath =>
+        {
+            using var writer = new StreamWriter(temporaryPath, append: false, new System.Text.UTF8Encoding(false));
+            writer.NewLine = "\n";
+            write(writer);
+        });
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using CloudXpcs.Data.Analysis;
+using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Synthetic;
 using CloudXpcs.Data.Xam;
@@ -54,12 +55,12 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         var beamtime = SimulateBeamtimeCommand.Write(inputs, spec);
         if (!settings.Offline) return await RunThroughPipelineAsync(settings, beamtime, inputs, Path.Combine(root, "results"), clock, cancellationToken);
 
-        var xam = XamBeamtime.Process(inputs, Path.Combine(results, "xam", "profiles.csv"));
+        var xam = XamBeamtime.Process(inputs, Path.Combine(results, XamProfilesCsv.RunRelativePath));
         var rows = new List<string[]>();
         foreach (var truth in beamtime.Series)
         {
             var analysis = ProgressReporting.Run($"analysing {truth.Series}", spec.Frames, progress =>
-                SeriesAnalysis.AnalyzeToFolder(Path.Combine(inputs, "xpcs", truth.Series), Path.Combine(results, "xpcs", truth.Series),
+                SeriesAnalysis.AnalyzeToFolder(Path.Combine(inputs, SeriesManifest.XpcsFolder, truth.Series), Path.Combine(results, SeriesManifest.XpcsFolder, truth.Series),
                     framesDone: new CorrelateCommand.FramesProgress(progress)));
             var velocity = analysis.Fit.Velocity;
             rows.Add(velocity is { Resolvable: true, SpeedAPerS: double v, SpeedErrAPerS: double e }

@@ -32,8 +32,8 @@ public sealed record SeriesAnalysisResult(SeriesManifest Manifest, MultiTauResul
 /// </summary>
 public static class SeriesAnalysis
 {
-    public const string G2FileName = "g2.h5";
-    public const string FitFileName = "fit.json";
+    public const string G2FileName = G2Paths.FileName;
+    public const string FitFileName = FitJson.FileName;
 
     /// <summary>The study's initial LiTFSI concentration (r = 0.1).</summary>
     public const double DefaultConcentrationM = 1.87;

@@ -17,8 +17,8 @@ public sealed record LoadedBeamtime(BeamtimeManifest Manifest, MeasuredBeamtime 
 /// </summary>
 public static class MeasuredBeamtimeLoader
 {
-    public static readonly string MeasuredProfilesRelativePath = Path.Combine("measured", "profiles.csv");
-    public static readonly string XamProfilesRelativePath = Path.Combine("xam", "profiles.csv");
+    public static readonly string MeasuredProfilesRelativePath = Path.Combine("measured", XamProfilesCsv.FileName);
+    public const string XamProfilesRelativePath = XamProfilesCsv.RunRelativePath;
 
     public static LoadedBeamtime Load(string inputsDir, string? resultsDir = null)
     {
@@ -55,7 +55,7 @@ public static class MeasuredBeamtimeLoader
         string xpcs = resultsDir is null ? "" : Path.Combine(resultsDir, "xpcs");
         if (resultsDir is not null && Directory.Exists(xpcs))
         {
-            foreach (string path in Directory.GetFiles(xpcs, "fit.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (string path in Directory.GetFiles(xpcs, FitJson.FileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var fit = FitJson.Read(path);
                 if (fit.Velocity is { Resolvable: true, SpeedAPerS: double speed })

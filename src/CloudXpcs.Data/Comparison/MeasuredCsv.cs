@@ -13,7 +13,7 @@ public static class EchemCsv
         CsvNumber.ReadRows(path, Columns, (cell, _) => new CurrentPoint(cell(0), cell(1)));
 
     public static void Write(string path, IEnumerable<CurrentPoint> points) =>
-        AtomicTextFile.Write(path, writer =>
+        AtomicFile.WriteText(path, writer =>
         {
             writer.WriteLine(string.Join(',', Columns));
             foreach (var p in points) writer.WriteLine(string.Join(',', CsvNumber.Format(p.TimeMin), CsvNumber.Format(p.CurrentMAPerCm2)));
@@ -35,7 +35,7 @@ public static class MeasuredVelocitiesCsv
         });
 
     public static void Write(string path, IEnumerable<VelocityPoint> points) =>
-        AtomicTextFile.Write(path, writer =>
+        AtomicFile.WriteText(path, writer =>
         {
             writer.WriteLine(string.Join(',', Columns));
             foreach (var p in points)

@@ -12,6 +12,9 @@ public sealed record SeriesManifest
 {
     public const string SchemaId = "cloudxpcs.series/1";
     public const string FileName = "series.json";
+
+    /// <summary>The folder of a beamtime (and of a run's results) that holds one folder per series: xpcs/{series}/.</summary>
+    public const string XpcsFolder = "xpcs";
     public const int DefaultDelaysPerLevel = 4;
     /// <summary>Largest manifest file accepted.</summary>
     public const long MaxManifestBytes = ManifestJson.MaxManifestBytes;

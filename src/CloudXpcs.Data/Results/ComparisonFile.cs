@@ -9,10 +9,8 @@ public sealed record ComparisonFile(
     IReadOnlyList<SetComparison> Sets,
     IReadOnlyList<SetRank> Ranking)
 {
-    public const string Schema = "cloudxpcs.comparison/1";
-    public const string FileName = "comparison.json";
-
-    public static ComparisonFile Read(string path) => JsonFields.Parse(path, Schema, root =>
+    /// <summary>The report's view of comparison.json (<see cref="Comparison.ComparisonJson"/> owns the file): tolerant of absent optional parts.</summary>
+    public static ComparisonFile Read(string path) => JsonFields.Parse(path, Comparison.ComparisonDocument.SchemaId, root =>
     {
         var measured = root.OptionalObject("measured");
         var current = measured?.OptionalObject("current");

@@ -129,13 +129,9 @@ public sealed record AnionVelocity(
 /// <summary>Reads and writes fit.json.</summary>
 public static class FitJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    public const string FileName = "fit.json";
 
-    public static string Serialize(FitDocument document) => JsonSerializer.Serialize(document, Options);
+    public static string Serialize(FitDocument document) => JsonSerializer.Serialize(document, ResultJson.Options);
 
     /// <param name="source">File or blob name, for error messages.</param>
     public static FitDocument Deserialize(string json, string source)
@@ -143,7 +139,7 @@ public static class FitJson
         FitDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize<FitDocument>(json, Options);
+            document = JsonSerializer.Deserialize<FitDocument>(json, ResultJson.Options);
         }
         catch (JsonException e)
         {
@@ -158,22 +154,7 @@ public static class FitJson
     }
 
     /// <summary>Writes atomically: a temporary file in the same folder, then a rename over the target.</summary>
-    public static void Write(string path, FitDocument document)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, Serialize(document));
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    public static void Write(string path, FitDocument document) => AtomicFile.WriteAllText(path, Serialize(document));
 
     public static FitDocument Read(string path)
     {

@@ -8,10 +8,8 @@ public sealed record InferenceFile(
     string? Preferred,
     string? Reason)
 {
-    public const string Schema = "cloudxpcs.inference/1";
-    public const string FileName = "inference.json";
-
-    public static InferenceFile Read(string path) => JsonFields.Parse(path, Schema, root => new InferenceFile(
+    /// <summary>The report's view of inference.json (<see cref="Comparison.InferenceJson"/> owns the file).</summary>
+    public static InferenceFile Read(string path) => JsonFields.Parse(path, Comparison.InferenceDocument.SchemaId, root => new InferenceFile(
         root.OptionalString("base_set"),
         root.OptionalNumber("reference_concentration_M"),
         root.Objects("models").Select(ReadModel).ToList(),

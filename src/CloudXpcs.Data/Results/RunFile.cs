@@ -10,10 +10,8 @@ public sealed record RunFile(
     IReadOnlyList<KeyValuePair<string, string>> Versions,
     IReadOnlyList<RunSeries> Series)
 {
-    public const string Schema = "cloudxpcs.run/1";
-    public const string FileName = "run.json";
-
-    public static RunFile Read(string path) => JsonFields.Parse(path, Schema, root => new RunFile(
+    /// <summary>The report's view of run.json (<see cref="RunJson"/> owns the file).</summary>
+    public static RunFile Read(string path) => JsonFields.Parse(path, RunJson.SchemaId, root => new RunFile(
         root.OptionalString("beamtime"),
         root.OptionalString("run_id"),
         root.OptionalString("created_utc"),

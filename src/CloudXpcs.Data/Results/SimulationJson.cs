@@ -12,7 +12,9 @@ public static class SimulationJson
     internal const double AngstromPerMetre = 1e10;
 
     /// <summary>The contract's file name for a set: simulations/{set}.json.</summary>
-    public static string RelativePath(string setName) => $"simulations/{setName}.json";
+    public static string RelativePath(string setName) => $"{FolderName}/{setName}.json";
+
+    public const string FolderName = "simulations";
 
     public static void Write(CellSimulationResult result, string path)
     {

@@ -12,7 +12,7 @@ public sealed record XamBeamtimeResult(string ReferenceScanName, int ScanCount, 
 /// </summary>
 public static class XamBeamtime
 {
-    public const string ProfilesFileName = "profiles.csv";
+    public const string ProfilesFileName = XamProfilesCsv.FileName;
     public const string CalibrationFileName = "calibration.json";
 
     public static XamBeamtimeResult Process(string beamtimeDirectory, string? outputPath = null)

@@ -8,10 +8,15 @@ namespace CloudXpcs.Data.Xam;
 /// </summary>
 public static class XamProfilesCsv
 {
+    public const string FileName = "profiles.csv";
+
+    /// <summary>Where a run (or a beamtime's xam folder) keeps the profiles: xam/profiles.csv.</summary>
+    public const string RunRelativePath = "xam/" + FileName;
+
     public static readonly IReadOnlyList<string> Columns = ["time_min", "position_mm", "concentration_M", "concentration_err_M"];
 
     public static void Write(string path, IEnumerable<ConcentrationPoint> points) =>
-        AtomicTextFile.Write(path, writer =>
+        AtomicFile.WriteText(path, writer =>
         {
             writer.WriteLine(string.Join(',', Columns));
             foreach (var p in points)

@@ -13,7 +13,7 @@ public static class XamScanCsv
 
     /// <summary>Writes a scan (e.g. a simulated one) atomically in the contract's format.</summary>
     public static void Write(string path, XamScan scan) =>
-        AtomicTextFile.Write(path, writer =>
+        AtomicFile.WriteText(path, writer =>
         {
             writer.WriteLine(string.Join(',', Columns));
             foreach (var p in scan.Points)

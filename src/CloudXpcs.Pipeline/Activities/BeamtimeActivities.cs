@@ -121,7 +121,7 @@ internal static class BeamtimeInputs
     {
         string folder = workspace.Folder("inputs", beamtime);
         await BlobTransfer.DownloadPrefixAsync(storage.Raw, beamtime + "/", folder,
-            relative => relative is "beamtime.json" or "echem.csv" || relative.StartsWith("xam/", StringComparison.Ordinal)
+            relative => relative is BeamtimeManifest.FileName or EchemCsv.FileName || relative.StartsWith("xam/", StringComparison.Ordinal)
                         || relative.StartsWith("measured/", StringComparison.Ordinal));
         return folder;
     }
@@ -149,7 +149,7 @@ public sealed class BuildXamProfilesActivity(PipelineStorage storage) : TaskActi
         string beamtimeFolder = await BeamtimeInputs.DownloadAsync(storage, input.Beamtime, workspace);
         string output = Path.Combine(workspace.Root, XamBeamtime.ProfilesFileName);
         workspace.NamingBlobs(() => XamBeamtime.Process(beamtimeFolder, output), workspace.Folder("inputs"));
-        string blob = input.RunPrefix + "xam/" + XamBeamtime.ProfilesFileName;
+        string blob = input.RunPrefix + XamProfilesCsv.RunRelativePath;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, output);
         return new ActivityResult(blob, clock.Elapsed.TotalMilliseconds);
     }
@@ -215,8 +215,8 @@ internal static class RunFolders
         string inputs = await BeamtimeInputs.DownloadAsync(storage, beamtime, workspace);
         string run = workspace.Folder("run");
         await BlobTransfer.DownloadPrefixAsync(storage.Results, runPrefix, run,
-            relative => relative.EndsWith("/fit.json", StringComparison.Ordinal) || relative == "xam/profiles.csv"
-                        || relative.StartsWith("simulations/", StringComparison.Ordinal));
+            relative => relative.EndsWith("/" + FitJson.FileName, StringComparison.Ordinal) || relative == XamProfilesCsv.RunRelativePath
+                        || relative.StartsWith(SimulationJson.FolderName + "/", StringComparison.Ordinal));
         return (inputs, run);
     }
 }
@@ -250,10 +250,9 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
                 blob.Properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null, blob.Properties.ContentLength ?? 0));
         int analysed = series.Count(s => s.Status == SeriesStatus.Analysed);
         int failed = series.Count - analysed;
-        var runJson = new RunJson(input.Beamtime, input.RunId, input.CreatedUtc.ToString("O"), input.Parameters, inputs,
+        var runJson = new RunJson(input.Beamtime, input.RunId, input.CreatedUtc.ToString("O"), JsonSerializer.SerializeToElement(input.Parameters), inputs,
             new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
-        await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + ResultNames.RunFile,
-            JsonSerializer.Serialize(runJson, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never }));
+        await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + RunJson.FileName, RunJson.Serialize(runJson));
         string status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
         return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
         {
@@ -332,31 +331,3 @@ public sealed class ReportActivity(PipelineStorage storage) : TaskActivity<Beamt
         return new ActivityResult(input.RunPrefix + "report/index.html", clock.Elapsed.TotalMilliseconds);
     }
 }
-
-/// <summary>run.json (schema "cloudxpcs.run/1", docs/DATA_CONTRACT.md extensions).</summary>
-public sealed record RunJson(
-    [property: JsonPropertyName("beamtime")] string Beamtime,
-    [property: JsonPropertyName("run_id")] string RunId,
-    [property: JsonPropertyName("created_utc")] string CreatedUtc,
-    [property: JsonPropertyName("parameters")] RunParameters Parameters,
-    [property: JsonPropertyName("inputs")] IReadOnlyList<RunJsonInput> Inputs,
-    [property: JsonPropertyName("versions")] IReadOnlyDictionary<string, string> Versions,
-    [property: JsonPropertyName("series")] IReadOnlyList<RunJsonSeries> Series,
-    [property: JsonPropertyName("step_failures")] IReadOnlyList<string> StepFailures)
-{
-    [JsonPropertyName("schema")] public string Schema { get; init; } = "cloudxpcs.run/1";
-}
-
-public sealed record RunJsonInput(
-    [property: JsonPropertyName("blob")] string Blob,
-    [property: JsonPropertyName("md5")] string? Md5,
-    [property: JsonPropertyName("bytes")] long Bytes);
-
-public sealed record RunJsonSeries(
-    [property: JsonPropertyName("series")] string Series,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("speed_A_per_s")] double? SpeedAPerS,
-    [property: JsonPropertyName("speed_err_A_per_s")] double? SpeedErrAPerS,
-    [property: JsonPropertyName("resolvable")] bool? Resolvable,
-    [property: JsonPropertyName("analysis_id")] string? AnalysisId);

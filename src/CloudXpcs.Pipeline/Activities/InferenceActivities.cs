@@ -89,9 +89,9 @@ public sealed class SummarizeInferenceActivity(PipelineStorage storage) : TaskAc
         using var workspace = LocalWorkspace.Create("infer-summary");
         var (inputs, run) = await RunFolders.DownloadAsync(storage, input.Beamtime, input.RunPrefix, workspace);
         var setup = InferenceFiles.Prepare(inputs, run, input.BaseSet, InferenceBlobs.Options);
-        string path = Path.Combine(workspace.Root, "inference.json");
+        string path = Path.Combine(workspace.Root, InferenceJson.FileName);
         InferenceFiles.Write(path, setup, TransferenceInference.Summarize(InferenceBlobs.Options, misfits));
-        string blob = input.RunPrefix + "inference.json";
+        string blob = input.RunPrefix + InferenceJson.FileName;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, path);
         return new ActivityResult(blob, clock.Elapsed.TotalMilliseconds);
     }

@@ -1,3 +1,7 @@
+using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Results;
+
 namespace CloudXpcs.Pipeline.Storage;
 
 /// <summary>Blob names in the results container (DATA_CONTRACT section 5 and our extensions).</summary>
@@ -12,11 +16,11 @@ public static class ResultNames
     public static string RunPrefix(string beamtime, string runId) => $"{beamtime}/runs/{runId}/";
 
     public const string PlanFile = "plan.json";
-    public const string RunFile = "run.json";
-    public const string G2File = "g2.h5";
-    public const string FitFile = "fit.json";
+    public const string RunFile = RunJson.FileName;
+    public const string G2File = G2Paths.FileName;
+    public const string FitFile = FitJson.FileName;
 
-    public static string SeriesFolder(string series) => $"xpcs/{series}/";
+    public static string SeriesFolder(string series) => $"{SeriesManifest.XpcsFolder}/{series}/";
 
     public static string SeriesOrchestrationId(string beamtime, string series, string analysisId) => $"series:{beamtime}:{series}:{analysisId}";
 

@@ -1,5 +1,7 @@
 using CloudXpcs.Reporting.Figures;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Results;
+using CloudXpcs.Data.Xam;
 using CloudXpcs.Reporting.Inputs;
 
 namespace CloudXpcs.Reporting.Html;
@@ -116,7 +118,7 @@ public static class ReportHtml
         html.Element("h2", "Run parameters and provenance", "id=\"provenance\"");
         var run = inputs.Run;
         var pairs = new List<(string, string)> { ("run folder", inputs.RunDir) };
-        if (run is null) pairs.Add(("run.json", $"{ReportContent.NotAvailable} (an offline run)"));
+        if (run is null) pairs.Add((RunJson.FileName, $"{ReportContent.NotAvailable} (an offline run)"));
         else
         {
             pairs.Add(("run id", run.RunId ?? ""));
@@ -139,7 +141,7 @@ public static class ReportHtml
 
     private static IEnumerable<(string Name, long Bytes)> ReadFiles(string runDir)
     {
-        string[] patterns = ["comparison.json", "inference.json", "run.json", Path.Combine("xam", "profiles.csv")];
+        string[] patterns = [ComparisonJson.FileName, InferenceJson.FileName, RunJson.FileName, XamProfilesCsv.RunRelativePath];
         foreach (string p in patterns)
             if (File.Exists(Path.Combine(runDir, p))) yield return (p, new FileInfo(Path.Combine(runDir, p)).Length);
         foreach (string folder in new[] { RunInputs.SimulationsFolder, RunInputs.XpcsFolder })

@@ -1,5 +1,7 @@
 using CloudXpcs.Data;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Absorption;
@@ -25,11 +27,11 @@ public sealed record RunInputs(
     InferenceFile? Inference,
     RunFile? Run)
 {
-    public const string XpcsFolder = "xpcs";
-    public const string G2FileName = "g2.h5";
-    public const string FitFileName = "fit.json";
-    public const string SimulationsFolder = "simulations";
-    public static readonly string ProfilesRelativePath = Path.Combine("xam", "profiles.csv");
+    public const string XpcsFolder = SeriesManifest.XpcsFolder;
+    public const string G2FileName = G2Paths.FileName;
+    public const string FitFileName = FitJson.FileName;
+    public const string SimulationsFolder = SimulationJson.FolderName;
+    public const string ProfilesRelativePath = XamProfilesCsv.RunRelativePath;
 
     public static RunInputs Load(string runDir)
     {
@@ -47,12 +49,12 @@ public sealed record RunInputs(
             : [];
         string profilesPath = Path.Combine(dir, ProfilesRelativePath);
         var profiles = File.Exists(profilesPath) ? XamProfilesCsv.Read(profilesPath) : [];
-        var comparison = ReadIfPresent(dir, ComparisonFile.FileName, ComparisonFile.Read);
-        var inference = ReadIfPresent(dir, InferenceFile.FileName, InferenceFile.Read);
-        var run = ReadIfPresent(dir, RunFile.FileName, RunFile.Read);
+        var comparison = ReadIfPresent(dir, ComparisonJson.FileName, ComparisonFile.Read);
+        var inference = ReadIfPresent(dir, InferenceJson.FileName, InferenceFile.Read);
+        var run = ReadIfPresent(dir, RunJson.FileName, RunFile.Read);
 
         if (series.Count == 0 && comparison is null && (run?.Series.Count ?? 0) == 0)
-            throw new DataContractException(dir, $"nothing to report: no {XpcsFolder}/<series>/{G2FileName} or {FitFileName}, no {ComparisonFile.FileName}");
+            throw new DataContractException(dir, $"nothing to report: no {XpcsFolder}/<series>/{G2FileName} or {FitFileName}, no {ComparisonJson.FileName}");
         return new RunInputs(dir, series, simulations, profiles, comparison, inference, run);
     }
 

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CloudXpcs.Data.Results;
+
+/// <summary>
+/// run.json (schema "cloudxpcs.run/1", docs/DATA_CONTRACT.md extensions): written by the pipeline when a run ends,
+/// read back by the report through <see cref="RunFile.Read"/>. <see cref="Parameters"/> is the run request's parameters
+/// as the pipeline serialised them.
+/// </summary>
+public sealed record RunJson(
+    [property: JsonPropertyName("beamtime")] string Beamtime,
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("created_utc")] string CreatedUtc,
+    [property: JsonPropertyName("parameters")] JsonElement Parameters,
+    [property: JsonPropertyName("inputs")] IReadOnlyList<RunJsonInput> Inputs,
+    [property: JsonPropertyName("versions")] IReadOnlyDictionary<string, string> Versions,
+    [property: JsonPropertyName("series")] IReadOnlyList<RunJsonSeries> Series,
+    [property: JsonPropertyName("step_failures")] IReadOnlyList<string> StepFailures)
+{
+    public const string SchemaId = "cloudxpcs.run/1";
+    public const string FileName = "run.json";
+
+    [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaId;
+
+    public static string Serialize(RunJson document) => JsonSerializer.Serialize(document, ResultJson.Options);
+}
+
+public sealed record RunJsonInput(
+    [property: JsonPropertyName("blob")] string Blob,
+    [property: JsonPropertyName("md5")] string? Md5,
+    [property: JsonPropertyName("bytes")] long Bytes);
+
+public sealed record RunJsonSeries(
+    [property: JsonPropertyName("series")] string Series,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("speed_A_per_s")] double? SpeedAPerS,
+    [property: JsonPropertyName("speed_err_A_per_s")] double? SpeedErrAPerS,
+    [property: JsonPropertyName("resolvable")] bool? Resolvable,
+    [property: JsonPropertyName("analysis_id")] string? AnalysisId);
