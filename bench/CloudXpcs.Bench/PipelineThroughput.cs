@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;

@@ -1,5 +1,5 @@
 using CloudXpcs.Cli.Tests.Support;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using CloudXpcs.Data.Analysis;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Xpcs;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;

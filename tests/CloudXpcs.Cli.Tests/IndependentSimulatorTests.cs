@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CloudXpcs.Cli.Tests.Support;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;

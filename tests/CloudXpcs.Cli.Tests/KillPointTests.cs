@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;

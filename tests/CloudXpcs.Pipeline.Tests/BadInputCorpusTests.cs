@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure;
 using CloudXpcs.Data;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;

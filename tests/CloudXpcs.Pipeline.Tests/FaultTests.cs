@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Ingest;

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
 using Spectre.Console;

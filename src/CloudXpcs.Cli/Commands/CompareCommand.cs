@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using CloudXpcs.Data.Comparison;
 using CloudXpcs.Science.Comparison;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using CloudXpcs.Analysis.Comparison;
 
 namespace CloudXpcs.Cli.Commands;
 

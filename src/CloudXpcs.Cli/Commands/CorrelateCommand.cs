@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Manifests;
 using Spectre.Console;
 using Spectre.Console.Cli;

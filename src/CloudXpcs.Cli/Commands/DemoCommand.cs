@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;

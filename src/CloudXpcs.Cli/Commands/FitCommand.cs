@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using CloudXpcs.Data.Comparison;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using CloudXpcs.Analysis.Import;
 
 namespace CloudXpcs.Cli.Commands;
 

@@ -5,6 +5,7 @@ using CloudXpcs.Science.Comparison;
 using CloudXpcs.Science.Inference;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using CloudXpcs.Analysis.Comparison;
 
 namespace CloudXpcs.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

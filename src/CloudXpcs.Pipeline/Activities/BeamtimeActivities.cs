@@ -15,6 +15,7 @@ using CloudXpcs.Science.Comparison;
 using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
 using Microsoft.DurableTask;
+using CloudXpcs.Analysis.Comparison;
 
 namespace CloudXpcs.Pipeline.Activities;
 

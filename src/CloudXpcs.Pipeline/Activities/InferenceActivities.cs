@@ -4,6 +4,7 @@ using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Inference;
 using Microsoft.DurableTask;
+using CloudXpcs.Analysis.Comparison;
 
 namespace CloudXpcs.Pipeline.Activities;
 

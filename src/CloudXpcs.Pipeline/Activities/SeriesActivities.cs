@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Notifications;
@@ -7,6 +7,7 @@ using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Correlation;
 using Microsoft.DurableTask;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Pipeline.Activities;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CloudXpcs.Data.Analysis;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Science.Tests.Support;
 

@@ -6,6 +6,8 @@ using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Inference;
 using CloudXpcs.Science.Tests.Comparison;
 using CloudXpcs.Science.Tests.Support;
+using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Analysis.Import;
 
 namespace CloudXpcs.Data.Tests.Comparison;
 

@@ -1,4 +1,4 @@
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;

@@ -16,7 +16,7 @@ public sealed class DemoRun : IDisposable
     public DemoRun()
     {
         Root = Path.Combine(Path.GetTempPath(), "cloudxpcs-reporting-tests", Guid.NewGuid().ToString("N"));
-        var spec = new CloudXpcs.Data.Synthetic.SyntheticBeamtimeSpec { Beamtime = "demo-beamtime", Frames = 256, Seed = 2020 };
+        var spec = new CloudXpcs.Analysis.Synthetic.SyntheticBeamtimeSpec { Beamtime = "demo-beamtime", Frames = 256, Seed = 2020 };
         Inputs = Path.Combine(Root, "beamtime", spec.Beamtime);
         RunDir = Path.Combine(Root, "results", spec.Beamtime);
         int code = CloudXpcs.Cli.Program.Main(["demo", "--offline", "--out", Root, "--frames", "256"]);

@@ -5,8 +5,10 @@ using CloudXpcs.Science.Comparison;
 using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Inference;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Comparison;
 
-namespace CloudXpcs.Data.Comparison;
+namespace CloudXpcs.Analysis.Comparison;
 
 public sealed record ComparisonFileOptions
 {

@@ -7,8 +7,9 @@ using CloudXpcs.Science.Absorption;
 using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Synthetic;
+using CloudXpcs.Data;
 
-namespace CloudXpcs.Data.Synthetic;
+namespace CloudXpcs.Analysis.Synthetic;
 
 /// <summary>What a synthetic beamtime holds; the defaults follow the study's cell and measurement plan.</summary>
 public sealed record SyntheticBeamtimeSpec

@@ -3,8 +3,9 @@ using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Geometry;
+using CloudXpcs.Data;
 
-namespace CloudXpcs.Data.Analysis;
+namespace CloudXpcs.Analysis.Xpcs;
 
 /// <summary>How one series (or one pixel shard of it) is correlated.</summary>
 public sealed record SeriesCorrelationOptions

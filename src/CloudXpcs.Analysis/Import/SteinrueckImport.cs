@@ -1,8 +1,12 @@
 using System.Globalization;
 using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Comparison;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Comparison;
+using CloudXpcs.Analysis.Comparison;
 
-namespace CloudXpcs.Data.Comparison;
+namespace CloudXpcs.Analysis.Import;
 
 public sealed record SteinrueckImportResult(string Folder, int CurrentPoints, int ProfilePoints, int ProfileTimes, int VelocityPoints, int VelocityPositions);
 
@@ -46,7 +50,7 @@ public static class SteinrueckImport
 
         Directory.CreateDirectory(outDir);
         EchemCsv.Write(Path.Combine(outDir, EchemCsv.FileName), current);
-        Xam.XamProfilesCsv.Write(Path.Combine(outDir, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath),
+        XamProfilesCsv.Write(Path.Combine(outDir, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath),
             profiles.Select(p => new Science.Absorption.ConcentrationPoint(p.TimeMin, p.PositionMm, p.ConcentrationM, 0, 0)));
         MeasuredVelocitiesCsv.Write(Path.Combine(outDir, MeasuredVelocitiesCsv.RelativePath), velocities);
         new BeamtimeManifest
@@ -95,7 +99,7 @@ public static class SteinrueckImport
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
             var cells = line.Split(',');
             if (cells.Length < 2) throw new DataContractException(path, $"line {lineNumber}: {cells.Length} cell, expected two numbers");
-            rows.Add((Xam.CsvNumber.ParseFinite(cells[0], path, lineNumber, "1"), Xam.CsvNumber.ParseFinite(cells[1], path, lineNumber, "2")));
+            rows.Add((CsvNumber.ParseFinite(cells[0], path, lineNumber, "1"), CsvNumber.ParseFinite(cells[1], path, lineNumber, "2")));
         }
         if (rows.Count == 0) throw new DataContractException(path, "no data rows");
         return rows;

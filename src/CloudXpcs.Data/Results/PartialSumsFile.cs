@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Geometry;
 
-namespace CloudXpcs.Data.Analysis;
+namespace CloudXpcs.Data.Results;
 
 /// <summary>
 /// The partial sums of one pixel shard as a little-endian binary file, so that shards correlated by separate

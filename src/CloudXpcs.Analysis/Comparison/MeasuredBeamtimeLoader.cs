@@ -3,8 +3,10 @@ using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Comparison;
 using ProfilePoint = CloudXpcs.Science.Comparison.ProfilePoint;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Comparison;
 
-namespace CloudXpcs.Data.Comparison;
+namespace CloudXpcs.Analysis.Comparison;
 
 /// <summary>A beamtime's manifest, what was measured on it, and notes on what was left out or chosen.</summary>
 public sealed record LoadedBeamtime(BeamtimeManifest Manifest, MeasuredBeamtime Measured, IReadOnlyList<string> Notes);

@@ -5,8 +5,9 @@ using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Fitting;
 using CloudXpcs.Science.Geometry;
+using CloudXpcs.Data;
 
-namespace CloudXpcs.Data.Analysis;
+namespace CloudXpcs.Analysis.Xpcs;
 
 /// <summary>How one series is analysed: correlation, fit, and the salt concentration for the anion velocities.</summary>
 public sealed record SeriesAnalysisOptions

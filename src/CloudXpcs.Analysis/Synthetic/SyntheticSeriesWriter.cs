@@ -3,8 +3,9 @@ using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Geometry;
 using CloudXpcs.Science.Synthetic;
+using CloudXpcs.Data;
 
-namespace CloudXpcs.Data.Synthetic;
+namespace CloudXpcs.Analysis.Synthetic;
 
 /// <summary>
 /// Writes a simulated heterodyne series as a contract series folder (series.json, chunk-NNNNN.h5) with the true
