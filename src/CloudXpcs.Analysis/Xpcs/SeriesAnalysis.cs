@@ -20,7 +20,27 @@ public sealed record SeriesAnalysisOptions
 }
 
 /// <summary>The salt concentration ε was evaluated at, and where it came from.</summary>
-public sealed record AnionConcentration(double ConcentrationM, string Source);
+public sealed record AnionConcentration(double ConcentrationM, string Source)
+{
+    public static AnionConcentration Given(double concentrationM)
+    {
+        if (!(concentrationM > 0) || !double.IsFinite(concentrationM))
+            throw new ArgumentException($"the salt concentration must be positive and finite (got {concentrationM:R} M)");
+        return new AnionConcentration(concentrationM, "given (--concentration-M)");
+    }
+
+    /// <summary>The beamtime's cell.initial_concentration_M; <see cref="SeriesAnalysis.DefaultConcentrationM"/> for a series outside a beamtime.</summary>
+    public static AnionConcentration Of(BeamtimeManifest? beamtime) => beamtime is null
+        ? new AnionConcentration(SeriesAnalysis.DefaultConcentrationM, "default (study's initial concentration; series not in a beamtime)")
+        : new AnionConcentration(beamtime.Cell.InitialConcentrationM, $"{BeamtimeManifest.FileName} cell.initial_concentration_M");
+}
+
+/// <summary>
+/// What the fit of one series needs besides its g2, built once by the caller: the manifest (geometry, binning, lag
+/// ladder), the q-map of its pixels with the mask applied (null: the fit uses the bin widths) and the salt concentration
+/// for the anion velocities.
+/// </summary>
+public sealed record SeriesFitContext(SeriesManifest Manifest, QMap? QMap, AnionConcentration Concentration);
 
 /// <summary>One analysed series: its correlation (null when fitted from a g2.h5 file) and its fit.json document.</summary>
 public sealed record SeriesAnalysisResult(SeriesManifest Manifest, MultiTauResult? Correlation, SeriesFit Fit, FitDocument Document);
@@ -64,10 +84,17 @@ public static class SeriesAnalysis
         options ??= new SeriesAnalysisOptions();
         var manifest = SeriesManifest.Load(seriesJsonPath);
         var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM);
-        var fit = FitG2File(G2File.Read(g2Path), manifest, g2Path, options.Fit, QMapOfSeries(manifest, seriesJsonPath));
-        var document = Document(fit, manifest, concentration);
+        var g2 = G2File.Read(g2Path);
+        return FitG2ToJson(g2, g2Path, new SeriesFitContext(manifest, QMapOfSeries(manifest, seriesJsonPath), concentration), fitJsonPath, options.Fit);
+    }
+
+    /// <summary>Fits a read g2.h5 in its context and writes fit.json.</summary>
+    public static SeriesAnalysisResult FitG2ToJson(G2File g2, string g2Path, SeriesFitContext context, string fitJsonPath, FitOptions? options = null)
+    {
+        var fit = FitG2File(g2, context.Manifest, g2Path, options, context.QMap);
+        var document = Document(fit, context.Manifest, context.Concentration);
         FitJson.Write(fitJsonPath, document);
-        return new SeriesAnalysisResult(manifest, null, fit, document);
+        return new SeriesAnalysisResult(context.Manifest, null, fit, document);
     }
 
     /// <summary>
@@ -116,25 +143,20 @@ public static class SeriesAnalysis
     }
 
     /// <summary>
-    /// The concentration for ε: the given value; else cell.initial_concentration_M of the beamtime the series folder
-    /// sits in (…/{beamtime}/xpcs/{series}); else <see cref="DefaultConcentrationM"/>.
+    /// The concentration for ε of a series on local files (the command line's context): the given value; else
+    /// cell.initial_concentration_M of the beamtime the series folder sits in (…/{beamtime}/xpcs/{series}); else
+    /// <see cref="DefaultConcentrationM"/>.
     /// </summary>
     public static AnionConcentration Concentration(string seriesFolder, double? givenM)
     {
-        if (givenM is { } c)
-        {
-            if (!(c > 0) || !double.IsFinite(c)) throw new ArgumentException($"the salt concentration must be positive and finite (got {c:R} M)");
-            return new AnionConcentration(c, "given (--concentration-M)");
-        }
+        if (givenM is { } c) return AnionConcentration.Given(c);
         var xpcs = Directory.GetParent(Path.GetFullPath(seriesFolder).TrimEnd(Path.DirectorySeparatorChar));
-        if (xpcs is { Name: "xpcs", Parent: { } beamtimeFolder })
+        if (xpcs is { Name: SeriesManifest.XpcsFolder, Parent: { } beamtimeFolder })
         {
             string beamtimeJson = Path.Combine(beamtimeFolder.FullName, BeamtimeManifest.FileName);
-            if (File.Exists(beamtimeJson))
-                return new AnionConcentration(BeamtimeManifest.Load(beamtimeJson).Cell.InitialConcentrationM,
-                    $"{BeamtimeManifest.FileName} cell.initial_concentration_M");
+            if (File.Exists(beamtimeJson)) return AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson));
         }
-        return new AnionConcentration(DefaultConcentrationM, "default (study's initial concentration; series not in a beamtime)");
+        return AnionConcentration.Of(null);
     }
 
     /// <summary>The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2).</summary>

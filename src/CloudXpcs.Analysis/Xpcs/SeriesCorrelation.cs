@@ -21,6 +21,9 @@ public sealed record SeriesCorrelationOptions
     /// <summary>Exclusive end of the pixel shard; −1 means all pixels.</summary>
     public int PixelEnd { get; init; } = -1;
 
+    /// <summary>The q/φ binning to correlate with instead of the one in series.json (a reprocessing); null = series.json's.</summary>
+    public QMapSpec? QMap { get; init; }
+
     public const long TargetBatchBytes = 256L << 20;
 }
 
@@ -60,7 +63,7 @@ public static class SeriesCorrelation
     {
         options ??= new SeriesCorrelationOptions();
         using var source = SeriesFrameSource.Open(seriesFolder);
-        manifest = source.Manifest;
+        manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (manifest.Frames < 2)
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");

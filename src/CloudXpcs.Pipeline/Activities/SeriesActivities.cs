@@ -37,23 +37,24 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
         var clock = Stopwatch.StartNew();
         if (faults is not null) await faults.BeforeActivityAsync(nameof(CorrelateSeriesActivity), $"{input.Series}/{input.AnalysisId}/{input.Shard}");
         using var workspace = LocalWorkspace.Create("correlate");
-        string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, true,
+        var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, true,
             CancellationToken.None);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string output = Path.Combine(workspace.Root, "out.bin");
         string blob;
         if (input.Shards <= 1)
         {
-            workspace.NamingBlobs(() => SeriesCorrelation.CorrelateToFile(folder, output, new SeriesCorrelationOptions { Threads = settings.CorrelationThreads }));
+            workspace.NamingBlobs(() => SeriesCorrelation.CorrelateToFile(series.Folder, output,
+                new SeriesCorrelationOptions { Threads = settings.CorrelationThreads, QMap = series.Manifest.QMap }));
             blob = prefix + ResultNames.G2File;
         }
         else
         {
-            var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
-            long pixels = manifest.PixelsPerFrame;
-            var sums = workspace.NamingBlobs(() => SeriesCorrelation.CorrelatePartial(folder, new SeriesCorrelationOptions
+            long pixels = series.Manifest.PixelsPerFrame;
+            var sums = workspace.NamingBlobs(() => SeriesCorrelation.CorrelatePartial(series.Folder, new SeriesCorrelationOptions
             {
                 Threads = settings.CorrelationThreads,
+                QMap = series.Manifest.QMap,
                 PixelStart = (int)(pixels * input.Shard / input.Shards),
                 PixelEnd = (int)(pixels * (input.Shard + 1) / input.Shards),
             }, null, out _));
@@ -72,13 +73,10 @@ public sealed class MergeShardsActivity(PipelineStorage storage) : TaskActivity<
     {
         var clock = Stopwatch.StartNew();
         using var workspace = LocalWorkspace.Create("merge");
-        string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
+        var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None);
-        var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
-        byte[]? mask = manifest.MaskPath is { } maskPath
-            ? workspace.NamingBlobs(() => DetectorMaskFile.Read(Path.Combine(folder, maskPath), manifest.Rows, manifest.Cols))
-            : null;
-        var qmap = SeriesCorrelation.BuildQMap(manifest, mask, SeriesManifest.FileName);
+        var manifest = series.Manifest;
+        var qmap = series.BuildQMap(SeriesManifest.FileName);
         var lags = MultiTauLadder.Create(manifest.Frames, manifest.DelaysPerLevel);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         CorrelationPartialSums? merged = null;
@@ -106,13 +104,19 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         var clock = Stopwatch.StartNew();
         if (faults is not null) await faults.BeforeActivityAsync(nameof(FitSeriesActivity), $"{input.Series}/{input.AnalysisId}");
         using var workspace = LocalWorkspace.Create("fit");
-        string folder = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
+        var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None);
+        var concentration = AnionConcentration.Of(await SeriesMaterializer.LoadBeamtimeOrNullAsync(storage, input.Beamtime, CancellationToken.None));
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);
         string fitPath = Path.Combine(workspace.Root, ResultNames.FitFile);
-        var result = workspace.NamingBlobs(() => SeriesAnalysis.FitG2FileToJson(g2Path, Path.Combine(folder, SeriesManifest.FileName), fitPath));
+        var result = workspace.NamingBlobs(() =>
+        {
+            var g2 = G2File.Read(g2Path);
+            var context = new SeriesFitContext(series.Manifest, series.BuildQMap(Path.Combine(series.Folder, SeriesManifest.FileName)), concentration);
+            return SeriesAnalysis.FitG2ToJson(g2, g2Path, context, fitPath);
+        });
         string blob = prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
         var velocity = result.Fit.Velocity;

@@ -1,10 +1,23 @@
 using Azure;
+using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data;
+using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Geometry;
 
 namespace CloudXpcs.Pipeline.Activities;
+
+/// <summary>
+/// One analysis' series as the activities use it: its folder in the workspace (laid out like the raw container, so
+/// that errors name blobs), its manifest with the run's q/φ binning applied and its mask, read once.
+/// </summary>
+internal sealed record MaterializedSeries(string Folder, string ManifestBlob, SeriesManifest Manifest, byte[]? Mask)
+{
+    /// <summary>The q-map of the analysis (the run's binning, the series' mask), as the correlator builds it.</summary>
+    public QMap BuildQMap(string source) => SeriesCorrelation.BuildQMap(Manifest, Mask, source);
+}
 
 /// <summary>
 /// Copies the exact content of an analysis (the blobs its id was computed from) into a local series folder, so that
@@ -13,7 +26,7 @@ namespace CloudXpcs.Pipeline.Activities;
 /// </summary>
 internal static class SeriesMaterializer
 {
-    public static async Task<string> DownloadAsync(PipelineStorage storage, string beamtime, string series, string analysisId, QMapOverride? qmap,
+    public static async Task<MaterializedSeries> DownloadAsync(PipelineStorage storage, string beamtime, string series, string analysisId, QMapOverride? qmap,
         LocalWorkspace workspace, bool withChunks, CancellationToken cancellationToken)
     {
         var (content, incomplete) = await AnalysisIdentity.LoadAsync(storage, beamtime, series, cancellationToken);
@@ -21,24 +34,15 @@ internal static class SeriesMaterializer
         if (content.AnalysisId(qmap) != analysisId)
             throw new DataContractException($"{beamtime}/xpcs/{series}",
                 $"the uploaded content changed after analysis {analysisId} was planned; the newer upload is analysed separately");
-        string beamtimeFolder = workspace.Folder(beamtime);
-        string folder = workspace.Folder(beamtime, "xpcs", series);
+        string folder = workspace.Folder(beamtime, SeriesManifest.XpcsFolder, series);
         string manifestBlob = content.SeriesFolderBlob + SeriesManifest.FileName;
         string manifestPath = Path.Combine(folder, SeriesManifest.FileName);
+        string? maskPath = content.MaskBlob is null ? null : Path.Combine(folder, content.Row.MaskPath!);
         try
         {
             await BlobTransfer.DownloadFileAsync(storage.Raw, manifestBlob, manifestPath, new ETag(content.Row.ManifestETag!), cancellationToken);
-            if (qmap is not null)
-            {
-                qmap.Validate();
-                (SeriesManifest.Load(manifestPath) with { QMap = qmap.ToSpec() }).Save(manifestPath);
-            }
             if (content.MaskBlob is not null)
-                await BlobTransfer.DownloadFileAsync(storage.Raw, content.MaskBlob, Path.Combine(folder, content.Row.MaskPath!),
-                    new ETag(content.MaskETag!), cancellationToken);
-            string beamtimeJson = beamtime + "/" + BeamtimeManifest.FileName;
-            if (await storage.Raw.GetBlobClient(beamtimeJson).ExistsAsync(cancellationToken))
-                await BlobTransfer.DownloadFileAsync(storage.Raw, beamtimeJson, Path.Combine(beamtimeFolder, BeamtimeManifest.FileName), null, cancellationToken);
+                await BlobTransfer.DownloadFileAsync(storage.Raw, content.MaskBlob, maskPath!, new ETag(content.MaskETag!), cancellationToken);
             if (withChunks)
             {
                 await Parallel.ForEachAsync(content.Chunks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
@@ -51,6 +55,21 @@ internal static class SeriesMaterializer
             throw new DataContractException($"{beamtime}/xpcs/{series}",
                 $"a blob was replaced or deleted while analysis {analysisId} read it ({e.ErrorCode}); the newer upload is analysed separately");
         }
-        return folder;
+        qmap?.Validate();
+        return workspace.NamingBlobs(() =>
+        {
+            var manifest = SeriesManifest.Load(manifestPath);
+            if (qmap is not null) manifest = manifest with { QMap = qmap.ToSpec() };
+            byte[]? mask = maskPath is null ? null : DetectorMaskFile.Read(maskPath, manifest.Rows, manifest.Cols);
+            return new MaterializedSeries(folder, manifestBlob, manifest, mask);
+        });
+    }
+
+    /// <summary>The beamtime's manifest from raw/{beamtime}/beamtime.json; null when there is none.</summary>
+    public static async Task<BeamtimeManifest?> LoadBeamtimeOrNullAsync(PipelineStorage storage, string beamtime, CancellationToken cancellationToken)
+    {
+        string blob = beamtime + "/" + BeamtimeManifest.FileName;
+        string? text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, blob, SeriesManifest.MaxManifestBytes, cancellationToken);
+        return text is null ? null : BeamtimeManifest.Parse(text, blob);
     }
 }
