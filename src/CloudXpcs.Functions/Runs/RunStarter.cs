@@ -1,4 +1,3 @@
-using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -15,7 +14,7 @@ public static class RunStarter
     public static async Task<StartedRun> StartAsync(DurableTaskClient client, string beamtime, RunParameters parameters, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        string runId = LocalPipeline.NewRunId(now);
+        string runId = ResultNames.NewRunId(now);
         string instanceId = ResultNames.RunOrchestrationId(beamtime, runId);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BeamtimeOrchestrator), new BeamtimeRunRequest(beamtime, runId, parameters),
             new StartOrchestrationOptions(instanceId), cancellationToken);

@@ -108,8 +108,5 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>A new run id: UTC time plus a short random suffix (runs sort by time; earlier runs are kept).</summary>
-    public static string NewRunId(DateTimeOffset now) => now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'") + "-" + Guid.NewGuid().ToString("N")[..6];
-
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 }

@@ -25,4 +25,7 @@ public static class ResultNames
     public static string SeriesOrchestrationId(string beamtime, string series, string analysisId) => $"series:{beamtime}:{series}:{analysisId}";
 
     public static string RunOrchestrationId(string beamtime, string runId) => $"run:{beamtime}:{runId}";
+
+    /// <summary>A new run id: UTC time plus a short random suffix (runs sort by time; earlier runs are kept).</summary>
+    public static string NewRunId(DateTimeOffset now) => now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'") + "-" + Guid.NewGuid().ToString("N")[..6];
 }

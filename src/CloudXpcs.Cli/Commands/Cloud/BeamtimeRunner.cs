@@ -34,7 +34,7 @@ public static class BeamtimeRunner
             ShardPixelThreshold = settings.ShardThreshold,
         }, cancellationToken: cancellationToken);
         await pipeline.Watcher.ScanOnceAsync(beamtime + "/", cancellationToken);
-        string runId = settings.RunId ?? LocalPipeline.NewRunId(DateTimeOffset.UtcNow);
+        string runId = settings.RunId ?? ResultNames.NewRunId(DateTimeOffset.UtcNow);
         string instance = await pipeline.StartRunAsync(beamtime, runId, settings.Parameters(), cancellationToken);
         Console.WriteLine($"run {runId} of {beamtime} started (orchestration {instance}, {settings.Workers} workers)");
 
