@@ -5,6 +5,7 @@ using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Transfer;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Bench;
 

@@ -1,6 +1,7 @@
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Orchestration;
 using Microsoft.DurableTask;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline;
 

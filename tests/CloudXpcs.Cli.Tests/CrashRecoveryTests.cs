@@ -5,6 +5,7 @@ using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;
 using Xunit.Abstractions;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Cli.Tests;
 

@@ -8,6 +8,7 @@ using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Tests.Support;
 using Xunit.Abstractions;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Cli.Tests;
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Tests;
 

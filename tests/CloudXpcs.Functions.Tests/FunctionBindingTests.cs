@@ -3,6 +3,7 @@ using CloudXpcs.Functions.Configuration;
 using CloudXpcs.Functions.Functions;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Tests;
 

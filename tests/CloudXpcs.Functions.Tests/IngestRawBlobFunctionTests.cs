@@ -5,6 +5,7 @@ using CloudXpcs.Pipeline.Ingest;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Tests.Support;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using CloudXpcs.Functions.Http;
 using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Tests;
 

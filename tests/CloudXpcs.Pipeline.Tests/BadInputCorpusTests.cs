@@ -9,6 +9,7 @@ using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Tests.Support;
 using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Tests;
 

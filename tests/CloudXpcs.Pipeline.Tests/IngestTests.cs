@@ -4,6 +4,7 @@ using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Tests;
 

@@ -7,6 +7,7 @@ using Azure.Storage.Queues;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Configuration;
 

@@ -2,6 +2,7 @@ using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Configuration;
 

@@ -4,6 +4,7 @@ using CloudXpcs.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask.Client;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Functions;
 

@@ -4,6 +4,7 @@ using CloudXpcs.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Functions;
 

@@ -4,6 +4,7 @@ using CloudXpcs.Functions.Http;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Functions;
 

@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Functions;
 

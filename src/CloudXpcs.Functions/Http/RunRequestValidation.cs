@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Electrolyte;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Http;
 

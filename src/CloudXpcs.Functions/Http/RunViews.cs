@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Http;
 

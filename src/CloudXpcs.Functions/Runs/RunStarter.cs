@@ -2,6 +2,7 @@ using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Runs;
 

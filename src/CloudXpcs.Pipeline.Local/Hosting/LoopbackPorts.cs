@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Hosting;
 

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Ingest;
 

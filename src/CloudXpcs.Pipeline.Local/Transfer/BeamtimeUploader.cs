@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Transfer;
 

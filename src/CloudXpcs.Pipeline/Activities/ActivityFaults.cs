@@ -1,3 +1,5 @@
+using CloudXpcs.Pipeline.Contracts;
+
 namespace CloudXpcs.Pipeline.Activities;
 
 /// <summary>

@@ -16,6 +16,7 @@ using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
 using Microsoft.DurableTask;
 using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Activities;
 

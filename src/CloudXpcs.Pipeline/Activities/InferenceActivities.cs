@@ -5,6 +5,7 @@ using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Inference;
 using Microsoft.DurableTask;
 using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Activities;
 

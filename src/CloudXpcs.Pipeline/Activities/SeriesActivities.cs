@@ -8,6 +8,7 @@ using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Correlation;
 using Microsoft.DurableTask;
 using CloudXpcs.Data.Results;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Activities;
 

@@ -6,6 +6,7 @@ using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Geometry;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Activities;
 

@@ -1,5 +1,6 @@
 using CloudXpcs.Pipeline.Orchestration;
 using Microsoft.DurableTask.Client;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Ingest;
 

@@ -4,6 +4,7 @@ using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Ingest;
 

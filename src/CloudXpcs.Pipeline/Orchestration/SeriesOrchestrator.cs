@@ -2,6 +2,7 @@ using CloudXpcs.Data;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.DurableTask;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Orchestration;
 

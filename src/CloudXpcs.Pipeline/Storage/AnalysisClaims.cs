@@ -1,5 +1,6 @@
 using Azure;
 using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using CloudXpcs.Pipeline.Orchestration;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
 

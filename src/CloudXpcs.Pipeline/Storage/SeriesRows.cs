@@ -1,4 +1,5 @@
 using Azure;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
 

@@ -6,6 +6,7 @@ using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Functions.Tests.Support;
 

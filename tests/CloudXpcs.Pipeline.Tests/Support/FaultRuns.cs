@@ -10,6 +10,7 @@ using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Data.Tests.Support;
 using Microsoft.DurableTask.Client;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Tests.Support;
 

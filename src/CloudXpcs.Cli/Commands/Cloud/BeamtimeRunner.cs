@@ -6,6 +6,7 @@ using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Transfer;
 using Microsoft.DurableTask.Client;
 using Spectre.Console;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Cli.Commands.Cloud;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using CloudXpcs.Pipeline.Orchestration;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Cli.Commands.Cloud;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using CloudXpcs.Pipeline.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Cli.Commands.Cloud;
 

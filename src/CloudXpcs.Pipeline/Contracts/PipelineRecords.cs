@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Geometry;
 
-namespace CloudXpcs.Pipeline.Orchestration;
+namespace CloudXpcs.Pipeline.Contracts;
 
 /// <summary>q/χ binning that replaces the series' own (reprocessing with new parameters).</summary>
 public sealed record QMapOverride(
