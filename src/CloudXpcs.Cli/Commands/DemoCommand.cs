@@ -108,7 +108,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         AnsiConsole.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:0.0} s");
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {run.LocalFolder} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json, run.json)");
-        return run.Outcome.Status == Pipeline.Storage.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
     }
 
     private static CellSimulationResult SimulateCell(string set, string results)

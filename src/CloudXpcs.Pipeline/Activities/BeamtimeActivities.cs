@@ -9,7 +9,6 @@ using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Pipeline.Notifications;
-using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Comparison;
 using CloudXpcs.Science.Continuum;

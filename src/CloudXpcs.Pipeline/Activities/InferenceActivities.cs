@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CloudXpcs.Data.Comparison;
-using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Inference;
 using Microsoft.DurableTask;

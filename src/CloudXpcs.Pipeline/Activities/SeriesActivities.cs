@@ -3,7 +3,6 @@ using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Notifications;
-using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Correlation;
 using Microsoft.DurableTask;

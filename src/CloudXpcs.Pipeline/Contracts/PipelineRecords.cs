@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Science.Geometry;
 
 namespace CloudXpcs.Pipeline.Contracts;

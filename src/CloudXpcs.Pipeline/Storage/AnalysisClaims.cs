@@ -1,5 +1,4 @@
 using Azure;
-using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
@@ -45,18 +44,3 @@ public static class AnalysisClaims
         row.ResultPrefix, row.SpeedAPerS, row.SpeedErrAPerS, row.Resolvable, row.ActivityMs, row.OrchestrationMs);
 }
 
-/// <summary>Defaults shared by the ingest and the runs.</summary>
-public static class PipelineDefaults
-{
-    public const long ShardPixelThreshold = 1L << 20;
-    public const int MaxShards = 16;
-    /// <summary>An incomplete series with no upload for this long is reported stale (run parameter stale_after_min).</summary>
-    public const double StaleAfterMinutes = 120;
-
-    /// <summary>Pixel shards for a detector of this size: 1 up to the threshold, then one per threshold's worth of pixels.</summary>
-    public static int ShardsFor(long pixelsPerFrame, long? threshold)
-    {
-        long limit = threshold is > 0 ? threshold.Value : ShardPixelThreshold;
-        return (int)Math.Clamp((pixelsPerFrame + limit - 1) / limit, 1, MaxShards);
-    }
-}

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure;
-using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;

@@ -13,17 +13,6 @@ public abstract class PipelineRow : ITableEntity
     public ETag ETag { get; set; }
 }
 
-/// <summary>Series status values in the series and analyses tables.</summary>
-public static class SeriesStatus
-{
-    public const string Incomplete = "incomplete";
-    public const string Stale = "stale";
-    public const string Queued = "queued";
-    public const string Analysing = "analysing";
-    public const string Analysed = "analysed";
-    public const string Failed = "failed";
-}
-
 /// <summary>Table `series`: one row per series of a beamtime (PK beamtime, RK series): upload state and latest analysis.</summary>
 public sealed class SeriesRow : PipelineRow
 {
@@ -80,14 +69,6 @@ public sealed class AnalysisRow : PipelineRow
     public double ActivityMs { get; set; }
     public double OrchestrationMs { get; set; }
     public DateTimeOffset? CompletedUtc { get; set; }
-}
-
-/// <summary>Run status values.</summary>
-public static class RunStatus
-{
-    public const string Running = "running";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
 }
 
 /// <summary>Table `runs`: one row per beamtime run (PK beamtime, RK run id) and a row RK "latest" naming the latest completed run.</summary>
