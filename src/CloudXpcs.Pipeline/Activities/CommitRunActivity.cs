@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs.Models;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Comparison;
+using CloudXpcs.Data.Results;
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Pipeline.Notifications;
+using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Comparison;
+using CloudXpcs.Science.Continuum;
+using CloudXpcs.Science.Electrolyte;
+using Microsoft.DurableTask;
+using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Pipeline.Contracts;
+
+namespace CloudXpcs.Pipeline.Activities;
+
+/// <summary>
+/// Commits a run after everything else is written: the run row is marked completed (or failed, with the failed steps)
+/// and becomes the beamtime's latest; "beamtime run completed" is published. Readers that follow the table never see
+/// half a run.
+/// </summary>
+public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier notifier) : TaskActivity<RunOutcome, RunOutcome>
+{
+    public override async Task<RunOutcome> RunAsync(TaskActivityContext context, RunOutcome input)
+    {
+        string status = input.Status;
+        int analysed = input.SeriesAnalysed, failed = input.SeriesFailed;
+        var runRow = (await storage.Runs.GetEntityAsync<RunRow>(input.Beamtime, input.RunId)).Value;
+        runRow.Status = status;
+        runRow.CompletedUtc = DateTimeOffset.UtcNow;
+        runRow.SeriesAnalysed = analysed;
+        runRow.SeriesFailed = failed;
+        runRow.SeriesUnresolvable = input.SeriesUnresolvable;
+        runRow.Reason = input.StepFailures.Count == 0 ? null : string.Join("; ", input.StepFailures);
+        await storage.Runs.UpdateEntityAsync(runRow, Azure.ETag.All);
+        await storage.Runs.UpsertEntityAsync(new RunRow
+        {
+            PartitionKey = input.Beamtime, RowKey = RunRow.LatestRowKey, RunId = input.RunId, Status = status, InstanceId = runRow.InstanceId,
+            ParametersJson = runRow.ParametersJson, ResultPrefix = input.ResultPrefix, CreatedUtc = runRow.CreatedUtc, CompletedUtc = runRow.CompletedUtc,
+            SeriesAnalysed = analysed, SeriesFailed = failed, SeriesUnresolvable = runRow.SeriesUnresolvable, Reason = runRow.Reason,
+        }, Azure.Data.Tables.TableUpdateMode.Replace);
+        await notifier.PublishAsync(new PipelineEvent(PipelineEventKind.BeamtimeRunCompleted, input.Beamtime, null, input.RunId,
+            $"{status}: {analysed} series analysed, {failed} failed", DateTimeOffset.UtcNow));
+        return input;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs.Models;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Comparison;
+using CloudXpcs.Data.Results;
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Pipeline.Notifications;
+using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Comparison;
+using CloudXpcs.Science.Continuum;
+using CloudXpcs.Science.Electrolyte;
+using Microsoft.DurableTask;
+using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Pipeline.Contracts;
+
+namespace CloudXpcs.Pipeline.Activities;
+
+/// <summary>report/index.html and its figures for the run folder (CloudXpcs.Reporting), uploaded under the run.</summary>
+public sealed class ReportActivity(PipelineStorage storage) : TaskActivity<BeamtimeStepRequest, ActivityResult>
+{
+    public override async Task<ActivityResult> RunAsync(TaskActivityContext context, BeamtimeStepRequest input)
+    {
+        var clock = Stopwatch.StartNew();
+        using var workspace = LocalWorkspace.Create("report");
+        string run = workspace.Folder("run");
+        await BlobTransfer.DownloadPrefixAsync(storage.Results, input.RunPrefix, run,
+            relative => !relative.StartsWith("report/", StringComparison.Ordinal) && relative != ResultNames.PlanFile);
+        var summary = Reporting.RunReport.Write(run);
+        await BlobTransfer.UploadFolderAsync(storage.Results, input.RunPrefix + "report/", Path.GetDirectoryName(summary.IndexPath)!);
+        return new ActivityResult(input.RunPrefix + "report/index.html", clock.Elapsed.TotalMilliseconds);
+    }
+}

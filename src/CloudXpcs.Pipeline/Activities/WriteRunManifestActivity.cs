@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs.Models;
+using CloudXpcs.Data;
+using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Comparison;
+using CloudXpcs.Data.Results;
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Pipeline.Notifications;
+using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Comparison;
+using CloudXpcs.Science.Continuum;
+using CloudXpcs.Science.Electrolyte;
+using Microsoft.DurableTask;
+using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Pipeline.Contracts;
+
+namespace CloudXpcs.Pipeline.Activities;
+
+/// <summary>run.json of the run: parameters, inputs with MD5, versions, every series with status and speed.</summary>
+public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActivity<CommitRunRequest, RunOutcome>
+{
+    public override async Task<RunOutcome> RunAsync(TaskActivityContext context, CommitRunRequest input)
+    {
+        var planText = await BlobTransfer.DownloadTextOrNullAsync(storage.Results, input.RunPrefix + ResultNames.PlanFile, 16 << 20)
+                       ?? throw new InvalidOperationException($"{input.RunPrefix}{ResultNames.PlanFile} is missing");
+        var plan = JsonSerializer.Deserialize<RunPlan>(planText)!;
+        var series = new List<RunJsonSeries>();
+        foreach (var planned in plan.Series)
+        {
+            if (planned.AnalysisId is null)
+            {
+                series.Add(new RunJsonSeries(planned.Series, planned.State == PlanRunActivity.Stale ? SeriesStatus.Stale : SeriesStatus.Failed,
+                    planned.Reason, null, null, null, null));
+                continue;
+            }
+            var row = await storage.Analyses.GetEntityIfExistsAsync<AnalysisRow>(input.Beamtime, planned.AnalysisId);
+            series.Add(row.HasValue
+                ? new RunJsonSeries(planned.Series, row.Value!.Status, row.Value.Reason, row.Value.SpeedAPerS, row.Value.SpeedErrAPerS, row.Value.Resolvable,
+                    planned.AnalysisId)
+                : new RunJsonSeries(planned.Series, SeriesStatus.Failed, "the analysis did not record an outcome", null, null, null, planned.AnalysisId));
+        }
+        var inputs = new List<RunJsonInput>();
+        await foreach (var blob in storage.Raw.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Beamtime + "/" }))
+            inputs.Add(new RunJsonInput(blob.Name[(input.Beamtime.Length + 1)..],
+                blob.Properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null, blob.Properties.ContentLength ?? 0));
+        int analysed = series.Count(s => s.Status == SeriesStatus.Analysed);
+        int failed = series.Count - analysed;
+        var runJson = new RunJson(input.Beamtime, input.RunId, input.CreatedUtc.ToString("O"), JsonSerializer.SerializeToElement(input.Parameters), inputs,
+            new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
+        await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + RunJson.FileName, RunJson.Serialize(runJson));
+        string status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
+        return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
+        {
+            SeriesUnresolvable = series.Count(s => s.Resolvable == false),
+        };
+    }
+
+    public static string Version =>
+        typeof(WriteRunManifestActivity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+}
