@@ -10,6 +10,9 @@ namespace CloudXpcs.Bench;
 /// </summary>
 public static class CorrelationThroughput
 {
+    /// <summary>The benchmark process is the host: its correlators share one pool of state memory.</summary>
+    private static readonly CorrelatorStatePool StatePool = new();
+
     public sealed record Figures(string Case, int Rows, int Cols, int Frames, double MeanCount, int Threads,
         double Seconds, double CpuSeconds, double PixelFramesPerSecond, long PeakWorkingSetBytes, long FrameBytes, long StateBytes,
         double FirstRunSeconds, double FinalizeSeconds);
@@ -68,7 +71,7 @@ public static class CorrelationThroughput
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            using var correlator = new MultiTauCorrelator(map, frames, new MultiTauOptions { MaxDegreeOfParallelism = threads });
+            using var correlator = new MultiTauCorrelator(map, frames, new MultiTauOptions { MaxDegreeOfParallelism = threads, StatePool = StatePool });
             for (int t = 0; t < frames; t += batchFrames)
             {
                 int n = Math.Min(batchFrames, frames - t);

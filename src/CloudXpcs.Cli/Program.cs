@@ -1,5 +1,6 @@
 using CloudXpcs.Cli.Commands;
 using CloudXpcs.Data;
+using CloudXpcs.Science.Correlation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -11,6 +12,12 @@ public static class Program
     public const int ExitBadInput = 2;
     /// <summary>Exit code for any other failure.</summary>
     public const int ExitFailure = 1;
+
+    /// <summary>
+    /// Correlator state memory of this process: commands that correlate several series in a row (demo) hand it from
+    /// one correlation to the next.
+    /// </summary>
+    internal static CorrelatorStatePool CorrelatorStates { get; } = new();
 
     public static int Main(string[] args)
     {

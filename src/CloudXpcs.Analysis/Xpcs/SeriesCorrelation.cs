@@ -24,6 +24,9 @@ public sealed record SeriesCorrelationOptions
     /// <summary>The q/φ binning to correlate with instead of the one in series.json (a reprocessing); null = series.json's.</summary>
     public QMapSpec? QMap { get; init; }
 
+    /// <summary>The host's pool of correlator state memory; null: each correlation allocates its own.</summary>
+    public CorrelatorStatePool? StatePool { get; init; }
+
     public const long TargetBatchBytes = 256L << 20;
 }
 
@@ -74,6 +77,7 @@ public static class SeriesCorrelation
             MaxDegreeOfParallelism = options.Threads,
             PixelStart = options.PixelStart,
             PixelEnd = options.PixelEnd,
+            StatePool = options.StatePool,
         });
         switch (source.PixelType)
         {

@@ -44,7 +44,7 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions
         {
-            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads },
+            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads, StatePool = Program.CorrelatorStates },
             ConcentrationM = settings.ConcentrationM,
         };
         var result = ProgressReporting.Run($"analyzing {manifest.Series}", manifest.Frames,

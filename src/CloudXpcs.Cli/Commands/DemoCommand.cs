@@ -61,7 +61,8 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         {
             var analysis = ProgressReporting.Run($"analysing {truth.Series}", spec.Frames, progress =>
                 SeriesAnalysis.AnalyzeToFolder(Path.Combine(inputs, SeriesManifest.XpcsFolder, truth.Series), Path.Combine(results, SeriesManifest.XpcsFolder, truth.Series),
-                    framesDone: new CorrelateCommand.FramesProgress(progress)));
+                    new SeriesAnalysisOptions { Correlation = new SeriesCorrelationOptions { StatePool = Program.CorrelatorStates } },
+                    new CorrelateCommand.FramesProgress(progress)));
             var velocity = analysis.Fit.Velocity;
             rows.Add(velocity is { Resolvable: true, SpeedAPerS: double v, SpeedErrAPerS: double e }
                 ? [truth.Series, F(truth.SpeedAPerS), $"{F(v)} ± {e:0.000}", F((v - truth.SpeedAPerS) / e)]

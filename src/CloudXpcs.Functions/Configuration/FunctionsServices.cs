@@ -22,6 +22,7 @@ public static class FunctionsServices
         services.AddSingleton(new PipelineWorkerSettings
         {
             CorrelationThreads = int.TryParse(configuration[CorrelationThreadsSetting], out int threads) ? threads : -1,
+            StatePool = new Science.Correlation.CorrelatorStatePool(),
         });
         services.AddSingleton(TimeProvider.System);
         return services;

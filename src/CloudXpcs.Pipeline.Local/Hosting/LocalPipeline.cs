@@ -3,6 +3,7 @@ using CloudXpcs.Pipeline.Ingest;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
+using CloudXpcs.Science.Correlation;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,10 +44,12 @@ public sealed record LocalPipelineOptions
 public sealed class LocalPipeline : IAsyncDisposable
 {
     private readonly LocalDurableHost _host;
+    private readonly CorrelatorStatePool _statePool;
 
-    private LocalPipeline(LocalDurableHost host, PipelineStorage storage, long? shardPixelThreshold)
+    private LocalPipeline(LocalDurableHost host, CorrelatorStatePool statePool, PipelineStorage storage, long? shardPixelThreshold)
     {
         _host = host;
+        _statePool = statePool;
         Storage = storage;
         Ingestor = new RawBlobIngestor(storage, new DurableAnalysisScheduler(host.Client),
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RawBlobIngestor>(), shardPixelThreshold);
@@ -63,6 +66,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var storage = new PipelineStorage(options.Storage);
         await storage.CreateIfNotExistsAsync(cancellationToken);
+        var statePool = new CorrelatorStatePool();
         int threads = options.CorrelationThreads > 0 ? options.CorrelationThreads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Workers));
         var host = await LocalDurableHost.StartAsync(new LocalDurableHostOptions
         {
@@ -79,12 +83,12 @@ public sealed class LocalPipeline : IAsyncDisposable
         }, services =>
         {
             services.AddSingleton(storage);
-            services.AddSingleton(new PipelineWorkerSettings { CorrelationThreads = threads });
+            services.AddSingleton(new PipelineWorkerSettings { CorrelationThreads = threads, StatePool = statePool });
             services.AddSingleton<IPipelineNotifier>(new StorageQueueNotifier(storage.Queues.GetQueueClient(options.Storage.EventsQueue)));
             if (options.LoggerFactory is null) services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
             options.ConfigureServices?.Invoke(services);
         }, cancellationToken);
-        return new LocalPipeline(host, storage, options.ShardPixelThreshold);
+        return new LocalPipeline(host, statePool, storage, options.ShardPixelThreshold);
     }
 
     /// <summary>Starts a run of the beamtime; the instance id is derived from beamtime and run id.</summary>
@@ -109,5 +113,9 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _statePool.Dispose();
+    }
 }

@@ -16,6 +16,9 @@ public sealed record PipelineWorkerSettings
 {
     /// <summary>Threads of one correlation; ≤ 0 = all cores.</summary>
     public int CorrelationThreads { get; init; } = -1;
+
+    /// <summary>Correlator state memory shared by the worker's correlations (owned by the host); null: none kept.</summary>
+    public CorrelatorStatePool? StatePool { get; init; }
 }
 
 /// <summary>Claims an analysis for an orchestration, or reports that it is done or being computed by another.</summary>
@@ -45,7 +48,7 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
         if (input.Shards <= 1)
         {
             workspace.NamingBlobs(() => SeriesCorrelation.CorrelateToFile(series.Folder, output,
-                new SeriesCorrelationOptions { Threads = settings.CorrelationThreads, QMap = series.Manifest.QMap }));
+                new SeriesCorrelationOptions { Threads = settings.CorrelationThreads, QMap = series.Manifest.QMap, StatePool = settings.StatePool }));
             blob = prefix + ResultNames.G2File;
         }
         else
@@ -55,6 +58,7 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
             {
                 Threads = settings.CorrelationThreads,
                 QMap = series.Manifest.QMap,
+                StatePool = settings.StatePool,
                 PixelStart = (int)(pixels * input.Shard / input.Shards),
                 PixelEnd = (int)(pixels * (input.Shard + 1) / input.Shards),
             }, null, out _));

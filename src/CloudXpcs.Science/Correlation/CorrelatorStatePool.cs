@@ -1,29 +1,27 @@
 namespace CloudXpcs.Science.Correlation;
 
 /// <summary>
-/// State memory handed from one finished correlator to the next in the same process. A worker correlates series
-/// after series of the same detector; reusing the pages saves the kernel's zeroing of hundreds of MiB on first touch,
-/// which on a VM costs about as much as correlating them.
+/// State memory handed from one finished correlator to the next. A worker correlates series after series of the same
+/// detector; reusing the pages saves the kernel's zeroing of hundreds of MiB on first touch, which on a VM costs about
+/// as much as correlating them. The host (the command-line process, a pipeline worker) owns one pool and passes it to
+/// its correlators through <see cref="MultiTauOptions.StatePool"/>; disposing the pool frees what it keeps.
 /// </summary>
-internal static class CorrelatorStatePool
+public sealed class CorrelatorStatePool(long maxRetainedBytes = 1L << 30, int maxRetainedBuffers = 4) : IDisposable
 {
-    /// <summary>At most this much memory is kept for later correlators.</summary>
-    private const long MaxRetainedBytes = 1L << 30;
-    private const int MaxRetainedBuffers = 4;
-    private static readonly List<HugePageBuffer> Retained = [];
+    private readonly List<HugePageBuffer> _retained = [];
 
     /// <summary>A buffer of at least <paramref name="doubles"/> doubles (contents undefined): the smallest kept one that fits, else a new one.</summary>
-    public static HugePageBuffer Rent(long doubles)
+    internal HugePageBuffer Rent(long doubles)
     {
-        lock (Retained)
+        lock (_retained)
         {
             int best = -1;
-            for (int i = 0; i < Retained.Count; i++)
-                if (Retained[i].Capacity >= doubles && (best < 0 || Retained[i].Capacity < Retained[best].Capacity)) best = i;
+            for (int i = 0; i < _retained.Count; i++)
+                if (_retained[i].Capacity >= doubles && (best < 0 || _retained[i].Capacity < _retained[best].Capacity)) best = i;
             if (best >= 0)
             {
-                var buffer = Retained[best];
-                Retained.RemoveAt(best);
+                var buffer = _retained[best];
+                _retained.RemoveAt(best);
                 return buffer;
             }
         }
@@ -31,17 +29,28 @@ internal static class CorrelatorStatePool
     }
 
     /// <summary>Keeps a buffer no longer in use; frees the oldest kept ones beyond the limits.</summary>
-    public static void Return(HugePageBuffer buffer)
+    internal void Return(HugePageBuffer buffer)
     {
         var freed = new List<HugePageBuffer>();
-        lock (Retained)
+        lock (_retained)
         {
-            Retained.Add(buffer);
-            while (Retained.Count > MaxRetainedBuffers || Retained.Sum(b => b.Bytes) > MaxRetainedBytes)
+            _retained.Add(buffer);
+            while (_retained.Count > maxRetainedBuffers || _retained.Sum(b => b.Bytes) > maxRetainedBytes)
             {
-                freed.Add(Retained[0]);
-                Retained.RemoveAt(0);
+                freed.Add(_retained[0]);
+                _retained.RemoveAt(0);
             }
+        }
+        foreach (var b in freed) b.Dispose();
+    }
+
+    public void Dispose()
+    {
+        List<HugePageBuffer> freed;
+        lock (_retained)
+        {
+            freed = [.. _retained];
+            _retained.Clear();
         }
         foreach (var b in freed) b.Dispose();
     }

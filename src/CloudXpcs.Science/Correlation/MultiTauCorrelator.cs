@@ -49,6 +49,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
     private readonly MultiTauLevelState[] _levels;
     // All levels' state in one block, rented from (and returned to) the pool; null once returned.
     private HugePageBuffer? _stateMemory;
+    private readonly CorrelatorStatePool? _statePool;
     // Per group of columns: the largest raw count seen so far. It bounds every value of level l by 2^l times it, which
     // decides where float lanes are exact without reading the state.
     private readonly float[] _groupMaxCount;
@@ -66,6 +67,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         if (options.DelaysPerLevel < 1) throw new ArgumentOutOfRangeException(nameof(options), "delays_per_level must be >= 1");
         _qmap = qmap;
         _delaysPerLevel = options.DelaysPerLevel;
+        _statePool = options.StatePool;
         _history = 2 * _delaysPerLevel;
         _totalFrames = totalFrames;
         _pixelStart = options.PixelStart;
@@ -101,7 +103,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         _levels = new MultiTauLevelState[levelCount];
         long doubles = 0;
         for (int l = 0; l < levelCount; l++) doubles += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
-        _stateMemory = CorrelatorStatePool.Rent(doubles);
+        _stateMemory = _statePool?.Rent(doubles) ?? new HugePageBuffer(doubles);
         unsafe
         {
             double* next = _stateMemory.Pointer;
@@ -580,12 +582,14 @@ public sealed partial class MultiTauCorrelator : IDisposable
         return _finished;
     }
 
-    /// <summary>Returns the state memory to the pool; the correlator takes no more frames.</summary>
+    /// <summary>Returns the state memory to the pool (or frees it); the correlator takes no more frames.</summary>
     public void Dispose()
     {
         var memory = _stateMemory;
         _stateMemory = null;
-        if (memory is not null) CorrelatorStatePool.Return(memory);
+        if (memory is null) return;
+        if (_statePool is not null) _statePool.Return(memory);
+        else memory.Dispose();
     }
 
     public MultiTauResult ToResult(double frameTimeS) => ToPartialSums().ToResult(frameTimeS);

@@ -15,4 +15,7 @@ public sealed record MultiTauOptions
 
     /// <summary>Exclusive end of the pixel shard; −1 means the last pixel of the detector.</summary>
     public int PixelEnd { get; init; } = -1;
+
+    /// <summary>Where the state memory comes from and goes back to (the host's pool); null: the correlator's own, freed when it ends.</summary>
+    public CorrelatorStatePool? StatePool { get; init; }
 }
