@@ -12,7 +12,8 @@ public sealed record RelaxationFit
     public required double ChiDeg { get; init; }
     /// <summary>Delays that entered the fit (finite g2 &gt; 0 with a positive error).</summary>
     public required int DelayCount { get; init; }
-    /// <summary>True when τ0 lies within the measured delays and the contrast is positive beyond its error.</summary>
+    /// <summary>True when τ0 lies within the measured delays, the contrast is positive beyond its error, the model describes the data
+    /// (χ²_red ≤ <see cref="RelaxationFitter.MaxReducedChi2"/>) and no parameter sits at the bound of its range.</summary>
     public required bool Resolved { get; init; }
     public string? Reason { get; init; }
     public double? Tau0S { get; init; }

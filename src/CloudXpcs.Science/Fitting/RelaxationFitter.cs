@@ -8,6 +8,10 @@ namespace CloudXpcs.Science.Fitting;
 public static class RelaxationFitter
 {
     public const double GammaMin = 0.2, GammaMax = 2.5;
+    /// <summary>Largest contrast allowed: the Siegert relation limits β to 1 for fully coherent light; the margin admits noise.</summary>
+    public const double ContrastMax = 1.5;
+    /// <summary>Largest reduced χ² at which the model is taken to describe the data.</summary>
+    public const double MaxReducedChi2 = 20.0;
     private const int Parameters = 4;
 
     /// <summary>Fits every bin column of an n_tau × n_bins matrix; bins without data get an unfitted entry.</summary>
@@ -37,7 +41,7 @@ public static class RelaxationFitter
 
         int tail = Math.Max(2, tauS.Length / 10);
         double baseline0 = g2[^tail..].Average();
-        double beta0 = Math.Max(g2.Take(Math.Min(3, g2.Length)).Average() - baseline0, 1e-4);
+        double beta0 = Math.Clamp(g2.Take(Math.Min(3, g2.Length)).Average() - baseline0, 1e-4, ContrastMax);
         double lnMin = Math.Log(tauS[0]), lnMax = Math.Log(tauS[^1]);
         double[]? best = null;
         double bestChi2 = double.PositiveInfinity;
@@ -56,9 +60,12 @@ public static class RelaxationFitter
         double tau0 = Math.Exp(best![2]);
         bool inRange = tau0 >= tauS[0] && tau0 <= tauS[^1];
         bool contrast = best[1] > 0 && (covariance is null || best[1] > Err(1));
+        bool atBound = best[3] <= GammaMin * 1.0001 || best[3] >= GammaMax * 0.9999 || best[1] >= ContrastMax * 0.9999;
         string? reason = !inRange ? $"tau0 = {tau0:G3} s lies outside the measured delays {tauS[0]:G3}–{tauS[^1]:G3} s"
             : !contrast ? "no contrast above its error"
-            : covariance is null ? "singular covariance" : null;
+            : covariance is null ? "singular covariance"
+            : reduced > MaxReducedChi2 ? $"the model does not describe the data (reduced chi2 {reduced:G3} > {MaxReducedChi2:G3})"
+            : atBound ? "stretching or contrast at the bound of its range" : null;
         return empty with
         {
             Resolved = reason is null,
@@ -95,7 +102,7 @@ public static class RelaxationFitter
 
     private static void Clamp(Span<double> x, double lnTauMin, double lnTauMax)
     {
-        x[1] = Math.Clamp(x[1], 1e-6, 10.0);
+        x[1] = Math.Clamp(x[1], 1e-6, ContrastMax);
         x[2] = Math.Clamp(x[2], lnTauMin, lnTauMax);
         x[3] = Math.Clamp(x[3], GammaMin, GammaMax);
     }
