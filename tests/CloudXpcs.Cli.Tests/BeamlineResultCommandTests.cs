@@ -42,6 +42,18 @@ public sealed class BeamlineResultCommandTests : IDisposable
         Assert.True(fit.Relaxation.Zip(fit.Relaxation.Skip(1)).All(p => p.Second.QInvA > p.First.QInvA));
     }
 
+    [SkippableFact]
+    public void AnalyzeSeriesOfABeamlineResultWritesItsG2AndTheFitWithoutCorrelating()
+    {
+        string result = ApsResultFiles.PathOf(ApsResultFiles.Sample), outDir = _temp.File("out");
+        var run = CliRun.Cloudxpcs("analyze-series", "--series", result, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(File.ReadAllBytes(result), File.ReadAllBytes(Path.Combine(outDir, "g2.h5")));
+        var fit = FitJson.Read(Path.Combine(outDir, "fit.json"));
+        Assert.False(fit.Velocity.Resolvable);
+        Assert.Equal(27, fit.Relaxation!.Count);
+    }
+
     [Fact]
     public void ACloudXpcsG2FileWithoutSeriesJsonIsBadInput()
     {

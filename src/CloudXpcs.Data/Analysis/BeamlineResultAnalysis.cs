@@ -47,6 +47,23 @@ public static class BeamlineResultAnalysis
     }
 
     /// <summary>
+    /// The analyze-series outputs of a beamline result file: OUT/fit.json and the result file itself as OUT/g2.h5 (it is
+    /// already in the g2.h5 layout; CloudXpcs does not correlate again). The fit is computed before anything is written.
+    /// </summary>
+    public static BeamlineResultFit AnalyzeToFolder(string resultPath, string outFolder, FitOptions? options = null)
+    {
+        var result = Fit(resultPath, options);
+        Directory.CreateDirectory(outFolder);
+        AtomicFile.Write(Path.Combine(outFolder, SeriesAnalysis.G2FileName), temporaryPath => File.Copy(resultPath, temporaryPath, overwrite: true));
+        FitJson.Write(Path.Combine(outFolder, SeriesAnalysis.FitFileName), result.Document);
+        return result;
+    }
+
+    /// <summary>True for a path that names an HDF5 result file rather than series.json or a series folder.</summary>
+    public static bool IsResultFilePath(string path) =>
+        File.Exists(path) && (path.EndsWith(".hdf", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
     /// 2^level of each lag of a multi-tau ladder (DATA_CONTRACT 3; boost_corr uses the same): the 2d lags 1..2d of
     /// level 0, then lags k·2^l with d &lt; k ≤ 2d.
     /// </summary>
