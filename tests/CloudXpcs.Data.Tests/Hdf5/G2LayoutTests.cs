@@ -218,7 +218,7 @@ public class G2LayoutTests
             string path = folder.File(name);
             G2FileWriter.Write(path, r);
             using var file = PureHDF.H5File.OpenRead(path);
-            return file.Group(G2Paths.QMapGroup).Attribute(G2Paths.QMapHashAttribute).Read<string>();
+            return file.Get(G2Paths.QMapGroup).Attribute(G2Paths.QMapHashAttribute).Read<string>();
         }
         string first = Hash(result, "a.h5");
         Assert.Matches("^[0-9a-f]{64}$", first);
