@@ -14,7 +14,7 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--series <SERIES_JSON>")]
-        [Description("series.json of a contract series folder (or the folder itself).")]
+        [Description("series.json of a contract series folder (or the folder itself), or an APS 8-ID-I beamline result file (.hdf/.h5: fitted, not correlated again).")]
         public string? Series { get; init; }
 
         [CommandOption("--out <DIR>")]
@@ -40,6 +40,14 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (BeamlineResultAnalysis.IsResultFilePath(settings.Series!))
+        {
+            var beamline = BeamlineResultAnalysis.AnalyzeToFolder(settings.Series!, settings.Out!);
+            foreach (string line in BeamlineFitSummary.Lines(beamline)) Console.WriteLine(line);
+            Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.G2FileName))}");
+            Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.FitFileName))}");
+            return 0;
+        }
         string folder = CorrelateCommand.SeriesFolder(settings.Series!);
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions

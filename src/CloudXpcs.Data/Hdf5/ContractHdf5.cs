@@ -20,6 +20,7 @@ internal static class ContractHdf5
     public static NativeFile OpenRead(string path)
     {
         if (!File.Exists(path)) throw new DataContractException(path, "file not found");
+        LzfFilter.EnsureRegistered();
         try
         {
             return H5File.OpenRead(path);

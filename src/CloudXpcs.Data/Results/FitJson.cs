@@ -14,11 +14,16 @@ public sealed record FitDocument
 
     [JsonPropertyName("schema")] public string Schema { get; init; } = SchemaId;
     [JsonPropertyName("series")] public required string Series { get; init; }
-    [JsonPropertyName("position_mm")] public required double PositionMm { get; init; }
-    [JsonPropertyName("polarization_time_min")] public required double PolarizationTimeMin { get; init; }
+    /// <summary>NaN (written as null) when unknown: a beamline result file has no cell position or polarization time.</summary>
+    [JsonPropertyName("position_mm"), JsonConverter(typeof(NaNAsNullConverter))] public required double PositionMm { get; init; }
+    [JsonPropertyName("polarization_time_min"), JsonConverter(typeof(NaNAsNullConverter))] public required double PolarizationTimeMin { get; init; }
     [JsonPropertyName("bins")] public required IReadOnlyList<FitBinJson> Bins { get; init; }
     [JsonPropertyName("velocity")] public required FitVelocityJson Velocity { get; init; }
     [JsonPropertyName("per_q")] public IReadOnlyList<FitPerQJson>? PerQ { get; init; }
+    /// <summary>Optional: the relaxation of each q bin (fitted for beamline result files, where no flow is assumed).</summary>
+    [JsonPropertyName("relaxation")] public IReadOnlyList<FitRelaxationJson>? Relaxation { get; init; }
+    /// <summary>Optional: the file the g2 came from when it was not CloudXpcs's own correlation (a beamline result file).</summary>
+    [JsonPropertyName("g2_source")] public string? G2Source { get; init; }
     /// <summary>Optional; filled by the anion-velocity step (the study's Eq. 3, Eq. 4).</summary>
     [JsonPropertyName("anion")] public AnionVelocity? Anion { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Science.Correlation;
@@ -100,67 +99,13 @@ public class G2FileTests
         Assert.Equal(0.2, G2File.Read(path).FrameTimeS);
     }
 
-    /// <summary>argv: g2.h5; prints every dataset as JSON {path: {dtype, shape, values}} with NaN as null.</summary>
-    private const string DumpScript = """
-        import sys, json, math, h5py, numpy as np
-        out = {}
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
-                a = obj[()]
-                flat = np.asarray(a).ravel().tolist()
-                flat = [None if isinstance(v, float) and math.isnan(v) else v for v in flat]
-                out['/' + name] = {'dtype': obj.dtype.str, 'shape': list(obj.shape), 'values': flat}
-        with h5py.File(sys.argv[1], 'r') as f:
-            f.visititems(visit)
-        print(json.dumps(out))
-        """;
-
-    [SkippableFact]
-    public void H5pySeesEveryDatasetWithTheContractShapeDTypeAndValues()
-    {
-        PythonH5py.SkipIfUnavailable();
-        using var folder = new TempFolder();
-        var result = HandMadeResult();
-        string path = folder.File(G2Paths.FileName);
-        G2FileWriter.Write(path, result);
-        var dump = JsonNode.Parse(PythonH5py.Run(DumpScript, path))!.AsObject();
-
-        int nTau = result.TauCount, nBins = result.BinCount;
-        var expected = new Dictionary<string, (string DType, int[] Shape, double[] Values)>
-        {
-            [G2Paths.NormalizedG2] = ("<f8", [nTau, nBins], result.G2),
-            [G2Paths.NormalizedG2Err] = ("<f8", [nTau, nBins], result.G2Err),
-            [G2Paths.DelayList] = ("<f8", [nTau], result.DelaysS),
-            [G2Paths.LagFrames] = ("<i8", [nTau], result.LagFrames.Select(l => (double)l).ToArray()),
-            [G2Paths.DynamicRoiMap] = ("<i4", [8, 10], BinPlusOne(result.QMap.DynamicBinOfPixel).Select(b => (double)b).ToArray()),
-            [G2Paths.DynamicVListDim0] = ("<f8", [3], result.QMap.QCentersInvA),
-            [G2Paths.DynamicVListDim1] = ("<f8", [4], result.QMap.ChiCentersDeg),
-            [G2Paths.DynamicNumPts] = ("<i4", [nBins], result.QMap.DynamicPixelCounts.Select(c => (double)c).ToArray()),
-            [G2Paths.StaticRoiMap] = ("<i4", [8, 10], BinPlusOne(result.QMap.StaticBinOfPixel).Select(b => (double)b).ToArray()),
-            [G2Paths.Scattering2d] = ("<f8", [8, 10], result.Scattering2d),
-            [G2Paths.IntensityVsTime] = ("<f8", [40], result.IntensityVsTime),
-            [G2Paths.FrameTime] = ("<f8", [], [0.2]),
-        };
-        Assert.Equal(expected.Keys.Order(), dump.Select(kv => kv.Key).Order());
-        foreach (var (name, (dtype, shape, values)) in expected)
-        {
-            var entry = dump[name]!;
-            Assert.True(dtype == (string)entry["dtype"]!, $"{name}: dtype {entry["dtype"]}, expected {dtype}");
-            Assert.Equal(shape, entry["shape"]!.AsArray().Select(d => (int)d!));
-            var actual = entry["values"]!.AsArray().Select(v => v is null ? double.NaN : (double)v).ToArray();
-            Assert.Equal(values, actual);
-        }
-        // The static map refines the dynamic one: static index / static_per_dynamic = dynamic index.
-        Assert.Equal(result.QMap.DynamicBinOfPixel, result.QMap.StaticBinOfPixel.Select(s => s < 0 ? -1 : s / 2));
-    }
-
     [Fact]
     public void AG2FileMissingADatasetIsNamed()
     {
         using var folder = new TempFolder();
         string path = folder.File(G2Paths.FileName);
-        new H5File { ["xpcs"] = new H5Group { ["multitau"] = new H5Group { ["delay_list"] = new double[] { 0.2, 0.4 } } } }.Write(path);
-        ContractAssert.Throws(path, () => G2File.Read(path), "dataset /entry/instrument/detector_1/frame_time not found");
+        new H5File { ["xpcs"] = new H5Group { ["multitau"] = new H5Group { ["delay_list"] = new long[] { 1, 2 } } } }.Write(path);
+        ContractAssert.Throws(path, () => G2File.Read(path), "dataset /xpcs/multitau/normalized_g2 not found");
     }
 
     [Fact]
@@ -168,8 +113,20 @@ public class G2FileTests
     {
         using var folder = new TempFolder();
         string path = folder.File(G2Paths.FileName);
-        new H5File { ["entry"] = new H5Group { ["instrument"] = new H5Group { ["detector_1"] = new H5Group { ["frame_time"] = 0.2f } } } }.Write(path);
-        ContractAssert.Throws(path, () => G2File.Read(path), "/entry/instrument/detector_1/frame_time must be float64");
+        new H5File { ["xpcs"] = new H5Group { ["multitau"] = new H5Group { ["delay_list"] = new[] { "1", "2" } } } }.Write(path);
+        ContractAssert.Throws(path, () => G2File.Read(path), "/xpcs/multitau/delay_list is not numeric");
+    }
+
+    [Fact]
+    public void AG2FileOfTheEarlierCloudXpcsLayoutIsRefusedByName()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File(G2Paths.FileName);
+        new H5File
+        {
+            ["xpcs"] = new H5Group { ["multitau"] = new H5Group { ["delay_list"] = new[] { 0.2, 0.4 }, ["lag_frames"] = new long[] { 1, 2 } } },
+        }.Write(path);
+        ContractAssert.Throws(path, () => G2File.Read(path), "earlier CloudXpcs layout", "correlate the series again");
     }
 
     [Fact]

@@ -82,16 +82,16 @@ public class H5pyInteropTests
         TestSeries.AssertFolderHoldsTestValues(folder.Path, dtype, batchFrames: 4);
     }
 
-    /// <summary>LZF is an h5py filter PureHDF 2.2 does not decode; such a chunk is refused when the series is opened.</summary>
+    /// <summary>LZF is an h5py filter PureHDF 2.2 does not decode itself; CloudXpcs registers its own decoder (the beamline's result files use it).</summary>
     [SkippableFact]
-    public void AnUnsupportedFilterIsRefusedWhenTheSeriesIsOpened()
+    public void LzfCompressedChunksAreReadExactly()
     {
         PythonH5py.SkipIfUnavailable();
         using var folder = new TempFolder();
-        var manifest = TestSeries.Manifest(frames: 4, chunks: 2, rows: 3, cols: 3);
+        var manifest = TestSeries.Manifest(frames: 11, chunks: 3, rows: 6, cols: 5);
         manifest.Save(folder.File(CloudXpcs.Data.Manifests.SeriesManifest.FileName));
-        PythonH5py.Run(WriteChunksScript, folder.Path, "<u2", "lzf", "4", "2", "3", "3", "1000");
-        ContractAssert.Throws(folder.File("chunk-00000.h5"), () => SeriesFrameSource.Open(folder.Path).Dispose(), "not a readable HDF5 file: cannot read pixel data");
+        PythonH5py.Run(WriteChunksScript, folder.Path, "<u2", "lzf", "11", "3", "6", "5", ((ulong)TestSeries.MaxValue(FrameDType.UInt16)).ToString());
+        TestSeries.AssertFolderHoldsTestValues(folder.Path, FrameDType.UInt16, batchFrames: 4);
     }
 
     /// <summary>argv: chunk file; prints dtype, shape, chunks, compression, shuffle, first_frame and the sum of the data.</summary>
