@@ -253,7 +253,11 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
         var runJson = new RunJson(input.Beamtime, input.RunId, input.CreatedUtc.ToString("O"), input.Parameters, inputs,
             new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
         await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + ResultNames.RunFile,
-            JsonSerializer.Serialize(runJson, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never }));
+            JsonSerializer.Serialize(runJson, new JsonSerializerOptions
+            {
+                // Base64 MD5s keep their '+' (the default encoder writes \u002B).
+                WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            }));
         string status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
         return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
         {
@@ -327,7 +331,10 @@ public sealed class ReportActivity(PipelineStorage storage) : TaskActivity<Beamt
         string run = workspace.Folder("run");
         await BlobTransfer.DownloadPrefixAsync(storage.Results, input.RunPrefix, run,
             relative => !relative.StartsWith("report/", StringComparison.Ordinal) && relative != ResultNames.PlanFile);
-        var summary = Reporting.RunReport.Write(run);
+        var summary = Reporting.RunReport.Write(run, new Reporting.ReportOptions
+        {
+            RunFolderLabel = $"{storage.Options.ResultsContainer}/{input.RunPrefix} (storage; downloaded by run, reprocess and demo)",
+        });
         await BlobTransfer.UploadFolderAsync(storage.Results, input.RunPrefix + "report/", Path.GetDirectoryName(summary.IndexPath)!);
         return new ActivityResult(input.RunPrefix + "report/index.html", clock.Elapsed.TotalMilliseconds);
     }
