@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+echo "demo: dotnet build src/CloudXpcs.Cli"
 dotnet build src/CloudXpcs.Cli -c Release --no-restore --verbosity quiet -nologo
 exec dotnet src/CloudXpcs.Cli/bin/Release/net10.0/cloudxpcs.dll demo "$@"

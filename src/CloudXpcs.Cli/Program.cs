@@ -21,9 +21,27 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (args is ["--version"] or ["-v"]) args = ["version"];
+        // Tables of redirected output (logs, CI) are laid out for 100 columns instead of Spectre's 80.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 100) AnsiConsole.Profile.Width = 100;
         try
         {
             return BuildApp().Run(args);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            Console.Error.WriteLine("error: " + OneLine(Commands.Cloud.StorageErrors.Describe(ex)));
+            return ExitBadInput;
+        }
+        catch (CommandParseException ex) when (CommandSuggestions.ForUnknown(args, ex) is { } suggestion)
+        {
+            Console.Error.WriteLine("error: " + OneLine(ex.Message) + " " + suggestion);
+            return ExitBadInput;
+        }
+        catch (Exception ex) when (ConversionError(args, ex.Message) is { } named)
+        {
+            Console.Error.WriteLine("error: " + named);
+            return ExitBadInput;
         }
         catch (Exception ex) when (ex is DataContractException or ArgumentException or FileNotFoundException
                                        or DirectoryNotFoundException or CommandParseException or CommandRuntimeException)
@@ -38,7 +56,30 @@ public static class Program
         }
     }
 
+    /// <summary>"Failed to convert 'abc' to Int32." with the option that was given 'abc' named.</summary>
+    private static string? ConversionError(string[] args, string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(.*)' to (\w+)");
+        if (!match.Success) return null;
+        string value = match.Groups[1].Value;
+        string kind = match.Groups[2].Value switch
+        {
+            "Int32" or "Int64" => "a whole number",
+            "Double" or "Single" => "a number",
+            "Boolean" => "true or false",
+            string other => "a " + other,
+        };
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == value && args[i - 1].StartsWith('-')) return $"{args[i - 1]}: '{value}' is not {kind}";
+            if (args[i].StartsWith("--") && args[i].EndsWith("=" + value)) return $"{args[i].Split('=')[0]}: '{value}' is not {kind}";
+        }
+        return $"'{value}' is not {kind}";
+    }
+
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    private static readonly string[] CommandNames = ["version", "demo", "simulate-beamtime", "simulate-series", "correlate", "fit", "analyze-series", "xam", "run", "reprocess", "status", "upload", "simulate-cell", "compare", "infer", "import-steinrueck2020", "report"];
 
     public static CommandApp BuildApp()
     {
@@ -46,6 +87,8 @@ public static class Program
         app.Configure(config =>
         {
             config.SetApplicationName("cloudxpcs");
+            config.SetApplicationVersion(VersionCommand.Text);
+            foreach (string name in CommandNames) CommandSuggestions.Register(name);
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
             config.AddCommand<DemoCommand>("demo").WithDescription("The main job: a synthetic beamtime through CloudXpcs (simulation, correlation, fits, continuum model).");
@@ -53,7 +96,7 @@ public static class Program
             config.AddCommand<SimulateSeriesCommand>("simulate-series").WithDescription("Simulate a heterodyne XPCS series (contract series folder and truth.json).");
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
             config.AddCommand<FitCommand>("fit").WithDescription("Heterodyne fit of a g2.h5 (one series) into fit.json: per-bin fits, the series speed and the anion velocities.");
-            config.AddCommand<AnalyzeSeriesCommand>("analyze-series").WithDescription("Correlate and fit one XPCS series into DIR/g2.h5 and DIR/fit.json; prints the speed or why it is not resolvable.");
+            config.AddCommand<AnalyzeSeriesCommand>("analyze-series").WithAlias("analyse-series").WithDescription("Correlate and fit one XPCS series into DIR/g2.h5 and DIR/fit.json; prints the speed or why it is not resolvable.");
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
             config.AddCommand<Commands.Cloud.RunCommand>("run").WithDescription("Upload a beamtime folder and run it through the durable pipeline (local host on Azurite); download the run's results.");

@@ -10,6 +10,8 @@ internal static class ResultJson
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Base64 MD5s keep their '+' (the default encoder writes \u002B); the documents are UTF-8 files, not HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
     };

@@ -4,7 +4,12 @@ namespace CloudXpcs.Reporting;
 public sealed record ReportOptions
 {
     /// <summary>Version shown in the provenance when the run has no run.json (default: this assembly's).</summary>
-    public string ToolVersion { get; init; } = typeof(RunReport).Assembly.GetName().Version?.ToString() ?? "unknown";
+    public string ToolVersion { get; init; } =
+        typeof(RunReport).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
+    /// <summary>How the provenance names the run folder when the report is written from a temporary copy (the pipeline); null = its path.</summary>
+    public string? RunFolderLabel { get; init; }
 
     /// <summary>Receives the number of figures drawn so far, out of the total.</summary>
     public Action<int, int>? FiguresDone { get; init; }

@@ -18,7 +18,7 @@ public sealed class CompareInferCommandTests : IDisposable
     [SkippableFact]
     public void ImportCompareAndInferOnTheStudyData()
     {
-        Skip.If(RepoPaths.SharedData is null || !Directory.Exists(Published), "shared data not present");
+        Skip.If(RepoPaths.SharedData is null || !Directory.Exists(Published), RepoPaths.Missing(Published));
         string beamtime = _temp.File("steinrueck");
         string out_ = _temp.File("run");
         var import = CliRun.Cloudxpcs("import-steinrueck2020", "--from", Published, "--out", beamtime);

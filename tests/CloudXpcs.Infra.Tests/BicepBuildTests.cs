@@ -3,7 +3,8 @@ using CloudXpcs.Infra.Tests.Support;
 namespace CloudXpcs.Infra.Tests;
 
 /// <summary>The Bicep CLI compiles and lints infra/ with no warning and no error (warnings fail CI).</summary>
-public sealed class BicepBuildTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
+[Collection(CompiledInfraCollection.Name)]
+public sealed class BicepBuildTests(CompiledInfra infra)
 {
     [Fact]
     public void BicepCli_IsThePinnedVersion()

@@ -4,7 +4,8 @@ using CloudXpcs.Infra.Tests.Support;
 namespace CloudXpcs.Infra.Tests;
 
 /// <summary>Security and wiring properties of the compiled ARM templates.</summary>
-public sealed class InfraPropertyTests(CompiledInfra infra) : IClassFixture<CompiledInfra>
+[Collection(CompiledInfraCollection.Name)]
+public sealed class InfraPropertyTests(CompiledInfra infra)
 {
     private const string UserAssignedIdentityType = "Microsoft.ManagedIdentity/userAssignedIdentities";
 

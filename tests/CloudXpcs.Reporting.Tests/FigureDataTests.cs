@@ -41,7 +41,8 @@ public sealed class FigureDataTests
         // q index 1 has the bins used for the speed; its χ bin 2 is empty (no pixels) and bin 1 is not fitted.
         Assert.Contains("0.0200", figure.Title);
         var points = figure.Traces.Where(t => t.Style == TraceStyle.Points).ToList();
-        Assert.Equal(["χ = 0°", "χ = 60°"], points.Select(t => t.Label));
+        // Only one bin was used for the speed, so the well-filled ones are drawn; the unused one says why.
+        Assert.Equal(["χ = 0°", "χ = 60° (not used: not fitted, 40 px)"], points.Select(t => t.Label));
         Assert.All(points, t => Assert.Equal(g2.DelaysS, t.X));
         Assert.Equal(Enumerable.Range(0, g2.TauCount).Select(t => g2.G2At(t, 3)), points[0].Y);
         var model = Assert.Single(figure.Traces, t => t.Style == TraceStyle.Line);
@@ -67,6 +68,23 @@ public sealed class FigureDataTests
         pixels[5] = 0;
         pixels[6] = pixels[7] = pixels[8] = pixels[9] = 0;
         Assert.Equal([1, 2, 3, 4, 10], XpcsFigures.DrawnChiBins(g2, 0));
+    }
+
+    [Fact]
+    public void Sparse_chi_bins_are_not_drawn_and_the_bins_used_for_the_speed_are_preferred()
+    {
+        int phi = 8;
+        int[] pixels = [5, 400, 380, 420, 5, 410, 390, 300];   // bins 0 and 4 (χ = ±90°) hold a few pixels
+        var g2 = new G2File(1, 1, 0.1, [0.1], [1], new double[phi], new double[phi], [0.01], Enumerable.Range(0, phi).Select(i => i * 45.0 - 90).ToArray(),
+            pixels, [0], [0], [0], [0]);
+        Assert.Equal([1, 2, 3, 5, 6, 7], XpcsFigures.DrawnChiBins(g2, 0));
+        var fit = new FitDocument
+        {
+            Series = "s", PositionMm = 0, PolarizationTimeMin = 0,
+            Bins = Enumerable.Range(0, phi).Select(b => new FitBinJson { Bin = b, Pixels = pixels[b], Ok = true, UsedForSpeed = b is 2 or 3 or 6 }).ToList(),
+            Velocity = new FitVelocityJson { Resolvable = true, SpeedAPerS = 30, SpeedErrAPerS = 0.5, Method = "test", UsedBins = 3 },
+        };
+        Assert.Equal([2, 3, 6], XpcsFigures.DrawnChiBins(g2, 0, fit));
     }
 
     [Fact]

@@ -103,7 +103,8 @@ public static class SyntheticBeamtimeWriter
     {
         Directory.CreateDirectory(folder);
         var optics = new OpticalConstants(SampleThicknessCm, MassAttenuationLiTfsiCm2PerG, MassAttenuationPeoCm2PerG, PartialMolarVolumes.Study);
-        var positionsMm = Enumerable.Range(0, 59).Select(i => -1.45 + 0.05 * i).ToArray();
+        // The raster positions as a stage records them (0.05 mm steps), not with the sum's rounding (-1.3499999999999999).
+        var positionsMm = Enumerable.Range(0, 59).Select(i => Math.Round(-1.45 + 0.05 * i, 2)).ToArray();
         var simulator = new XamScanSimulator(spec.Seed);
         foreach (double timeMin in spec.XamTimesMin)
         {

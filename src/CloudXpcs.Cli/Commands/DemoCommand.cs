@@ -48,7 +48,9 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var spec = new SyntheticBeamtimeSpec { Beamtime = "demo-beamtime", Frames = settings.Frames, Seed = settings.Seed };
+        // Other frames or seeds give other raw data: a beamtime name of their own keeps them apart in the shared store.
+        string name = settings.Offline || settings is { Frames: 1024, Seed: 2020 } ? "demo-beamtime" : $"demo-beamtime-f{settings.Frames}-s{settings.Seed}";
+        var spec = new SyntheticBeamtimeSpec { Beamtime = name, Frames = settings.Frames, Seed = settings.Seed };
         string root = Path.GetFullPath(settings.Out);
         string inputs = Path.Combine(root, "beamtime", spec.Beamtime);
         string results = Path.Combine(root, "results", spec.Beamtime);
@@ -93,7 +95,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             ResultsContainer = settings.ResultsContainer, Out = resultsRoot, Workers = settings.Workers,
         };
         await using var session = await Cloud.StorageSession.OpenAsync(runSettings, cancellationToken);
-        var run = await Cloud.BeamtimeRunner.RunAsync(session, runSettings, "demo-beamtime", inputs, cancellationToken);
+        var run = await Cloud.BeamtimeRunner.RunAsync(session, runSettings, Path.GetFileName(inputs), inputs, cancellationToken);
         Cloud.BeamtimeRunner.PrintSummary(run, session);
         var table = new Table().AddColumns("series", "true v A/s", "fitted v A/s", "(fit-true)/sigma");
         foreach (var truth in beamtime.Series)
@@ -109,6 +111,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         AnsiConsole.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:0.0} s");
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {run.LocalFolder} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json, run.json)");
+        AnsiConsole.WriteLine($"report:  {Path.Combine(run.LocalFolder, "report", "index.html")}");
         return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
     }
 

@@ -9,8 +9,18 @@ public static class ProgressReporting
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
+            // Redirected output (logs, CI): a line every few seconds, so that a long step never looks hung.
             Console.WriteLine($"{description} ...");
-            return work(new Progress<double>(_ => { }));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var lastLine = TimeSpan.Zero;
+            var plain = work(new SynchronousProgress(v =>
+            {
+                if (clock.Elapsed - lastLine < TimeSpan.FromSeconds(5)) return;
+                lastLine = clock.Elapsed;
+                Console.WriteLine($"{description}: {Math.Clamp(v / Math.Max(total, 1), 0, 1):0%} ({clock.Elapsed.TotalSeconds:0} s)");
+            }));
+            if (clock.Elapsed > TimeSpan.FromSeconds(5)) Console.WriteLine($"{description}: done in {clock.Elapsed.TotalSeconds:0} s");
+            return plain;
         }
         T result = default!;
         AnsiConsole.Progress()

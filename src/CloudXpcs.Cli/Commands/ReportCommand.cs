@@ -19,7 +19,9 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         public string Run { get; init; } = "";
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--run DIR is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--run DIR is required")
+            : !Directory.Exists(Run) ? ValidationResult.Error($"{Run}: run folder not found (give the folder a run was downloaded to, e.g. out/demo/results/demo-beamtime)")
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -36,7 +38,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var summary = ProgressReporting.Run("writing report", 1.0, progress =>
             RunReport.Write(runDir, new ReportOptions
             {
-                ToolVersion = typeof(ReportCommand).Assembly.GetName().Version?.ToString() ?? "unknown",
+                ToolVersion = VersionCommand.Text,
                 FiguresDone = (done, total) => progress.Report((double)done / total),
             }));
         AnsiConsole.WriteLine($"report: {summary.IndexPath} ({summary.FigureCount} figures)");

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -5,9 +6,14 @@ namespace CloudXpcs.Cli.Commands;
 
 public sealed class VersionCommand : Command
 {
+    /// <summary>The informational version (1.0.0+commit), the same string the report's provenance shows.</summary>
+    public static string Text =>
+        typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(VersionCommand).Assembly.GetName().Version?.ToString() ?? "unknown";
+
     public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {
-        AnsiConsole.WriteLine("cloudxpcs " + typeof(VersionCommand).Assembly.GetName().Version);
+        AnsiConsole.WriteLine("cloudxpcs " + Text);
         return 0;
     }
 }

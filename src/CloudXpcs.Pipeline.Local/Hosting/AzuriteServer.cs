@@ -19,6 +19,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly Process? _process;
     private readonly string? _dataFolder;
+    private int _servicesClosed;
 
     private AzuriteServer(Process? process, string? dataFolder, int blobPort, int queuePort, int tablePort)
     {
@@ -57,29 +58,38 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     /// <summary>Starts the pinned Azurite on free ports (or the given ones) with a fresh data folder.</summary>
     public static async Task<AzuriteServer> StartAsync(string? searchFrom = null, (int Blob, int Queue, int Table)? ports = null,
-        string? dataFolder = null, string? debugLog = null, CancellationToken cancellationToken = default)
+        string? dataFolder = null, string? debugLog = null, CancellationToken cancellationToken = default, string? consoleLog = null)
     {
         string script = FindAzuriteScript(searchFrom ?? AppContext.BaseDirectory);
         var (blob, queue, table) = ports ?? (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         string data = dataFolder ?? Path.Combine(Path.GetTempPath(), "cloudxpcs-azurite-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(data);
-        var start = new ProcessStartInfo("node")
+        // With a console log the output goes to that file, not to pipes of this process: the emulator may outlive it
+        // (other processes share it) and must not die writing to a closed pipe when it is stopped later.
+        var start = new ProcessStartInfo(consoleLog is null ? "node" : "/bin/sh") { UseShellExecute = false };
+        if (consoleLog is null) start.RedirectStandardOutput = start.RedirectStandardError = true;
+        else
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { script, "--silent", "--skipApiVersionCheck", "--loose", "--location", data,
+            start.Environment["CLOUDXPCS_AZURITE_LOG"] = consoleLog;
+            foreach (string arg in new[] { "-c", "exec node \"$@\" >>\"$CLOUDXPCS_AZURITE_LOG\" 2>&1", "sh" }) start.ArgumentList.Add(arg);
+        }
+        foreach (string arg in new[] { script, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--location", data,
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString() })
             start.ArgumentList.Add(arg);
         if (debugLog is not null) { start.ArgumentList.Add("--debug"); start.ArgumentList.Add(debugLog); }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node for Azurite");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var server = new AzuriteServer(process, dataFolder is null ? data : null, blob, queue, table);
+        if (consoleLog is null)
+        {
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data?.EndsWith(ServiceClosedMessage, StringComparison.Ordinal) == true) Interlocked.Increment(ref server._servicesClosed);
+            };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (!(Listening(blob) && Listening(queue) && Listening(table)))
         {
@@ -98,17 +108,13 @@ public sealed class AzuriteServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Stops the process (if started here) and waits for it; a temporary data folder is deleted.</summary>
+    /// <summary>Stops the process (if started here) gracefully and waits for it; a temporary data folder is deleted.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_process is null) return;
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
+            if (!_process.HasExited) await StopGracefullyAsync(_process, () => Volatile.Read(ref _servicesClosed) >= 3);
         }
         catch (InvalidOperationException) { }
         _process.Dispose();
@@ -117,6 +123,73 @@ public sealed class AzuriteServer : IAsyncDisposable
             try { Directory.Delete(_dataFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
+
+    private const string ServiceClosedMessage = "service successfully closed";
+
+    /// <summary>
+    /// Stops an Azurite process so that everything it acknowledged is on disk: SIGTERM makes it close its three services,
+    /// each saving its database ("... service successfully closed"); the process is killed only if it has not exited
+    /// (or, with clients still connected, not closed all three) within the grace period.
+    /// </summary>
+    public static async Task StopGracefullyAsync(Process process, Func<bool> allServicesClosed, TimeSpan? grace = null)
+    {
+        if (process.HasExited) return;
+        if (OperatingSystem.IsWindows() || SignalTerminate(process.Id) != 0)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return;
+        }
+        var deadline = DateTime.UtcNow + (grace ?? TimeSpan.FromSeconds(30));
+        bool closedAt = false;
+        while (!process.HasExited && DateTime.UtcNow < deadline)
+        {
+            if (allServicesClosed())
+            {
+                // Saved; give node a moment to exit by itself, then end it (open client connections keep it alive).
+                if (closedAt) break;
+                closedAt = true;
+                deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+            }
+            await Task.Delay(50);
+        }
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Stops an Azurite started by another process with <c>consoleLog</c> (its pid and log file are known).</summary>
+    public static async Task StopGracefullyAsync(int processId, string consoleLog, TimeSpan? grace = null)
+    {
+        Process process;
+        try { process = Process.GetProcessById(processId); }
+        catch (ArgumentException) { return; }
+        using (process)
+        {
+            long offset = File.Exists(consoleLog) ? new FileInfo(consoleLog).Length : 0;
+            await StopGracefullyAsync(process, () => ClosedServicesSince(consoleLog, offset) >= 3, grace);
+        }
+    }
+
+    private static int ClosedServicesSince(string log, long offset)
+    {
+        try
+        {
+            using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+            string text = new StreamReader(stream).ReadToEnd();
+            int count = 0;
+            for (int i = text.IndexOf(ServiceClosedMessage, StringComparison.Ordinal); i >= 0;
+                 i = text.IndexOf(ServiceClosedMessage, i + 1, StringComparison.Ordinal))
+                count++;
+            return count;
+        }
+        catch (IOException) { return 0; }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static int SignalTerminate(int pid) => Kill(pid, 15);
 
     /// <summary>node_modules/azurite/dist/src/azurite.js in the given folder or one above it (the repository root).</summary>
     public static string FindAzuriteScript(string from)

@@ -29,7 +29,10 @@ public sealed class ReportActivity(PipelineStorage storage) : TaskActivity<Beamt
         string run = workspace.Folder("run");
         await BlobTransfer.DownloadPrefixAsync(storage.Results, input.RunPrefix, run,
             relative => !relative.StartsWith("report/", StringComparison.Ordinal) && relative != ResultNames.PlanFile);
-        var summary = Reporting.RunReport.Write(run);
+        var summary = Reporting.RunReport.Write(run, new Reporting.ReportOptions
+        {
+            RunFolderLabel = $"{storage.Options.ResultsContainer}/{input.RunPrefix} (storage; downloaded by run, reprocess and demo)",
+        });
         await BlobTransfer.UploadFolderAsync(storage.Results, input.RunPrefix + "report/", Path.GetDirectoryName(summary.IndexPath)!);
         return new ActivityResult(input.RunPrefix + "report/index.html", clock.Elapsed.TotalMilliseconds);
     }

@@ -22,7 +22,8 @@ public sealed record Trace(string? Label, double[] X, double[] Y, TraceStyle Sty
 
 /// <summary>
 /// What one figure shows, independent of how it is drawn: file name (relative to report/), title, axis labels,
-/// traces, an optional inset drawn in the upper right corner, and the caption under it in the HTML.
+/// traces, an optional inset drawn in the upper right corner, the caption under it in the HTML, and optional axis
+/// limits (data outside them is cut off; null = fitted to the data).
 /// </summary>
 public sealed record Figure(
     string FileName,
@@ -32,7 +33,9 @@ public sealed record Figure(
     IReadOnlyList<Trace> Traces,
     string Caption,
     bool LogX = false,
-    Figure? Inset = null)
+    Figure? Inset = null,
+    (double Min, double Max)? XLimits = null,
+    (double Min, double Max)? YLimits = null)
 {
     public int PointCount => Traces.Sum(t => t.Count) + (Inset?.PointCount ?? 0);
 }

@@ -36,12 +36,13 @@ public static class FigureRenderer
         using var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         int legendEntries = 0;
-        // Lines first, so that measured points are drawn on top of the predictions.
-        foreach (var trace in figure.Traces.OrderBy(t => t.Style == TraceStyle.Points))
+        // Model lines first, so that measured points are drawn on top of the predictions; reference lines (dashed)
+        // last and in black, so that a model that runs along them does not hide them.
+        foreach (var trace in figure.Traces.OrderBy(t => t.Style switch { TraceStyle.Line => 0, TraceStyle.Points => 1, _ => 2 }))
         {
             var (x, y, err) = Finite(trace, figure.LogX);
             if (x.Length == 0) continue;
-            var colour = trace.Style == TraceStyle.Dashed ? Colors.Gray : palette.GetColor(trace.ColorIndex);
+            var colour = trace.Style == TraceStyle.Dashed ? Colors.Black : palette.GetColor(trace.ColorIndex);
             if (trace.Style == TraceStyle.Points && err is not null && err.Any(e => e > 0))
             {
                 var bars = plot.Add.ErrorBar(x, y, err);
@@ -77,8 +78,10 @@ public static class FigureRenderer
                 LabelFormatter = exponent => Math.Pow(10, exponent).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
             };
         }
-        if (legendEntries > 6) plot.ShowLegend(Edge.Right);
-        else if (legendEntries > 0) plot.ShowLegend(Alignment.UpperRight);
+        // Beside the plot (below a narrow inset), never over data.
+        if (legendEntries > 0) plot.ShowLegend(width < 500 ? Edge.Bottom : Edge.Right);
+        if (figure.XLimits is { } xl) plot.Axes.SetLimitsX(figure.LogX ? Math.Log10(xl.Min) : xl.Min, figure.LogX ? Math.Log10(xl.Max) : xl.Max);
+        if (figure.YLimits is { } yl) plot.Axes.SetLimitsY(yl.Min, yl.Max);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 

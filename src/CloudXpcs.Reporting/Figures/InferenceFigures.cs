@@ -14,15 +14,56 @@ public static class InferenceFigures
         {
             if (model.Profile.Count == 0 || model.MainParameter is not { } name) continue;
             var points = model.Profile.OrderBy(p => p.ParameterValue).ToList();
+            string label = ReadableName(name);
             var traces = new List<Trace>
             {
                 new("profile", points.Select(p => p.ParameterValue).ToArray(), points.Select(p => p.Misfit).ToArray(), TraceStyle.Line, k + 1),
             };
             var best = model.Parameters[0];
             if (model.Misfit is double misfit) traces.Add(new Trace("best fit", [best.Value], [misfit], TraceStyle.Points, 0));
-            figures.Add(new Figure($"inference-{XpcsFigures.Slug(model.Model)}.png", $"Model '{model.Model}': profile of {name}", name, "misfit", traces,
-                $"Misfit with {name} held fixed and the other parameters refitted (model '{model.Model}'); point: the best fit."));
+            var (xLimits, yLimits) = ZoomToInterval(points, best);
+            string interval = best is { Ci95Low: double lo, Ci95High: double hi }
+                ? $" The 95 % interval is {Grids.Number(lo, "0.000")} to {Grids.Number(hi, "0.000")}; the axes show it with as much on either side."
+                : "";
+            figures.Add(new Figure($"inference-{XpcsFigures.Slug(model.Model)}.png", $"Model '{model.Model}': profile of {label}", label,
+                "misfit χ² (weighted)", traces,
+                $"Misfit with {label} ({name}) held fixed and the other parameters refitted (model '{model.Model}'); point: the best fit.{interval}",
+                XLimits: xLimits, YLimits: yLimits));
         }
         return figures;
+    }
+
+    /// <summary>t₊⁰ names of inference.json as a reader writes them (dimensionless transference numbers).</summary>
+    public static string ReadableName(string parameter) => parameter switch
+    {
+        "tplus0" => "t₊⁰ (dimensionless)",
+        "tplus0_at_ref" => "t₊⁰ at the reference concentration (dimensionless)",
+        "slope_per_M" => "slope of t₊⁰ in c (per M)",
+        _ => parameter.Replace('_', ' '),
+    };
+
+    /// <summary>
+    /// Axes around the 95 % interval (its width again on each side) so that the minimum is not flattened by misfits of
+    /// far-off values; without an interval, around the best fit over the points within ten times the least misfit.
+    /// </summary>
+    public static ((double, double)? X, (double, double)? Y) ZoomToInterval(IReadOnlyList<ProfilePoint> points, InferredParameter best)
+    {
+        double lo, hi;
+        if (best is { Ci95Low: double l, Ci95High: double h } && h > l)
+        {
+            double w = h - l;
+            (lo, hi) = (l - w, h + w);
+        }
+        else
+        {
+            double least = points.Min(p => p.Misfit);
+            var near = points.Where(p => p.Misfit <= 10 * Math.Max(least, 1e-300)).Select(p => p.ParameterValue).ToList();
+            if (near.Count < 2) return (null, null);
+            (lo, hi) = (near.Min(), near.Max());
+        }
+        var inside = points.Where(p => p.ParameterValue >= lo && p.ParameterValue <= hi && double.IsFinite(p.Misfit)).Select(p => p.Misfit).ToList();
+        if (inside.Count < 2) return ((lo, hi), null);
+        double yMin = inside.Min(), yMax = inside.Max(), pad = 0.05 * Math.Max(yMax - yMin, 1e-12);
+        return ((lo, hi), (yMin - pad, yMax + pad));
     }
 }

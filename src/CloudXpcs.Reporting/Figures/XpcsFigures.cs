@@ -11,7 +11,8 @@ namespace CloudXpcs.Reporting.Figures;
 /// </summary>
 public static class XpcsFigures
 {
-    private const int ModelPoints = 160;
+    /// <summary>Model samples per curve: fine enough that the oscillation at long τ is drawn smooth, not as a polygon.</summary>
+    private const int ModelPoints = 1500;
     public const int MaxChiBins = 6;
 
     /// <summary>File-name-safe form of a series name (x+0.20_t0300 → x+0.20_t0300; anything odd → '_').</summary>
@@ -50,7 +51,7 @@ public static class XpcsFigures
         int iq = ChooseQIndex(g2, series.Fit);
         int[] averaging = AveragingFrames(g2.LagFrames);
         var traces = new List<Trace>();
-        foreach (int ic in DrawnChiBins(g2, iq))
+        foreach (int ic in DrawnChiBins(g2, iq, series.Fit))
         {
             int bin = iq * g2.PhiBins + ic;
             var taus = new List<double>(); var values = new List<double>(); var errors = new List<double>();
@@ -62,7 +63,9 @@ public static class XpcsFigures
             }
             if (taus.Count == 0) continue;
             string chi = Grids.Number(g2.ChiCentersDeg[ic], "0");
-            traces.Add(new Trace($"χ = {chi}°", taus.ToArray(), values.ToArray(), TraceStyle.Points, ic, errors.ToArray()));
+            string rejected = series.Fit is { } f && bin < f.Bins.Count && !f.Bins[bin].UsedForSpeed
+                ? $" (not used: {(f.Bins[bin].Ok ? "fit rejected" : f.Bins[bin].Reason ?? "not fitted")}, {g2.DynamicPixelCounts[bin]} px)" : "";
+            traces.Add(new Trace($"χ = {chi}°{rejected}", taus.ToArray(), values.ToArray(), TraceStyle.Points, ic, errors.ToArray()));
             if (FittedParameters(series.Fit, bin) is { } p)
             {
                 double[] grid = Grids.LogSpaced(taus[0], taus[^1], ModelPoints);
@@ -72,17 +75,26 @@ public static class XpcsFigures
         }
         string q = Grids.Number(g2.QCentersInvA[iq], "0.0000");
         return new Figure($"g2-{Slug(series.Series)}.png", $"{series.Series}: g2 at q = {q} Å⁻¹", "delay τ (s)", "g2", traces,
-            $"Correlation functions of series {series.Series} at q = {q} Å⁻¹ for up to {MaxChiBins} χ bins spread over the filled ones (points, multi-tau errors) and the " +
+            $"Correlation functions of series {series.Series} at q = {q} Å⁻¹ for up to {MaxChiBins} χ bins spread over those the fit used for the speed " +
+            "(else over the well-filled ones; a bin the fit did not use is marked in the legend) (points, multi-tau errors) and the " +
             "heterodyne model (Eq. 1) with each bin's fitted β, h, τ0, γ, ω and the multi-tau averaging factor (lines).",
             LogX: true);
     }
 
-    /// <summary>The χ bins with pixels at q index <paramref name="iq"/>; more than <see cref="MaxChiBins"/> are thinned evenly.</summary>
-    public static IReadOnlyList<int> DrawnChiBins(G2File g2, int iq)
+    /// <summary>
+    /// The χ bins drawn at q index <paramref name="iq"/>: those the fit used for the speed when there are at least two,
+    /// else the well-filled ones (at least a quarter of the best-filled bin's pixels; a few-pixel bin at χ = ±90° is
+    /// noise); more than <see cref="MaxChiBins"/> are thinned evenly.
+    /// </summary>
+    public static IReadOnlyList<int> DrawnChiBins(G2File g2, int iq, FitDocument? fit = null)
     {
-        var filled = Enumerable.Range(0, g2.PhiBins).Where(ic => g2.DynamicPixelCounts[iq * g2.PhiBins + ic] > 0).ToList();
-        if (filled.Count <= MaxChiBins) return filled;
-        return Enumerable.Range(0, MaxChiBins).Select(i => filled[(int)Math.Round(i * (filled.Count - 1) / (double)(MaxChiBins - 1))]).ToList();
+        int Pixels(int ic) => g2.DynamicPixelCounts[iq * g2.PhiBins + ic];
+        var filled = Enumerable.Range(0, g2.PhiBins).Where(ic => Pixels(ic) > 0).ToList();
+        var used = fit is null ? [] : filled.Where(ic => iq * g2.PhiBins + ic < fit.Bins.Count && fit.Bins[iq * g2.PhiBins + ic].UsedForSpeed).ToList();
+        int most = filled.Count == 0 ? 0 : filled.Max(Pixels);
+        var pool = used.Count >= 2 ? used : filled.Where(ic => 4 * Pixels(ic) >= most).ToList();
+        if (pool.Count <= MaxChiBins) return pool;
+        return Enumerable.Range(0, MaxChiBins).Select(i => pool[(int)Math.Round(i * (pool.Count - 1) / (double)(MaxChiBins - 1))]).ToList();
     }
 
     /// <summary>Fitted |ω| of every fitted bin against |cos χ|, one colour per q, with ω = v·q·|cos χ| at the series speed.</summary>

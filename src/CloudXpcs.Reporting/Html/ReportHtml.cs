@@ -117,7 +117,7 @@ public static class ReportHtml
     {
         html.Element("h2", "Run parameters and provenance", "id=\"provenance\"");
         var run = inputs.Run;
-        var pairs = new List<(string, string)> { ("run folder", inputs.RunDir) };
+        var pairs = new List<(string, string)> { ("run folder", options.RunFolderLabel ?? inputs.RunDir) };
         if (run is null) pairs.Add((RunJson.FileName, $"{ReportContent.NotAvailable} (an offline run)"));
         else
         {

@@ -143,7 +143,7 @@ public sealed class ComparisonFilesTests : IDisposable
     public void ImportOfTheStudyDataGivesABeamtimeThatCompareAccepts()
     {
         string? shared = RepoPaths.SharedData;
-        Skip.If(shared is null || !Directory.Exists(Path.Combine(shared, "steinrueck2020_operando")), "shared data not present");
+        Skip.If(shared is null || !Directory.Exists(Path.Combine(shared, "steinrueck2020_operando")), RepoPaths.Missing(Path.Combine(RepoPaths.ExpectedSharedData, "steinrueck2020_operando")));
         string beamtime = Path.Combine(_root, "steinrueck");
         var import = SteinrueckImport.Run(Path.Combine(shared!, "steinrueck2020_operando"), beamtime);
         Assert.Equal((340, 220, 9, 98, 5), (import.CurrentPoints, import.ProfilePoints, import.ProfileTimes, import.VelocityPoints, import.VelocityPositions));

@@ -1,6 +1,13 @@
 namespace CloudXpcs.Infra.Tests.Support;
 
-/// <summary>infra/main.bicep and infra/blob-events.bicep compiled once per test class that needs them.</summary>
+/// <summary>Shares one <see cref="CompiledInfra"/> between the test classes that need it (each Bicep build takes seconds).</summary>
+[CollectionDefinition(Name)]
+public sealed class CompiledInfraCollection : ICollectionFixture<CompiledInfra>
+{
+    public const string Name = "compiled infra";
+}
+
+/// <summary>infra/main.bicep and infra/blob-events.bicep compiled once for the whole test run.</summary>
 public sealed class CompiledInfra
 {
     public CompiledInfra()

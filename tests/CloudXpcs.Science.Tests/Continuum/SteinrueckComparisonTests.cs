@@ -22,9 +22,9 @@ public sealed class SteinrueckComparisonTests(ITestOutputHelper output)
     public void BuiltInSetsAgainstOperandoData()
     {
         string? shared = RepoPaths.SharedData;
-        Skip.If(shared is null, "shared data folder not present");
+        Skip.If(shared is null, RepoPaths.Missing(RepoPaths.ExpectedSharedData));
         string dir = Path.Combine(shared!, "steinrueck2020_operando");
-        Skip.IfNot(Directory.Exists(dir), "steinrueck2020_operando not present");
+        Skip.IfNot(Directory.Exists(dir), RepoPaths.Missing(dir));
 
         var currentRows = ReadPairs(Path.Combine(dir, "current_density.csv"));
         var current = new MeasuredCurrent(currentRows.Select(r => r.A * 3600).ToArray(), currentRows.Select(r => r.B * 10).ToArray());

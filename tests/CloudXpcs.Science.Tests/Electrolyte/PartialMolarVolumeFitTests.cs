@@ -11,9 +11,9 @@ public class PartialMolarVolumeFitTests(ITestOutputHelper output)
     public void Pesko_densities_reproduce_the_study_volumes_within_two_percent()
     {
         string? shared = RepoPaths.SharedData;
-        Skip.If(shared is null, "../shared/data not present");
+        Skip.If(shared is null, RepoPaths.Missing(RepoPaths.ExpectedSharedData));
         string path = Path.Combine(shared!, "peo_litfsi_90C", "pesko2017_density_90C.csv");
-        Skip.IfNot(File.Exists(path), path + " not present");
+        Skip.IfNot(File.Exists(path), RepoPaths.Missing(path));
 
         var points = File.ReadLines(path)
             .Where(line => line.Length > 0 && !line.StartsWith('#') && !line.StartsWith("r,", StringComparison.Ordinal))

@@ -5,6 +5,12 @@ public static class RepoPaths
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>Where the shared data are expected: ../shared/data beside the checkout (README, "Shared data").</summary>
+    public static string ExpectedSharedData => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
+
+    /// <summary>A skip message naming what is missing and where it comes from.</summary>
+    public static string Missing(string what) => $"{what} not present (shared data expected in {ExpectedSharedData}; README, \"Shared data\")";
+
     /// <summary>../shared/data beside the checkout, or null when absent (tests then skip).</summary>
     public static string? SharedData
     {

@@ -24,14 +24,16 @@ public static class BeamtimeRunner
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var startedUtc = DateTimeOffset.UtcNow;
         if (uploadFolder is not null)
         {
             var upload = await new BeamtimeUploader(session.Storage.Raw).UploadFolderAsync(uploadFolder, beamtime, cancellationToken: cancellationToken);
-            Console.WriteLine($"uploaded {upload.Uploaded} files ({upload.Bytes / 1e6:0.0} MB) to {session.Options.RawContainer}/{beamtime}/, {upload.Skipped} already there");
+            Console.WriteLine($"uploaded {upload.Uploaded} files ({upload.Bytes / 1e6:0.0} MB) to {session.Options.RawContainer}/{beamtime}/" +
+                              (upload.Skipped > 0 ? $", {upload.Skipped} already there with the same MD5 (kept from an earlier upload)" : ""));
         }
         await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
         {
-            Storage = session.Options, TaskHubName = settings.TaskHub, Workers = settings.Workers, MessageLease = TimeSpan.FromSeconds(settings.LeaseS),
+            Storage = session.Options, TaskHubName = session.TaskHub, Workers = settings.Workers, MessageLease = TimeSpan.FromSeconds(settings.LeaseS),
             ShardPixelThreshold = settings.ShardThreshold,
         }, cancellationToken: cancellationToken);
         await pipeline.Watcher.ScanOnceAsync(beamtime + "/", cancellationToken);
@@ -39,7 +41,7 @@ public static class BeamtimeRunner
         string instance = await pipeline.StartRunAsync(beamtime, runId, settings.Parameters(), cancellationToken);
         Console.WriteLine($"run {runId} of {beamtime} started (orchestration {instance}, {settings.Workers} workers)");
 
-        string lastLine = "";
+        var progress = new RunProgress(session.Storage, beamtime, runId, clock);
         var sinceResume = Stopwatch.StartNew();
         var state = await pipeline.WaitAsync(instance, async () =>
         {
@@ -48,19 +50,7 @@ public static class BeamtimeRunner
                 await pipeline.Ingestor.ResumeQueuedAsync(beamtime, cancellationToken);
                 sinceResume.Restart();
             }
-            int analysed = 0, failed = 0, total = 0;
-            await foreach (var row in session.Storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime, cancellationToken: cancellationToken))
-            {
-                total++;
-                if (row.Status == SeriesStatus.Analysed) analysed++;
-                else if (row.Status == SeriesStatus.Failed) failed++;
-            }
-            string line = $"series: {analysed}/{total} analysed, {failed} failed";
-            if (line != lastLine)
-            {
-                Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {line}");
-                lastLine = line;
-            }
+            await progress.TickAsync(cancellationToken);
         }, cancellationToken);
         if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}");
@@ -71,6 +61,8 @@ public static class BeamtimeRunner
         await BlobTransfer.DownloadPrefixAsync(session.Storage.Results, outcome.ResultPrefix, local, cancellationToken: cancellationToken);
         using var runJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(local, ResultNames.RunFile), cancellationToken));
         var series = runJson.RootElement.GetProperty("series").EnumerateArray().Select(e => e.Clone()).ToList();
+        foreach (string line in await ReusedAnalyses.DescribeAsync(session.Storage, beamtime, runId, startedUtc, series,
+                     async owner => await pipeline.Client.GetInstanceAsync(owner, cancellationToken) is not null, cancellationToken)) Console.WriteLine(line);
         return new FinishedRun(outcome, local, clock.Elapsed, series);
     }
 
@@ -90,6 +82,7 @@ public static class BeamtimeRunner
         foreach (string failure in o.StepFailures) AnsiConsole.MarkupLineInterpolated($"[yellow]step failed:[/] {failure}");
         Console.WriteLine($"run {o.RunId}: {o.Status}, {o.SeriesAnalysed} series analysed, {o.SeriesFailed} failed, {run.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"results: {run.LocalFolder}");
+        Console.WriteLine($"report:  {Path.Combine(run.LocalFolder, "report", "index.html")}");
         Console.WriteLine($"storage: container {session.Options.ResultsContainer}, {o.ResultPrefix} (tables {session.Options.SeriesTable}, {session.Options.RunsTable})");
     }
 }

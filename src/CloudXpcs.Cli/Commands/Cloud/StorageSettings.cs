@@ -1,5 +1,7 @@
 using System.ComponentModel;
-using CloudXpcs.Pipeline.Hosting;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using CloudXpcs.Pipeline.Storage;
 using Spectre.Console.Cli;
 using CloudXpcs.Pipeline.Contracts;
@@ -10,12 +12,12 @@ namespace CloudXpcs.Cli.Commands.Cloud;
 public class StorageSettings : CommandSettings
 {
     [CommandOption("--storage <CONNECTION>")]
-    [Description("Storage connection string (default: $CLOUDXPCS_STORAGE, else the local Azurite, started if nothing listens on ports 10000-10002).")]
+    [Description("Storage connection string (default: $CLOUDXPCS_STORAGE, else the local store: its own Azurite on free ports, data in ~/.local/share/cloudxpcs/azurite or $CLOUDXPCS_AZURITE_DATA, shared by concurrent commands).")]
     public string? Storage { get; init; }
 
     [CommandOption("--task-hub <NAME>")]
-    [Description("Durable task hub name (default cloudxpcs).")]
-    public string TaskHub { get; init; } = "cloudxpcs";
+    [Description("Durable task hub name (default cloudxpcs; in the local store a concurrent command gets cloudxpcs1, cloudxpcs2, ...).")]
+    public string? TaskHub { get; init; }
 
     [CommandOption("--name-prefix <PREFIX>")]
     [Description("Prefix of the pipeline's table and queue names (default none).")]
@@ -30,36 +32,44 @@ public class StorageSettings : CommandSettings
     public string ResultsContainer { get; init; } = "results";
 }
 
-/// <summary>An open connection to the pipeline's storage; stops an Azurite it started (its data stay in the data folder).</summary>
+/// <summary>An open connection to the pipeline's storage; leaves the local store it joined (its data stay in the data folder).</summary>
 public sealed class StorageSession : IAsyncDisposable
 {
-    private readonly AzuriteServer? _azurite;
+    private readonly LocalStore? _store;
 
-    private StorageSession(PipelineStorageOptions options, AzuriteServer? azurite)
+    private StorageSession(PipelineStorageOptions options, LocalStore? store, string taskHub)
     {
         Options = options;
-        _azurite = azurite;
-        Storage = new PipelineStorage(options);
+        _store = store;
+        TaskHub = taskHub;
+        Storage = new PipelineStorage(options, new BlobServiceClient(options.ConnectionString, StorageErrors.BlobOptions()),
+            new TableServiceClient(options.ConnectionString, StorageErrors.TableOptions()),
+            new QueueServiceClient(options.ConnectionString, StorageErrors.QueueOptions()));
     }
 
     public PipelineStorageOptions Options { get; }
     public PipelineStorage Storage { get; }
-    public bool StartedAzurite => _azurite?.StartedHere == true;
+    /// <summary>The durable task hub this command's host uses.</summary>
+    public string TaskHub { get; }
 
-    /// <summary>Where an Azurite started by the CLI keeps its data, so that later commands see earlier runs.</summary>
+    /// <summary>Where the local store keeps its data, so that later commands see earlier runs.</summary>
     public static string AzuriteDataFolder =>
-        Environment.GetEnvironmentVariable("CLOUDXPCS_AZURITE_DATA") is { Length: > 0 } folder ? folder
+        Environment.GetEnvironmentVariable("CLOUDXPCS_AZURITE_DATA") is { Length: > 0 } folder ? Path.GetFullPath(folder)
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "cloudxpcs", "azurite");
 
-    public static async Task<StorageSession> OpenAsync(StorageSettings settings, CancellationToken cancellationToken = default)
+    public static async Task<StorageSession> OpenAsync(StorageSettings settings, CancellationToken cancellationToken = default, bool quiet = false)
     {
         string? connection = settings.Storage ?? Environment.GetEnvironmentVariable(PipelineStorageOptions.ConnectionSetting);
-        AzuriteServer? azurite = null;
+        LocalStore? store = null;
         if (string.IsNullOrEmpty(connection) || connection == PipelineStorageOptions.DevelopmentStorage)
         {
-            azurite = await AzuriteServer.UseDefaultOrStartAsync(AzuriteDataFolder, cancellationToken: cancellationToken);
-            connection = azurite.ConnectionString;
-            if (azurite.StartedHere) Console.WriteLine($"started Azurite (node_modules/azurite) on ports {azurite.BlobPort}-{azurite.TablePort}, data in {AzuriteDataFolder}");
+            if (!quiet) Console.WriteLine($"local store {AzuriteDataFolder}: starting or joining its Azurite ...");
+            store = await LocalStore.OpenAsync(AzuriteDataFolder, cancellationToken);
+            connection = store.ConnectionString;
+            if (!quiet)
+                Console.WriteLine($"local store: Azurite on ports {store.Emulator.BlobPort}/{store.Emulator.QueuePort}/{store.Emulator.TablePort} " +
+                                  (store.StartedHere ? "(started here)" : $"(shared with {store.OtherClients} other cloudxpcs process{(store.OtherClients == 1 ? "" : "es")})") +
+                                  $", task hub {settings.TaskHub ?? store.TaskHub}");
         }
         var options = new PipelineStorageOptions
         {
@@ -68,13 +78,21 @@ public sealed class StorageSession : IAsyncDisposable
             RawContainer = settings.RawContainer,
             ResultsContainer = settings.ResultsContainer,
         };
-        var session = new StorageSession(options, azurite);
-        await session.Storage.CreateIfNotExistsAsync(cancellationToken);
+        var session = new StorageSession(options, store, settings.TaskHub ?? store?.TaskHub ?? "cloudxpcs");
+        try
+        {
+            await session.Storage.CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
         return session;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_azurite is not null) await _azurite.DisposeAsync();
+        if (_store is not null) await _store.DisposeAsync();
     }
 }
