@@ -56,7 +56,7 @@ public static class InputFile
             while ((read = stream.Read(block, 0, (int)Math.Min(block.Length, maxBytes + 1 - total))) > 0)
             {
                 total += read;
-                if (total > maxBytes) throw new DataContractException(path, $"file is larger than the {maxBytes} bytes allowed for this input");
+                if (total > maxBytes) throw new DataContractException(path, $"file holds more than the {maxBytes} bytes allowed for this input");
                 buffer.Write(block, 0, read);
             }
             return buffer.ToArray();
