@@ -18,20 +18,13 @@ public static class Program
         {
             return BuildApp().Run(args);
         }
-        catch (Exception ex) when (ex is DataContractException or ArgumentException or FileNotFoundException
-                                       or DirectoryNotFoundException or CommandParseException or CommandRuntimeException)
-        {
-            Console.Error.WriteLine("error: " + OneLine(ex.Message));
-            return ExitBadInput;
-        }
         catch (Exception ex)
         {
-            Console.Error.WriteLine("error: " + OneLine(ex.Message) + " (" + ex.GetType().Name + ")");
-            return ExitFailure;
+            var (code, line) = ExitLine.For(ex);
+            Console.Error.WriteLine(line);
+            return code;
         }
     }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     public static CommandApp BuildApp()
     {

@@ -21,6 +21,9 @@ public sealed record SeriesCorrelationOptions
     public int PixelEnd { get; init; } = -1;
 
     public const long TargetBatchBytes = 256L << 20;
+
+    /// <summary>The cost limits checked before correlating; null reads them from the environment (<see cref="ResourceBudget.FromEnvironment"/>).</summary>
+    public ResourceBudget? Budget { get; init; }
 }
 
 /// <summary>
@@ -63,6 +66,8 @@ public static class SeriesCorrelation
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (manifest.Frames < 2)
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
+        long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
+        (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
         using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
         {
