@@ -43,16 +43,11 @@ public static class Program
             Console.Error.WriteLine("error: " + named);
             return ExitBadInput;
         }
-        catch (Exception ex) when (ex is DataContractException or ArgumentException or FileNotFoundException
-                                       or DirectoryNotFoundException or CommandParseException or CommandRuntimeException)
-        {
-            Console.Error.WriteLine("error: " + OneLine(ex.Message));
-            return ExitBadInput;
-        }
         catch (Exception ex)
         {
-            Console.Error.WriteLine("error: " + OneLine(ex.Message) + " (" + ex.GetType().Name + ")");
-            return ExitFailure;
+            var (code, line) = ExitLine.For(ex);
+            Console.Error.WriteLine(line);
+            return code;
         }
     }
 

@@ -41,7 +41,7 @@ internal static class ResultJson
     public static T Read<T>(string path, Func<string, string, T> deserialize)
     {
         if (!File.Exists(path)) throw new DataContractException(path, "file not found");
-        return deserialize(File.ReadAllText(path), path);
+        return deserialize(Inputs.InputFile.ReadAllText(path, Inputs.InputFile.MaxJsonBytes), path);
     }
 
     public static double? Finite(double x) => double.IsFinite(x) ? x : null;

@@ -44,6 +44,12 @@ public static class ComparisonFiles
         var simulations = new List<SimulatedCell>();
         var simulated = new List<string>();
         var reused = new List<string>();
+        // Nothing partial: a failure removes the simulations this call wrote (and their folder when it made it).
+        var written = new List<string>();
+        string simulationsDir = Path.GetDirectoryName(SimulationPath(outDir, "x"))!;
+        bool madeSimulationsDir = !Directory.Exists(simulationsDir);
+        try
+        {
         foreach (string name in sets)
         {
             string? builtInPath = BuiltInTransportSets.IsBuiltIn(name) ? SimulationPath(outDir, name) : null;
@@ -58,6 +64,7 @@ public static class ComparisonFiles
             if (File.Exists(path) && !options.Resimulate) { simulations.Add(ReadSimulation(path)); reused.Add(set.Name); continue; }
             var result = ContinuumCellSolver.Simulate(ComparisonSimulation.SpecFor(loaded.Measured, set, options.CellCount));
             AtomicFile.Write(path, temporary => SimulationJson.Write(result, temporary));
+            written.Add(path);
             simulations.Add(SimulatedCell.From(result));
             simulated.Add(set.Name);
         }
@@ -65,6 +72,14 @@ public static class ComparisonFiles
         string output = Path.Combine(outDir, ComparisonJson.FileName);
         ComparisonJson.Write(output, ComparisonDocument.From(comparison, options.Comparison));
         return new ComparisonRun(loaded, comparison, simulated, reused, output);
+        }
+        catch
+        {
+            foreach (string path in written) File.Delete(path);
+            if (madeSimulationsDir && Directory.Exists(simulationsDir) && !Directory.EnumerateFileSystemEntries(simulationsDir).Any())
+                Directory.Delete(simulationsDir);
+            throw;
+        }
     }
 
     /// <summary>A built-in set by name, else a transport JSON file (contract section 6).</summary>

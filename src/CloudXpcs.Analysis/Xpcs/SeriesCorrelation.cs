@@ -28,6 +28,9 @@ public sealed record SeriesCorrelationOptions
     public CorrelatorStatePool? StatePool { get; init; }
 
     public const long TargetBatchBytes = 256L << 20;
+
+    /// <summary>The cost limits checked before correlating; null reads them from the environment (<see cref="ResourceBudget.FromEnvironment"/>).</summary>
+    public ResourceBudget? Budget { get; init; }
 }
 
 /// <summary>
@@ -70,6 +73,8 @@ public static class SeriesCorrelation
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (manifest.Frames < 2)
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
+        long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
+        (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
         using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
         {

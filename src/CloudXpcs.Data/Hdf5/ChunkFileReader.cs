@@ -17,12 +17,14 @@ public sealed class ChunkFileReader : IDisposable
 {
     private readonly NativeFile _file;
     private readonly NativeDataset _dataset;
+    private readonly StoredDataCheck _stored;
 
-    private ChunkFileReader(string path, NativeFile file, NativeDataset dataset, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout)
+    private ChunkFileReader(string path, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout)
     {
         Path = path;
         _file = file;
         _dataset = dataset;
+        _stored = stored;
         DType = dtype;
         FrameCount = frameCount;
         Rows = rows;
@@ -58,8 +60,9 @@ public sealed class ChunkFileReader : IDisposable
                 throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
             long firstFrame = ReadFirstFrame(path, dataset);
             checkHeader?.Invoke(new ChunkHeader((int)dims[0], (int)dims[1], (int)dims[2], firstFrame));
-            ProbePixelData(path, dataset, dtype);
-            return new ChunkFileReader(path, file, dataset, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
+            var stored = new StoredDataCheck(Hdf5Confinement.GuardOf(file)!, path, ContractHdf5.FramesDatasetPath);
+            ProbePixelData(path, dataset, dtype, stored, layout, dims[0]);
+            return new ChunkFileReader(path, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
         }
         catch
         {
@@ -69,22 +72,28 @@ public sealed class ChunkFileReader : IDisposable
     }
 
     /// <summary>
-    /// Reads the first pixel, so that data PureHDF cannot decode (e.g. big-endian types, which PureHDF 2.2 does not
-    /// convert, or an unknown filter) is reported when the series is opened, not in the middle of a correlation.
+    /// Reads the first pixel of the first and the last frame, so that data PureHDF cannot decode (e.g. big-endian
+    /// types, which PureHDF 2.2 does not convert, or an unknown filter) and frames the file declares but does not
+    /// store are reported when the series is opened, not in the middle of a correlation.
     /// </summary>
-    private static void ProbePixelData(string path, NativeDataset dataset, FrameDType dtype)
+    private static void ProbePixelData(string path, NativeDataset dataset, FrameDType dtype, StoredDataCheck stored, H5DataLayoutClass layout, ulong frames)
     {
-        var first = new HyperslabSelection(3, [0, 0, 0], [1, 1, 1]);
         try
         {
-            switch (dtype.ByteSize())
+            foreach (ulong frame in (ulong[])(frames > 1 ? [0UL, frames - 1] : [0UL]))
             {
-                case 1: dataset.Read<byte>(new byte[1], fileSelection: first); break;
-                case 2: dataset.Read<ushort>(new ushort[1], fileSelection: first); break;
-                default:
-                    if (dtype == FrameDType.Float32) dataset.Read<float>(new float[1], fileSelection: first);
-                    else dataset.Read<uint>(new uint[1], fileSelection: first);
-                    break;
+                var pixel = new HyperslabSelection(3, [frame, 0, 0], [1, 1, 1]);
+                long before = stored.DatasetReads;
+                switch (dtype.ByteSize())
+                {
+                    case 1: dataset.Read<byte>(stored.Access, new byte[1], fileSelection: pixel); break;
+                    case 2: dataset.Read<ushort>(stored.Access, new ushort[1], fileSelection: pixel); break;
+                    default:
+                        if (dtype == FrameDType.Float32) dataset.Read<float>(stored.Access, new float[1], fileSelection: pixel);
+                        else dataset.Read<uint>(stored.Access, new uint[1], fileSelection: pixel);
+                        break;
+                }
+                if (layout == H5DataLayoutClass.Contiguous) stored.AfterContiguousRead(before);
             }
         }
         catch (Exception ex) when (ex is not DataContractException)
@@ -191,7 +200,9 @@ public sealed class ChunkFileReader : IDisposable
         var selection = new HyperslabSelection(3, [(ulong)firstFrameInChunk, 0, 0], [(ulong)frameCount, (ulong)Rows, (ulong)Cols]);
         try
         {
-            _dataset.Read<TFile>(buffer, fileSelection: selection);
+            long before = _stored.DatasetReads;
+            _dataset.Read<TFile>(_stored.Access, buffer, fileSelection: selection);
+            if (Layout == H5DataLayoutClass.Contiguous && buffer.Length > 0) _stored.AfterContiguousRead(before);
         }
         catch (Exception ex) when (ex is not DataContractException)
         {

@@ -16,19 +16,12 @@ internal static class ContractHdf5
     /// </summary>
     public static H5WriteOptions WriteOptions { get; } = new(PreferCompactDatasetLayout: false);
 
-    /// <summary>Opens an HDF5 file for reading; anything PureHDF cannot parse becomes "not a readable HDF5 file".</summary>
+    /// <summary>Opens an HDF5 file for reading (a regular file, confined: see <see cref="Hdf5Confinement"/>); anything
+    /// PureHDF cannot parse becomes "not a readable HDF5 file".</summary>
     public static NativeFile OpenRead(string path)
     {
-        if (!File.Exists(path)) throw new DataContractException(path, "file not found");
         LzfFilter.EnsureRegistered();
-        try
-        {
-            return H5File.OpenRead(path);
-        }
-        catch (Exception ex) when (ex is not DataContractException)
-        {
-            throw NotReadable(path, ex);
-        }
+        return Hdf5Confinement.OpenRead(path);
     }
 
     public static DataContractException NotReadable(string path, Exception ex) =>
@@ -48,12 +41,17 @@ internal static class ContractHdf5
     }
 
     /// <summary>The dataset at <paramref name="datasetPath"/>, or a contract error naming the file and the missing path.</summary>
-    public static NativeDataset RequireDataset(NativeFile file, string path, string datasetPath) => Guard(path, () =>
+    public static NativeDataset RequireDataset(NativeFile file, string path, string datasetPath)
     {
-        if (!file.LinkExists(datasetPath)) throw new DataContractException(path, $"dataset {datasetPath} not found");
-        return file.Get(datasetPath) as NativeDataset
-            ?? throw new DataContractException(path, $"{datasetPath} is not a dataset");
-    });
+        var dataset = Guard(path, () => Hdf5Confinement.Resolve(file, path, () =>
+        {
+            if (!file.LinkExists(datasetPath)) throw new DataContractException(path, $"dataset {datasetPath} not found");
+            return file.Get(datasetPath) as NativeDataset
+                ?? throw new DataContractException(path, $"{datasetPath} is not a dataset");
+        }));
+        Hdf5Confinement.CheckStorage(file, dataset, path, datasetPath);
+        return dataset;
+    }
 
     public static string Shape(ulong[] dims) => "(" + string.Join(", ", dims) + ")";
 }

@@ -26,6 +26,7 @@ public sealed record BeamtimeManifest
             string schema = root.RequiredString("schema");
             if (schema != SchemaId)
                 throw root.Error($"unknown schema \"{ManifestNames.Shorten(schema)}\" (expected \"{SchemaId}\")");
+            root.RejectMisspeltFields("schema", "beamtime", "cell", "stripping_electrode_side", "transport_sets");
             var cell = root.RequiredObject("cell");
             cell.RejectUnknownFields("length_mm", "voltage_V", "temperature_C", "r_initial", "initial_concentration_M");
             var manifest = new BeamtimeManifest

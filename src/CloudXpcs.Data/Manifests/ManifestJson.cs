@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudXpcs.Data.Inputs;
 
 namespace CloudXpcs.Data.Manifests;
 
@@ -56,25 +57,13 @@ internal sealed class ManifestJson
     /// <summary>Reads a manifest file as text, refusing absurd sizes before reading them.</summary>
     public static string ReadManifestText(string path)
     {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new DataContractException(path, "file not found");
-            if (info.Length > MaxManifestBytes)
-                throw new DataContractException(path, $"manifest is {info.Length} bytes, more than the {MaxManifestBytes} allowed");
-            return File.ReadAllText(path);
-        }
-        catch (IOException ex)
-        {
-            throw new DataContractException(path, "cannot read file: " + ErrorText.OneLine(ex.Message), ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new DataContractException(path, "cannot read file: " + ErrorText.OneLine(ex.Message), ex);
-        }
+        return InputFile.ReadAllText(path, MaxManifestBytes);
     }
 
     public DataContractException Error(string problem) => new(_source, problem);
+
+    /// <summary>For objects open to future fields: a key that looks like a misspelt known one is rejected.</summary>
+    public void RejectMisspeltFields(params string[] known) => StrictJson.RejectMisspeltKeys(_object, _source, _prefix, known);
 
     public string Path(string name) => _prefix.Length == 0 ? name : _prefix + "." + name;
 

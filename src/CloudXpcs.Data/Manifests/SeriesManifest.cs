@@ -69,6 +69,8 @@ public sealed record SeriesManifest
             if (schema != SchemaId)
                 throw root.Error($"unknown schema \"{ManifestNames.Shorten(schema)}\" (expected \"{SchemaId}\")");
 
+            root.RejectMisspeltFields("schema", "beamtime", "series", "frames", "chunks", "frame_time_s", "position_mm", "polarization_time_min",
+                "detector", "flow_axis_deg", "mask", "qmap", "multitau");
             var detector = root.RequiredObject("detector");
             detector.RejectUnknownFields("rows", "cols", "pixel_size_m", "distance_m", "beam_center_row", "beam_center_col", "energy_keV");
             var geometry = new DetectorGeometry(
@@ -132,6 +134,8 @@ public sealed record SeriesManifest
         if (Chunks <= 0) Fail($"field 'chunks' must be positive (got {Chunks})");
         if (Chunks > Frames) Fail($"field 'chunks' ({Chunks}) must not exceed 'frames' ({Frames}): every chunk holds at least one frame");
         if (!(FrameTimeS > 0) || !double.IsFinite(FrameTimeS)) Fail($"field 'frame_time_s' must be positive and finite (got {FrameTimeS:R})");
+        // Delays are frame_time_s x lag and the fit works with their squares: keep the whole series within 1e12 s.
+        if (FrameTimeS * Frames > 1e12) Fail($"field 'frame_time_s' ({FrameTimeS:R}) x 'frames' ({Frames}) is {FrameTimeS * Frames:R} s, beyond the 1e12 s a series may span");
         if (!double.IsFinite(PositionMm)) Fail("field 'position_mm' must be finite");
         if (!double.IsFinite(PolarizationTimeMin)) Fail("field 'polarization_time_min' must be finite");
         if (!double.IsFinite(FlowAxisDeg)) Fail("field 'flow_axis_deg' must be finite");

@@ -164,6 +164,6 @@ public static class FitJson
     public static FitDocument Read(string path)
     {
         if (!File.Exists(path)) throw new DataContractException(path, "fit.json not found");
-        return Deserialize(File.ReadAllText(path), path);
+        return Deserialize(Inputs.InputFile.ReadAllText(path, Inputs.InputFile.MaxJsonBytes), path);
     }
 }

@@ -49,7 +49,7 @@ public static class SimulationJson
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = Inputs.StrictJson.Load(path);
             var root = document.RootElement;
             string schema = root.GetProperty("schema").GetString() ?? "";
             if (schema != Schema) throw new DataContractException(path, $"schema is '{schema}', expected '{Schema}'");

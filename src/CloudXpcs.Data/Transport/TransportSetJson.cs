@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudXpcs.Data.Inputs;
 using CloudXpcs.Science.Electrolyte;
 
 namespace CloudXpcs.Data.Transport;
@@ -10,30 +11,32 @@ public static class TransportSetJson
 
     public static TransportSet Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DataContractException(path, "cannot read transport set: " + ex.Message, ex);
-        }
-        return Parse(text, path);
+        using var document = StrictJson.Load(path);
+        return Parse(document, path);
     }
 
     /// <param name="source">File or blob name used in error messages.</param>
     public static TransportSet Parse(string json, string source)
     {
-        JsonDocument document;
-        try { document = JsonDocument.Parse(json); }
-        catch (JsonException ex) { throw new DataContractException(source, "not valid JSON: " + ex.Message, ex); }
-        using (document)
+        using var document = StrictJson.Parse(json, source);
+        return Parse(document, source);
+    }
+
+    private static readonly string[] Keys = ["schema", "name", "source", "temperature_C", "table", "V_salt_cm3_per_mol", "V_EO_cm3_per_mol", "interfacial_resistance_ohm_cm2"];
+    private static readonly string[] TableKeys = ["c_M", "kappa_S_per_cm", "D_cm2_per_s", "tplus0", "thermo_factor"];
+
+    private static TransportSet Parse(JsonDocument document, string source)
+    {
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new DataContractException(source, "transport set must be a JSON object");
+            StrictJson.RejectUnknownKeys(root, source, "", Keys);
             string schema = RequiredString(root, "schema", source);
             if (schema != Schema) throw new DataContractException(source, $"schema is '{schema}', expected '{Schema}'");
             string name = RequiredString(root, "name", source);
             if (!root.TryGetProperty("table", out var table) || table.ValueKind != JsonValueKind.Object)
                 throw new DataContractException(source, "'table' object is missing");
+            StrictJson.RejectUnknownKeys(table, source, "table", TableKeys);
             var transportTable = new TransportTable(
                 Column(table, "c_M", source), Column(table, "kappa_S_per_cm", source), Column(table, "D_cm2_per_s", source),
                 Column(table, "tplus0", source), Column(table, "thermo_factor", source));
@@ -61,7 +64,7 @@ public static class TransportSetJson
     private static double? OptionalNumber(JsonElement root, string key, string source)
     {
         if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new DataContractException(source, $"'{key}' must be a number");
+        return v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && double.IsFinite(d) ? d : throw new DataContractException(source, $"'{key}' must be a finite number");
     }
 
     private static double[] Column(JsonElement table, string key, string source)
@@ -72,8 +75,9 @@ public static class TransportSetJson
         int k = 0;
         foreach (var item in v.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Number) throw new DataContractException(source, $"table column '{key}' row {k} is not a number");
-            values[k++] = item.GetDouble();
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetDouble(out double value) || !double.IsFinite(value))
+                throw new DataContractException(source, $"table column '{key}' row {k} is not a finite number");
+            values[k++] = value;
         }
         return values;
     }

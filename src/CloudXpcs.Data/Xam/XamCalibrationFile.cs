@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudXpcs.Data.Inputs;
 using CloudXpcs.Science.Absorption;
 using CloudXpcs.Science.Electrolyte;
 
@@ -14,25 +15,17 @@ public sealed record XamCalibrationFileContent(double ReferenceTimeMin, XamConve
 /// (optional <c>V_salt_cm3_per_mol</c>, <c>V_EO_cm3_per_mol</c>, default the study's 134.9 and 40.0, and one-σ errors
 /// <c>thickness_err_cm</c>, <c>mass_attenuation_LiTFSI_err_cm2_per_g</c>, <c>mass_attenuation_PEO_err_cm2_per_g</c>).
 /// Optional for both: <c>initial_concentration_err_M</c> (0), <c>flat_field</c> (true), <c>position_tolerance_mm</c> (1e-6).
-/// Unknown fields are ignored.
+/// Unknown and duplicate fields are rejected.
 /// </summary>
 public static class XamCalibrationFile
 {
     public static XamCalibrationFileContent Read(string path)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            throw new DataContractException(path, $"line {(ex.LineNumber ?? 0) + 1}: invalid JSON: {ex.Message}", ex);
-        }
-        using (document)
+        using var document = StrictJson.Load(path, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new DataContractException(path, "expected a JSON object");
+            StrictJson.RejectUnknownKeys(root, path, "", Keys);
             var fields = new JsonFields(root, path);
 
             double referenceTimeMin = fields.Number("reference_time_min");
@@ -57,6 +50,13 @@ public static class XamCalibrationFile
             return new XamCalibrationFileContent(referenceTimeMin, settings);
         }
     }
+
+    private static readonly string[] Keys =
+    [
+        "reference_time_min", "initial_concentration_M", "calibrate_by_salt_conservation", "blank_absorbance", "initial_concentration_err_M",
+        "flat_field", "position_tolerance_mm", "thickness_cm", "mass_attenuation_LiTFSI_cm2_per_g", "mass_attenuation_PEO_cm2_per_g",
+        "V_salt_cm3_per_mol", "V_EO_cm3_per_mol", "thickness_err_cm", "mass_attenuation_LiTFSI_err_cm2_per_g", "mass_attenuation_PEO_err_cm2_per_g",
+    ];
 
     private static OpticalConstants ReadOpticalConstants(JsonFields fields)
     {

@@ -5,7 +5,7 @@ namespace CloudXpcs.Data.Xam;
 /// <summary>
 /// Reads xam/{scan}.csv (contract 1.2): header time_min,position_mm,i0,it (extra columns ignored), one raster point per
 /// line. Every cell must be a finite number; counts that are zero or negative are kept and rejected later, with a reason,
-/// by the conversion.
+/// by the conversion. Refused here: it above i0, counts above 1e15, points of one scan more than 30 min apart.
 /// </summary>
 public static class XamScanCsv
 {
@@ -23,8 +23,35 @@ public static class XamScanCsv
 
     public static XamScan Read(string path)
     {
-        var points = CsvNumber.ReadRows(path, Columns, (cell, _) => new XamPoint(cell(0), cell(1), cell(2), cell(3)));
+        var points = CsvNumber.ReadRows(path, Columns, (cell, line) => CheckedPoint(new XamPoint(cell(0), cell(1), cell(2), cell(3)), path, line));
         if (points.Count == 0) throw new DataContractException(path, "no raster points after the header");
+        CheckScan(points, path);
         return new XamScan(Path.GetFileNameWithoutExtension(path), points);
+    }
+
+    /// <summary>Counts above this are not photon counts (and their squares overflow a double's useful range in the sums).</summary>
+    public const double MaxCounts = 1e15;
+
+    private static XamPoint CheckedPoint(XamPoint p, string path, int line)
+    {
+        if (Math.Abs(p.I0) > MaxCounts || Math.Abs(p.It) > MaxCounts)
+            throw new DataContractException(path, $"line {line}: counts i0 = {p.I0:R}, it = {p.It:R} exceed {MaxCounts:R}; counts must be photon counts");
+        if (p.It > p.I0 && p.I0 > 0)
+            throw new DataContractException(path, $"line {line}: it ({p.It:R}) exceeds i0 ({p.I0:R}): a transmission above 1 is not physical");
+        return p;
+    }
+
+    /// <summary>Longest a raster scan may take: points further apart in time are not one concentration profile.</summary>
+    public const double MaxScanSpanMin = 30;
+
+    /// <summary>
+    /// A scan is one raster at one time: its points (repeats at one position are averaged by the conversion, see
+    /// position_tolerance_mm) must lie within <see cref="MaxScanSpanMin"/>, so two times are never mixed into one profile.
+    /// </summary>
+    private static void CheckScan(IReadOnlyList<XamPoint> points, string path)
+    {
+        double first = points.Min(p => p.TimeMin), last = points.Max(p => p.TimeMin);
+        if (last - first > MaxScanSpanMin)
+            throw new DataContractException(path, $"time_min spans {first:R} to {last:R}; one scan holds one time (points within {MaxScanSpanMin} min)");
     }
 }

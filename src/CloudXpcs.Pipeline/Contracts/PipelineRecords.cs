@@ -19,6 +19,9 @@ public sealed record QMapOverride(
             throw new ArgumentException($"qmap: need 0 <= q_min < q_max (finite), got {QMinInvA:R}..{QMaxInvA:R} 1/A");
         if (QBins is < 1 or > 1000 || PhiBins is < 1 or > 3600 || StaticPerDynamic is < 1 or > 100)
             throw new ArgumentException($"qmap: q_bins 1..1000, phi_bins 1..3600, static_per_dynamic 1..100 (got {QBins}, {PhiBins}, {StaticPerDynamic})");
+        // The same cost budget as the workers apply per series, so that a run that cannot fit is refused at the start.
+        try { Analysis.Xpcs.ResourceBudget.FromEnvironment().CheckQMap(ToSpec(), "qmap"); }
+        catch (Data.DataContractException ex) { throw new ArgumentException(ex.Message, ex); }
     }
 }
 

@@ -33,6 +33,11 @@ public sealed class TransportSetJsonTests
     [InlineData("\"cloudxpcs.transport/1\"", "\"other/1\"", "schema")]
     [InlineData("\"V_EO_cm3_per_mol\": 40.0,", "", "'V_EO_cm3_per_mol' (number) is missing")]
     [InlineData("\"D_cm2_per_s\": [1e-7, 8e-8]", "\"D_cm2_per_s\": [1e-7]", "'D_cm2_per_s' has 1 values")]
+    [InlineData("\"temperature_C\": 90,", "\"temperature_C\": 90, \"temperature_C\": 25,", "duplicate key 'temperature_C'")]
+    [InlineData("\"tplus0\": [0.2, 0.1]", "\"tplus0\": [0.2, 0.1], \"tplus0\": [0.9, 0.9]", "duplicate key 'table.tplus0'")]
+    [InlineData("\"interfacial_resistance_ohm_cm2\"", "\"interfacial_resistance_ohm_cm\"", "unknown key 'interfacial_resistance_ohm_cm'")]
+    [InlineData("\"thermo_factor\"", "\"thermo_factor\": [1, 1], \"thermofactor\"", "unknown key 'table.thermofactor'")]
+    [InlineData("\"V_salt_cm3_per_mol\": 134.9", "\"V_salt_cm3_per_mol\": 1e400", "'V_salt_cm3_per_mol' must be a finite number")]
     public void BadSetsFailWithFileAndProblem(string original, string replacement, string expected)
     {
         Assert.Contains(original, Valid);

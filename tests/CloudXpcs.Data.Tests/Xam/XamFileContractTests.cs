@@ -17,7 +17,12 @@ public class XamFileContractTests
 
     [Theory]
     [InlineData("time_min,position_mm,i0\n0,0,1\n", "line 1: missing column it")]
-    [InlineData("time_min,position_mm,i0,it\n0,0,1,2\n0,0.1,abc,2\n", "line 3: column i0: non-numeric cell 'abc'")]
+    [InlineData("time_min,position_mm,i0,it\n0,0,2,1\n0,0.1,abc,2\n", "line 3: column i0: non-numeric cell 'abc'")]
+    [InlineData("time_min,position_mm,i0,it\n0,0,100,160\n", "line 2: it (160) exceeds i0 (100)")]
+    [InlineData("time_min,position_mm,i0,it\n0,0,1e37,1e36\n", "line 2: counts i0 = 1E+37")]
+    [InlineData("time_min,position_mm,i0,it\n0,0,100,50\n300,0.1,100,50\n", "one scan holds one time")]
+    [InlineData("time_min,position_mm,i0,it\n0,\"0,1\",100,50\n", "column position_mm: non-numeric cell '0,1'")]
+    [InlineData("time_min,position_mm,i0,it\n0,\"0\n", "malformed CSV")]
     [InlineData("time_min,position_mm,i0,it\n0,NaN,1,2\n", "line 2: column position_mm: NaN is not a finite number")]
     [InlineData("time_min,position_mm,i0,it\n0,0,1,\n", "line 2: column it: non-numeric cell ''")]
     [InlineData("time_min,position_mm,i0,it\n0,0,1\n", "line 2: 3 cells, expected at least 4")]
@@ -47,8 +52,11 @@ public class XamFileContractTests
     [InlineData("{ \"reference_time_min\": \"zero\", \"initial_concentration_M\": 1.87 }", "\"reference_time_min\" must be a finite number")]
     [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"calibrate_by_salt_conservation\": \"yes\" }", "must be true or false")]
     [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": -1, \"calibrate_by_salt_conservation\": true }", "initial concentration must be finite and positive")]
-    [InlineData("{ \"reference_time_min\": 0,\n  \"initial_concentration_M\": 1.87 oops }", "line 2: invalid JSON")]
+    [InlineData("{ \"reference_time_min\": 0,\n  \"initial_concentration_M\": 1.87 oops }", "not valid JSON at line 2")]
     [InlineData("[1, 2]", "expected a JSON object")]
+    [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"initial_concentration_M\": 82000000, \"calibrate_by_salt_conservation\": true }", "duplicate key 'initial_concentration_M'")]
+    [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"calibrate_by_salt_conservation\": true, \"flatfield\": false }", "unknown key 'flatfield'")]
+    [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"calibrate_by_salt_conservation\": true, \"note\": \"x\" }", "unknown key 'note'")]
     public void Bad_calibration_json_names_the_problem(string json, string problem)
     {
         using var beamtime = new TempBeamtime();
@@ -66,7 +74,7 @@ public class XamFileContractTests
             { "reference_time_min": 0.0, "initial_concentration_M": 1.87, "initial_concentration_err_M": 0.03,
               "thickness_cm": 0.1, "thickness_err_cm": 0.002,
               "mass_attenuation_LiTFSI_cm2_per_g": 10.0, "mass_attenuation_PEO_cm2_per_g": 2.5,
-              "flat_field": false, "note": "ignored" }
+              "flat_field": false }
             """);
         var content = XamCalibrationFile.Read(path);
         Assert.Equal(0.0, content.ReferenceTimeMin);
