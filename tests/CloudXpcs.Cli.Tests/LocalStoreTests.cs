@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using CloudXpcs.Cli.Commands.Cloud;
 using CloudXpcs.Cli.Tests.Support;
-using CloudXpcs.Data.Synthetic;
+using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Data.Tests.Support;
 using Xunit.Abstractions;
 

@@ -103,7 +103,10 @@ public static class ComparisonFiles
                 $"v_eo_lab_A_per_s must be {d.PositionsMm.Length} rows of {times} values (positions_mm x time_min)");
         for (int k = 1; k < d.XMm.Length; k++) Require(d.XMm[k] > d.XMm[k - 1], "x_mm must increase strictly");
         for (int k = 1; k < d.PositionsMm.Length; k++) Require(d.PositionsMm[k] > d.PositionsMm[k - 1], "positions_mm must increase strictly");
-        return new SimulatedCell(d.Set, d.TimeMin, d.CurrentMAPerCm2, d.XMm, d.ConcentrationM, d.PositionsMm, d.VEoLabAPerS);
+        return new SimulatedCell(d.Set, d.TimeMin, d.CurrentMAPerCm2, d.XMm, d.ConcentrationM, d.PositionsMm, d.VEoLabAPerS)
+        {
+            ThermodynamicFactor = d.ThermodynamicFactor, Warnings = d.Warnings,
+        };
     }
 
     private static string SimulationPath(string outDir, string setName)
@@ -130,7 +133,8 @@ public static class InferenceFiles
 
     public static InferenceDocument Write(string outputPath, InferenceSetup setup, InferenceResult result)
     {
-        var document = InferenceDocument.From(result, setup.Beamtime.Manifest.Beamtime, setup.BaseSet.Name, setup.Options);
+        var document = InferenceDocument.From(result, setup.Beamtime.Manifest.Beamtime, setup.BaseSet.Name, setup.Options,
+            setup.BaseSet.ThermodynamicFactorStatement());
         InferenceJson.Write(outputPath, document);
         return document;
     }

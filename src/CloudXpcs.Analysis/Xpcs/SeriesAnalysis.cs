@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
@@ -19,8 +20,11 @@ public sealed record SeriesAnalysisOptions
     public double? ConcentrationM { get; init; }
 }
 
-/// <summary>The salt concentration ε was evaluated at, and where it came from.</summary>
-public sealed record AnionConcentration(double ConcentrationM, string Source)
+/// <summary>
+/// The salt concentration ε was evaluated at, and where it came from; the cell current at the series' time (mA/cm²,
+/// from the beamtime's echem.csv) that sets the Li-interface motion removed from the lab-frame EO velocity, null when unknown.
+/// </summary>
+public sealed record AnionConcentration(double ConcentrationM, string Source, double? CurrentDensityMAPerCm2 = null, string? CurrentSource = null)
 {
     public static AnionConcentration Given(double concentrationM)
     {
@@ -67,9 +71,9 @@ public static class SeriesAnalysis
         IProgress<long>? framesDone = null)
     {
         options ??= new SeriesAnalysisOptions();
-        var concentration = Concentration(seriesFolder, options.ConcentrationM);
-        var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
         var manifest = SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName));
+        var concentration = Concentration(seriesFolder, options.ConcentrationM, manifest.PolarizationTimeMin);
+        var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
         var fit = HeterodyneSeriesFitter.Fit(correlation, options.Fit);
         var document = Document(fit, manifest, concentration);
         Directory.CreateDirectory(outFolder);
@@ -83,7 +87,7 @@ public static class SeriesAnalysis
     {
         options ??= new SeriesAnalysisOptions();
         var manifest = SeriesManifest.Load(seriesJsonPath);
-        var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM);
+        var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM, manifest.PolarizationTimeMin);
         var g2 = G2File.Read(g2Path);
         return FitG2ToJson(g2, g2Path, new SeriesFitContext(manifest, QMapOfSeries(manifest, seriesJsonPath), concentration), fitJsonPath, options.Fit);
     }
@@ -147,16 +151,31 @@ public static class SeriesAnalysis
     /// cell.initial_concentration_M of the beamtime the series folder sits in (…/{beamtime}/xpcs/{series}); else
     /// <see cref="DefaultConcentrationM"/>.
     /// </summary>
-    public static AnionConcentration Concentration(string seriesFolder, double? givenM)
+    /// <param name="polarizationTimeMin">The series' time; with it the current is read from the beamtime's echem.csv.</param>
+    public static AnionConcentration Concentration(string seriesFolder, double? givenM, double? polarizationTimeMin = null)
     {
-        if (givenM is { } c) return AnionConcentration.Given(c);
         var xpcs = Directory.GetParent(Path.GetFullPath(seriesFolder).TrimEnd(Path.DirectorySeparatorChar));
-        if (xpcs is { Name: SeriesManifest.XpcsFolder, Parent: { } beamtimeFolder })
-        {
-            string beamtimeJson = Path.Combine(beamtimeFolder.FullName, BeamtimeManifest.FileName);
-            if (File.Exists(beamtimeJson)) return AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson));
-        }
-        return AnionConcentration.Of(null);
+        var beamtimeFolder = xpcs is { Name: SeriesManifest.XpcsFolder, Parent: { } parent } ? parent.FullName : null;
+        var (current, currentSource) = CurrentAt(beamtimeFolder, polarizationTimeMin);
+        AnionConcentration concentration = AnionConcentration.Of(null);
+        if (givenM is { } c) concentration = AnionConcentration.Given(c);
+        else if (beamtimeFolder is not null && Path.Combine(beamtimeFolder, BeamtimeManifest.FileName) is var beamtimeJson && File.Exists(beamtimeJson))
+            concentration = AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson));
+        return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = currentSource };
+    }
+
+    /// <summary>|i| at the series' time, linear between echem.csv rows (end values outside); null without echem.csv or time.</summary>
+    private static (double?, string?) CurrentAt(string? beamtimeFolder, double? timeMin)
+    {
+        if (beamtimeFolder is null || timeMin is not { } t) return (null, null);
+        string path = Path.Combine(beamtimeFolder, EchemCsv.FileName);
+        if (!File.Exists(path)) return (null, null);
+        var rows = EchemCsv.Read(path).OrderBy(p => p.TimeMin).ToArray();
+        if (rows.Length == 0) return (null, null);
+        int i = Array.FindIndex(rows, p => p.TimeMin >= t);
+        double value = i < 0 ? rows[^1].CurrentMAPerCm2 : i == 0 ? rows[0].CurrentMAPerCm2
+            : rows[i - 1].CurrentMAPerCm2 + (rows[i].CurrentMAPerCm2 - rows[i - 1].CurrentMAPerCm2) * (t - rows[i - 1].TimeMin) / (rows[i].TimeMin - rows[i - 1].TimeMin);
+        return (Math.Abs(value), $"{EchemCsv.FileName} at {t:G4} min");
     }
 
     /// <summary>The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2).</summary>
@@ -165,9 +184,13 @@ public static class SeriesAnalysis
         AnionVelocity? anion = null;
         if (fit.Velocity is { Resolvable: true, SpeedAPerS: { } speed })
         {
-            var frames = AnionVelocityFrames.FromEoVelocityAtConcentration(speed, concentration.ConcentrationM);
+            // The sign is not measured: the EO velocity is taken along the solvent's interface-frame velocity v₀ (away from
+            // the stripping electrode), which the interfaces move against (v_int = −|i|V̄_Li/F on that axis).
+            double interfaceVelocity = concentration.CurrentDensityMAPerCm2 is { } i ? AnionVelocityFrames.InterfaceVelocityAPerS(i * 10.0) : 0.0;
+            var frames = AnionVelocityFrames.FromLabEoVelocity(speed, concentration.ConcentrationM, interfaceVelocity);
             anion = new AnionVelocity(frames.Epsilon, Math.Abs(frames.VTfsiLabAPerS), Math.Abs(frames.VTfsiSolventFrameAPerS),
-                concentration.ConcentrationM, concentration.Source);
+                concentration.ConcentrationM, concentration.Source, interfaceVelocity,
+                concentration.CurrentSource ?? "no echem.csv current at the series' time: interface motion not removed");
         }
         return FitDocument.From(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, anion);
     }

@@ -81,6 +81,11 @@ public sealed record SetComparisonJson(
     [property: JsonPropertyName("misfit")] MisfitJson Misfit,
     [property: JsonPropertyName("score")] double? Score)
 {
+    /// <summary>The thermodynamic factor the set's simulation used ("unknown" for simulation files without it).</summary>
+    [JsonPropertyName("thermo_factor")] public string ThermodynamicFactor { get; init; } = "unknown";
+    /// <summary>The simulation's warnings, e.g. properties clamped outside their tables.</summary>
+    [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static SetComparisonJson From(SetComparison s) => new(
         s.Set,
         new CurrentRatioJson(s.Current.TimeMin, s.Current.RatioPredictedToMeasured.Select(ResultJson.Finite).ToList()),
@@ -91,7 +96,10 @@ public sealed record SetComparisonJson(
             ResultJson.Finite(s.Velocities.RatioMean), ResultJson.Finite(s.Velocities.RatioStd), s.Velocities.PositionsWithinBandMm.ToList(),
             ResultJson.Finite(s.Velocities.RatioMeanWithinBand)),
         MisfitJson.From(s.Misfit),
-        ResultJson.Finite(s.Score));
+        ResultJson.Finite(s.Score))
+    {
+        ThermodynamicFactor = s.ThermodynamicFactor ?? "unknown", Warnings = s.Warnings,
+    };
 }
 
 public sealed record CurrentRatioJson(

@@ -19,11 +19,15 @@ public sealed record InferenceDocument
     [JsonPropertyName("hypotheses")] public IReadOnlyList<HypothesisJson> Hypotheses { get; init; } = [];
     [JsonPropertyName("simulations")] public int Simulations { get; init; }
     [JsonPropertyName("misfit_options")] public MisfitOptionsJson? MisfitOptions { get; init; }
+    /// <summary>The base set's thermodynamic factor, held fixed while t+0 is fitted (the data constrain mainly T_f(1 − t+0)²).</summary>
+    [JsonPropertyName("thermo_factor")] public string? ThermodynamicFactor { get; init; }
 
-    public static InferenceDocument From(InferenceResult result, string beamtime, string baseSet, InferenceOptions options) => new()
+    public static InferenceDocument From(InferenceResult result, string beamtime, string baseSet, InferenceOptions options,
+        string? thermodynamicFactor = null) => new()
     {
         Beamtime = beamtime,
         BaseSet = baseSet,
+        ThermodynamicFactor = thermodynamicFactor,
         ReferenceConcentrationM = result.ReferenceConcentrationM,
         Models = result.Models.Select(ModelFitJson.From).ToList(),
         Preferred = result.Preferred,

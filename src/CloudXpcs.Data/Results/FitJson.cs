@@ -93,6 +93,8 @@ public sealed record FitVelocityJson
     [JsonPropertyName("master_curve_speed_err_A_per_s")] public double? MasterCurveSpeedErrAPerS { get; init; }
     [JsonPropertyName("omega_vs_q_speed_A_per_s")] public double? OmegaVsQSpeedAPerS { get; init; }
     [JsonPropertyName("omega_vs_q_speed_err_A_per_s")] public double? OmegaVsQSpeedErrAPerS { get; init; }
+    /// <summary>The test against the no-flow model (likelihood ratio over all fitted bins, bin consistency); null when not run.</summary>
+    [JsonPropertyName("no_flow_test")] public FitNoFlowTestJson? NoFlowTest { get; init; }
 
     public static FitVelocityJson From(VelocityResult v) => new()
     {
@@ -108,8 +110,17 @@ public sealed record FitVelocityJson
         MasterCurveSpeedErrAPerS = FitBinJson.Finite(v.MasterCurveSpeedErrAPerS),
         OmegaVsQSpeedAPerS = FitBinJson.Finite(v.OmegaVsQSpeedAPerS),
         OmegaVsQSpeedErrAPerS = FitBinJson.Finite(v.OmegaVsQSpeedErrAPerS),
+        NoFlowTest = v.Resolvability is { } t ? new FitNoFlowTestJson(t.LikelihoodRatio, t.Inflation, t.TestedBins, t.OscillatingBins, t.ConsistentBins) : null,
     };
 }
+
+/// <summary>fit.json velocity.no_flow_test (<see cref="FlowResolvability"/>).</summary>
+public sealed record FitNoFlowTestJson(
+    [property: JsonPropertyName("likelihood_ratio")] double LikelihoodRatio,
+    [property: JsonPropertyName("inflation")] double Inflation,
+    [property: JsonPropertyName("tested_bins")] int TestedBins,
+    [property: JsonPropertyName("oscillating_bins")] int OscillatingBins,
+    [property: JsonPropertyName("consistent_bins")] int ConsistentBins);
 
 /// <summary>Per-q diagnostic: ω against |cos χ| through the origin at one q.</summary>
 public sealed record FitPerQJson(
@@ -121,7 +132,8 @@ public sealed record FitPerQJson(
     [property: JsonPropertyName("speed_err_A_per_s")] double? SpeedErrAPerS);
 
 /// <summary>
-/// Anion velocities (DATA_CONTRACT section 4): v_TFSI,lab = −ε·v_EO and the solvent-frame anion velocity (1/ε + 1)·v_TFSI,lab.
+/// Anion velocities (DATA_CONTRACT section 4) with the Li-interface motion v_int removed: v₀ = v_EO − v_int,
+/// v_TFSI,lab = −ε·v₀ + v_int and the solvent-frame anion velocity −(1 + ε)·v₀ (ε at the stated concentration).
 /// Optional additions: the salt concentration ε was computed at and where that value came from.
 /// </summary>
 public sealed record AnionVelocity(
@@ -129,7 +141,9 @@ public sealed record AnionVelocity(
     [property: JsonPropertyName("v_tfsi_lab_A_per_s")] double VTfsiLabAPerS,
     [property: JsonPropertyName("v_tfsi_solvent_frame_A_per_s")] double VTfsiSolventFrameAPerS,
     [property: JsonPropertyName("concentration_M")] double? ConcentrationM = null,
-    [property: JsonPropertyName("concentration_source")] string? ConcentrationSource = null);
+    [property: JsonPropertyName("concentration_source")] string? ConcentrationSource = null,
+    [property: JsonPropertyName("interface_velocity_A_per_s")] double? InterfaceVelocityAPerS = null,
+    [property: JsonPropertyName("interface_velocity_source")] string? InterfaceVelocitySource = null);
 
 /// <summary>Reads and writes fit.json.</summary>
 public static class FitJson

@@ -38,12 +38,26 @@ public static class SimulationJson
         Array(w, "positions_mm", result.PositionsMm, 1);
         Matrix(w, "v_eo_lab_A_per_s", result.SolventVelocityLabMPerS, AngstromPerMetre);
         Matrix(w, "v_tfsi_solvent_frame_A_per_s", result.AnionVelocitySolventFrameMPerS, AngstromPerMetre);
+        // Extensions: the thermodynamic factor used, the set's named assumptions, and properties clamped outside their tables.
+        w.WriteString("thermo_factor", result.ThermodynamicFactor);
+        w.WriteStartArray("transport_caveats");
+        foreach (string c in result.TransportCaveats) w.WriteStringValue(c);
+        w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (string c in result.Warnings) w.WriteStringValue(c);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
     /// <summary>The contract fields of a simulations/{set}.json file, in contract units.</summary>
     public sealed record Document(string Set, double[] TimeMin, double[] CurrentMAPerCm2, double[] XMm, double[][] ConcentrationM,
-                                  double[] PositionsMm, double[][] VEoLabAPerS, double[][] VTfsiSolventFrameAPerS);
+                                  double[] PositionsMm, double[][] VEoLabAPerS, double[][] VTfsiSolventFrameAPerS)
+    {
+        /// <summary>Extension: the thermodynamic factor the simulation used; null in files without it.</summary>
+        public string? ThermodynamicFactor { get; init; }
+        /// <summary>Extension: e.g. properties clamped outside their tables; empty in files without it.</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+    }
 
     public static Document Read(string path)
     {
@@ -58,7 +72,12 @@ public static class SimulationJson
                 root.GetProperty("concentration_M").EnumerateArray().Select(Numbers).ToArray(),
                 Numbers(root.GetProperty("positions_mm")),
                 root.GetProperty("v_eo_lab_A_per_s").EnumerateArray().Select(Numbers).ToArray(),
-                root.GetProperty("v_tfsi_solvent_frame_A_per_s").EnumerateArray().Select(Numbers).ToArray());
+                root.GetProperty("v_tfsi_solvent_frame_A_per_s").EnumerateArray().Select(Numbers).ToArray())
+            {
+                ThermodynamicFactor = root.TryGetProperty("thermo_factor", out var tf) && tf.ValueKind == JsonValueKind.String ? tf.GetString() : null,
+                Warnings = root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array
+                    ? warnings.EnumerateArray().Select(e => e.GetString() ?? "").ToArray() : [],
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -42,6 +42,11 @@ public sealed record VelocityComparison(IReadOnlyList<PositionVelocityRatio> Pos
 public sealed record SetComparison(string Set, CurrentComparison Current, IReadOnlyList<ProfileComparison> Profiles,
                                    VelocityComparison Velocities, MisfitBreakdown Misfit)
 {
+    /// <summary>The thermodynamic factor the simulation used; null when unknown.</summary>
+    public string? ThermodynamicFactor { get; init; }
+    /// <summary>The simulation's warnings (e.g. properties clamped outside their tables).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Lower is better: the mean over current, profiles and velocities of each kind's reduced χ².</summary>
     public double Score => Misfit.BalancedScore;
 }
@@ -90,7 +95,10 @@ public static class BeamtimeComparer
                 GradientCentre.OfCubicFit(x, points.Select(r => r.Predicted).ToArray()),
                 points.Length);
         }).ToList();
-        return new SetComparison(simulation.Set, current, profiles, Velocities(residuals.Velocities, options), residuals.Misfit);
+        return new SetComparison(simulation.Set, current, profiles, Velocities(residuals.Velocities, options), residuals.Misfit)
+        {
+            ThermodynamicFactor = simulation.ThermodynamicFactor, Warnings = simulation.Warnings,
+        };
     }
 
     private static VelocityComparison Velocities(IReadOnlyList<Residual> velocities, ComparisonOptions options)

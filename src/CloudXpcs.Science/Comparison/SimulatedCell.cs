@@ -12,6 +12,11 @@ public sealed record SimulatedCell(string Set, double[] TimeMin, double[] Curren
     private const double TimeToleranceMin = 1e-6;
     private const double PositionToleranceMm = 1e-6;
 
+    /// <summary>The thermodynamic factor the simulation used (<see cref="Electrolyte.TransportSet.ThermodynamicFactorStatement"/>); null when unknown.</summary>
+    public string? ThermodynamicFactor { get; init; }
+    /// <summary>The simulation's warnings (e.g. properties clamped outside their tables).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static SimulatedCell From(CellSimulationResult result) => new(
         result.TransportSetName,
         result.TimesS.Select(t => t / 60).ToArray(),
@@ -19,7 +24,11 @@ public sealed record SimulatedCell(string Set, double[] TimeMin, double[] Curren
         result.CellPositionsMm,
         result.ConcentrationMolPerM3.Select(row => row.Select(c => c / 1000).ToArray()).ToArray(),
         result.PositionsMm,
-        result.SolventVelocityLabMPerS.Select(row => row.Select(v => v * 1e10).ToArray()).ToArray());
+        result.SolventVelocityLabMPerS.Select(row => row.Select(v => v * 1e10).ToArray()).ToArray())
+    {
+        ThermodynamicFactor = result.ThermodynamicFactor,
+        Warnings = result.Warnings,
+    };
 
     public bool Covers(double timeMin) => timeMin >= TimeMin[0] - TimeToleranceMin && timeMin <= TimeMin[^1] + TimeToleranceMin;
 

@@ -117,6 +117,8 @@ internal sealed class CellOutputRecorder
         return new CellSimulationResult
         {
             TransportSetName = set.Name,
+            ThermodynamicFactor = set.ThermodynamicFactorStatement(),
+            TransportCaveats = set.Caveats,
             TimesS = _times,
             CurrentDensityAPerM2 = _current,
             VoltageV = _voltage,

@@ -25,6 +25,10 @@ public sealed record CellSimulationResult
     public required int NewtonIterations { get; init; }
     /// <summary>Largest |Δ(∫c dx)| / ∫c dx seen over all steps.</summary>
     public required double MaxRelativeSaltDrift { get; init; }
+    /// <summary>The set's <see cref="Electrolyte.TransportSet.ThermodynamicFactorStatement"/>.</summary>
+    public string ThermodynamicFactor { get; init; } = "";
+    /// <summary>The set's caveats (sources and named assumptions).</summary>
+    public IReadOnlyList<string> TransportCaveats { get; init; } = [];
     /// <summary>E.g. concentrations outside a property table (properties were clamped there).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 }

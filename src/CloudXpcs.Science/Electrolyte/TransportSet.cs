@@ -53,6 +53,21 @@ public sealed class TransportSet
     public double SolventPartialMolarVolumeM3PerMol { get; }
     public double InterfacialResistanceOhmM2 { get; }
 
+    /// <summary>
+    /// The thermodynamic factor this set uses, for every result to state (e.g. "T_f = 3.5 (constant)" or
+    /// "T_f = 1.2-3.4 over 0.86-2.76 M"); where it comes from is in <see cref="Citation"/> and <see cref="Caveats"/>.
+    /// </summary>
+    public string ThermodynamicFactorStatement()
+    {
+        var curve = ThermodynamicFactor;
+        double lo = curve.MinConcentrationMolPerM3, hi = double.IsFinite(curve.MaxConcentrationMolPerM3) ? curve.MaxConcentrationMolPerM3 : lo;
+        var values = Enumerable.Range(0, 101).Select(k => curve.ValueAt(lo + (hi - lo) * k / 100)).ToArray();
+        double min = values.Min(), max = values.Max();
+        return max - min <= 1e-12 * Math.Max(1, Math.Abs(max))
+            ? FormattableString.Invariant($"T_f = {min:G4} (constant)")
+            : FormattableString.Invariant($"T_f = {min:G4}-{max:G4} over {lo / MolPerM3PerM:G4}-{hi / MolPerM3PerM:G4} M (held at the end values outside)");
+    }
+
     /// <summary>Concentration range over which every property is defined (outside it they are clamped).</summary>
     public double MinConcentrationMolPerM3 => Curves.Max(p => p.MinConcentrationMolPerM3);
     public double MaxConcentrationMolPerM3 => Curves.Min(p => p.MaxConcentrationMolPerM3);

@@ -34,6 +34,8 @@ internal static class SharedSpeedFitter
     /// </param>
     internal sealed record Solution(double SpeedAPerS, double SpeedErrAPerS, double BinRobustSpeedErrAPerS, double BinScaledSpeedErrAPerS, double Chi2, int DegreesOfFreedom)
     {
+        /// <summary>φ = mean_b z_b²: the bins' variance of the score of v over the one g2_err predicts (NaN with fewer than 2 informative bins).</summary>
+        public double ScoreInflation { get; init; } = double.NaN;
         public double ReducedChi2 => Chi2 / DegreesOfFreedom;
     }
 
@@ -113,7 +115,7 @@ internal static class SharedSpeedFitter
             informative++;
         }
         double scaledErr = informative > 1 ? Math.Sqrt(inflation / informative / state.Schur) : double.PositiveInfinity;
-        return new Solution(v, speedErr, Math.Sqrt(robustVariance), scaledErr, chi2, dof);
+        return new Solution(v, speedErr, Math.Sqrt(robustVariance), scaledErr, chi2, dof) { ScoreInflation = informative > 1 ? inflation / informative : double.NaN };
     }
 
     private static double ChiSquare(IReadOnlyList<BinSeries> data, double[] projectedQInvA, double[] x, double v)

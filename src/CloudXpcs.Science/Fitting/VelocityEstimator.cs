@@ -72,8 +72,10 @@ internal static class VelocityEstimator
             speed = master.Slope; speedErr = master.SlopeErr; method = MasterCurveMethod;
         }
 
+        var resolvability = TestAgainstNoFlow(bins, data, boxes, usable, inliers, speed, options);
         var result = new VelocityResult
         {
+            Resolvability = resolvability,
             Resolvable = true,
             SpeedAPerS = speed,
             SpeedErrAPerS = speedErr,
@@ -95,6 +97,15 @@ internal static class VelocityEstimator
                 Resolvable = false, SpeedAPerS = null, SpeedErrAPerS = null,
                 Reason = $"fewer than {options.MinPeriodsResolvable:G3} oscillation periods over the longest delay at the highest q|cos chi|",
             }, perQ, bins);
+        if (resolvability is not { } test || !(test.LikelihoodRatio >= options.MinFlowLikelihoodRatio) || test.ConsistentBins < options.MinUsableBins)
+            return (result with
+            {
+                Resolvable = false, SpeedAPerS = null, SpeedErrAPerS = null,
+                Reason = resolvability is not { } t ? "the test against the no-flow model could not be run"
+                    : t.LikelihoodRatio < options.MinFlowLikelihoodRatio
+                        ? FormattableString.Invariant($"no flow: the shared-speed model beats pure relaxation over {t.TestedBins} bins by a likelihood ratio of {t.LikelihoodRatio:G3} (scaled by {t.Inflation:G3}), {options.MinFlowLikelihoodRatio:G3} needed")
+                        : FormattableString.Invariant($"no flow: only {t.ConsistentBins} of {t.OscillatingBins} oscillating bins agree with omega = v q|cos chi|, {options.MinUsableBins} needed"),
+            }, perQ, bins);
         if (!(speed > 3.0 * speedErr))
             return (result with
             {
@@ -102,6 +113,57 @@ internal static class VelocityEstimator
                 Reason = "speed not significantly above zero (less than 3 standard errors)",
             }, perQ, bins);
         return (result, perQ, bins);
+    }
+
+    /// <summary>
+    /// See <see cref="FlowResolvability"/>: over every fitted bin; when that joint fit fails (a bin the shared speed
+    /// cannot move), over the bins the speed came from.
+    /// </summary>
+    private static FlowResolvability? TestAgainstNoFlow(BinFit[] bins, IReadOnlyList<BinSeries?> data, IReadOnlyList<ParameterBox?> boxes,
+        List<int> oscillating, List<int> inliers, double speed, FitOptions options)
+    {
+        var fitted = Enumerable.Range(0, bins.Length)
+            .Where(b => data[b] is not null && boxes[b] is not null && bins[b].Parameters is not null && bins[b].ProjectedQInvA > 0).ToList();
+        int consistent = oscillating.Count(b =>
+            Math.Abs(bins[b].Parameters!.Value.OmegaRadPerS - speed * bins[b].ProjectedQInvA) <= options.OutlierSigma * bins[b].StandardErrors!.Value.OmegaRadPerS);
+        foreach (var tested in new[] { fitted, inliers })
+        {
+            if (tested.Count < options.MinUsableBins) continue;
+            if (LikelihoodRatio(bins, data, boxes, tested, speed, options) is { } lr)
+                return new FlowResolvability(lr.Ratio, lr.Inflation, lr.Bins, oscillating.Count, consistent);
+        }
+        return null;
+    }
+
+    private static (double Ratio, double Inflation, int Bins)? LikelihoodRatio(BinFit[] bins, IReadOnlyList<BinSeries?> data,
+        IReadOnlyList<ParameterBox?> boxes, List<int> candidates, double speed, FitOptions options)
+    {
+        var tested = new List<int>();
+        var relaxation = new List<HeterodyneParameters>();
+        double nullChi2 = 0;
+        foreach (int b in candidates)
+        {
+            // Pure relaxation (ω = 0) in each bin; a bin where even that fails is left out of both models.
+            if (HeterodyneBinFitter.Refine(data[b]!, bins[b].Parameters!.Value, boxes[b]!.Value, options.MaxIterations, withoutOscillation: true) is not { } f
+                || !double.IsFinite(f.Chi2)) continue;
+            tested.Add(b);
+            relaxation.Add(f.Parameters);
+            nullChi2 += f.Chi2;
+        }
+        if (tested.Count < options.MinUsableBins) return null;
+        var series = tested.Select(b => data[b]!).ToList();
+        var bounds = tested.Select(b => boxes[b]!.Value).ToList();
+        var projected = tested.Select(b => bins[b].ProjectedQInvA).ToArray();
+        // Two starts (the bins' own fits, and pure relaxation with the series speed), so that the alternative is not
+        // left stuck above the null it contains (v = 0).
+        var joint = new[]
+        {
+            SharedSpeedFitter.Fit(series, projected, tested.Select(b => bins[b].Parameters!.Value).ToList(), bounds, speed, options.MaxIterations),
+            SharedSpeedFitter.Fit(series, projected, relaxation, bounds, speed, options.MaxIterations),
+        }.OfType<SharedSpeedFitter.Solution>().MinBy(s => s.Chi2);
+        if (joint is null) return null;
+        double inflation = Math.Max(1.0, Math.Max(joint.ReducedChi2, double.IsFinite(joint.ScoreInflation) ? joint.ScoreInflation : 1.0));
+        return (Math.Max(0.0, nullChi2 - joint.Chi2) / inflation, inflation, tested.Count);
     }
 
     /// <summary>Ok bins whose ω agrees with the shared line, starting from the weighted median of ω/(q|cos χ|).</summary>

@@ -21,6 +21,8 @@ public sealed record VelocityResult
     /// <summary>Why the speed is not resolvable; null when it is.</summary>
     public string? Reason { get; init; }
     public int UsedBinCount { get; init; }
+    /// <summary>The test against the no-flow model that decides <see cref="Resolvable"/>; null when no speed was fitted.</summary>
+    public FlowResolvability? Resolvability { get; init; }
     /// <summary>Reduced χ² of the joint g2 fit (NaN when it did not run).</summary>
     public double JointReducedChi2 { get; init; } = double.NaN;
     /// <summary>Diagnostic: the joint fit's model-based error (covariance from g2_err scaled by sqrt(reduced χ²)); null when it did not run.</summary>

@@ -22,7 +22,8 @@ public sealed class SimulationJsonTests
             string path = Path.Combine(dir, SimulationJson.RelativePath(result.TransportSetName));
             SimulationJson.Write(result, path);
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            Assert.Equal(["schema", "set", "time_min", "current_mA_cm2", "x_mm", "concentration_M", "positions_mm", "v_eo_lab_A_per_s", "v_tfsi_solvent_frame_A_per_s"],
+            Assert.Equal(["schema", "set", "time_min", "current_mA_cm2", "x_mm", "concentration_M", "positions_mm", "v_eo_lab_A_per_s", "v_tfsi_solvent_frame_A_per_s",
+                          "thermo_factor", "transport_caveats", "warnings"],   // the contract's fields, then CloudXpcs's documented extensions
                          doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
             var back = SimulationJson.Read(path);
             Assert.Equal("RS", back.Set);
