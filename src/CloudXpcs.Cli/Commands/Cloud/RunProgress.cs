@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudXpcs.Pipeline.Contracts;
 using CloudXpcs.Pipeline.Storage;
 
 namespace CloudXpcs.Cli.Commands.Cloud;
