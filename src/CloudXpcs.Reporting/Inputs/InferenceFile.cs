@@ -8,6 +8,9 @@ public sealed record InferenceFile(
     string? Preferred,
     string? Reason)
 {
+    /// <summary>The base set's thermodynamic factor (held fixed in the fit); null in files without it.</summary>
+    public string? ThermodynamicFactor { get; init; }
+
     public const string Schema = "cloudxpcs.inference/1";
     public const string FileName = "inference.json";
 
@@ -16,7 +19,7 @@ public sealed record InferenceFile(
         root.OptionalNumber("reference_concentration_M"),
         root.Objects("models").Select(ReadModel).ToList(),
         root.OptionalString("preferred"),
-        root.OptionalString("reason")));
+        root.OptionalString("reason")) { ThermodynamicFactor = root.OptionalString("thermo_factor") });
 
     private static InferredModel ReadModel(JsonFields m)
     {
