@@ -42,7 +42,10 @@ public sealed record ComparisonFile(
                 p.OptionalNumber("ratio_std"), (int)(p.OptionalNumber("n") ?? 0))).ToList() ?? [],
             velocities?.OptionalNumber("ratio_mean"), velocities?.OptionalNumber("ratio_std"),
             velocities?.Numbers("positions_within_1_5_sigma") ?? [],
-            s.OptionalNumber("score"));
+            s.OptionalNumber("score"))
+        {
+            ThermodynamicFactor = s.OptionalString("thermo_factor"), Warnings = s.Strings("warnings"),
+        };
         if (comparison.CurrentTimeMin.Length != comparison.CurrentRatioPredictedToMeasured.Length)
             throw s.Problem($"set {comparison.Set}: current.time_min and current.ratio_predicted_to_measured differ in length");
         return comparison;
@@ -65,7 +68,13 @@ public sealed record SetComparison(
     double? VelocityRatioMean,
     double? VelocityRatioStd,
     double[] PositionsWithin1_5Sigma,
-    double? Score);
+    double? Score)
+{
+    /// <summary>The thermodynamic factor the set's simulation used; null in files without it.</summary>
+    public string? ThermodynamicFactor { get; init; }
+    /// <summary>The simulation's warnings (e.g. properties clamped outside their tables).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public sealed record ProfileComparison(double TimeMin, double? RmseM, double? MaxAbsDevM, double? MeasuredGradientCentreMm, double? PredictedGradientCentreMm);
 

@@ -8,13 +8,16 @@ public sealed record InferenceFile(
     string? Preferred,
     string? Reason)
 {
+    /// <summary>The base set's thermodynamic factor (held fixed in the fit); null in files without it.</summary>
+    public string? ThermodynamicFactor { get; init; }
+
     /// <summary>The report's view of inference.json (<see cref="Comparison.InferenceJson"/> owns the file).</summary>
     public static InferenceFile Read(string path) => JsonFields.Parse(path, Comparison.InferenceDocument.SchemaId, root => new InferenceFile(
         root.OptionalString("base_set"),
         root.OptionalNumber("reference_concentration_M"),
         root.Objects("models").Select(ReadModel).ToList(),
         root.OptionalString("preferred"),
-        root.OptionalString("reason")));
+        root.OptionalString("reason")) { ThermodynamicFactor = root.OptionalString("thermo_factor") });
 
     private static InferredModel ReadModel(JsonFields m)
     {

@@ -98,13 +98,18 @@ public static class ReportHtml
                 string.Join(", ", s.PositionsWithin1_5Sigma.Select(p => Grids.Number(p, "0.00"))),
                 s.Profiles.Where(p => p.RmseM.HasValue).Select(p => p.RmseM!.Value).DefaultIfEmpty(double.NaN).Average() is var rmse && double.IsFinite(rmse) ? Grids.Number(rmse, "0.000") : "",
                 r is null ? "" : string.Join("; ", r.Reasons)]));
+        // Every result states the thermodynamic factor it used and the properties clamped outside their tables.
+        foreach (var s in comparison.Sets)
+            html.Element("p", $"{s.Set}: {s.ThermodynamicFactor ?? "thermodynamic factor not stated in comparison.json"}" +
+                (s.Warnings.Count > 0 ? "; " + string.Join("; ", s.Warnings) : "") + ".");
     }
 
     private static void InferenceTable(HtmlBuilder html, InferenceFile? inference)
     {
         if (inference is null) return;
         html.Element("p", $"Base set {inference.BaseSet ?? "?"}; reference concentration {(inference.ReferenceConcentrationM is double c ? Grids.Number(c, "0.###") + " mol/L" : "?")}. " +
-            $"Preferred model: {inference.Preferred ?? "none"}{(inference.Reason is null ? "" : " — " + inference.Reason)}.");
+            $"Preferred model: {inference.Preferred ?? "none"}{(inference.Reason is null ? "" : " — " + inference.Reason)}. " +
+            $"Thermodynamic factor held fixed: {inference.ThermodynamicFactor ?? "not stated"} (the data constrain mainly T_f(1 − t+0)²).");
         html.Table(["model", "parameter", "value", "95% interval", "misfit", "data points"],
             inference.Models.SelectMany(m => m.Parameters.Select((p, i) => (IReadOnlyList<string>)[
                 i == 0 ? m.Model + (m.Model == inference.Preferred ? " (preferred)" : "") : "", p.Name, Grids.Number(p.Value, "0.####"),

@@ -16,7 +16,6 @@ namespace CloudXpcs.Science.Tests.Continuum;
 /// </summary>
 public sealed class SteinrueckComparisonTests(ITestOutputHelper output)
 {
-    private const double HalfLengthMm = 1.5;
 
     [SkippableFact]
     public void BuiltInSetsAgainstOperandoData()
@@ -26,26 +25,13 @@ public sealed class SteinrueckComparisonTests(ITestOutputHelper output)
         string dir = Path.Combine(shared!, "steinrueck2020_operando");
         Skip.IfNot(Directory.Exists(dir), RepoPaths.Missing(dir));
 
-        var currentRows = ReadPairs(Path.Combine(dir, "current_density.csv"));
-        var current = new MeasuredCurrent(currentRows.Select(r => r.A * 3600).ToArray(), currentRows.Select(r => r.B * 10).ToArray());
-        var profiles = Directory.GetFiles(dir, "t=*.csv").Order(StringComparer.Ordinal).Select(path =>
-        {
-            double minutes = double.Parse(Path.GetFileNameWithoutExtension(path)[2..], CultureInfo.InvariantCulture);
-            var rows = ReadPairs(path).OrderBy(r => r.A).ToArray();
-            return new MeasuredProfile(minutes * 60, rows.Select(r => r.A - HalfLengthMm).ToArray(), rows.Select(r => r.B * 1000).ToArray());
-        }).ToArray();
+        var (current, profiles, velocities) = SteinrueckOperandoData.Load(dir);
         foreach (var profile in profiles)
         {
             double slope = LeastSquaresSlope(profile.PositionsMm, profile.ConcentrationMolPerM3);
             output.WriteLine($"orientation check t = {profile.TimeS / 60:F0} min: dc/dx_file = {slope / 1000:F3} M/mm (negative: salt at x_file = 0)");
             if (profile.TimeS >= 300 * 60) Assert.True(slope < 0, "salt must pile up at x_file = 0 once the profile has developed");
         }
-        var velocities = Directory.GetFiles(dir, "x=*.csv").Order(StringComparer.Ordinal).Select(path =>
-        {
-            double xFile = double.Parse(Path.GetFileNameWithoutExtension(path)[2..], CultureInfo.InvariantCulture);
-            var rows = ReadPairs(path);
-            return new MeasuredVelocity(Math.Round(xFile - HalfLengthMm, 6), rows.Select(r => r.A * 3600).ToArray(), rows.Select(r => r.B * 1e-9).ToArray());
-        }).ToArray();
 
         double duration = Math.Ceiling(current.TimesS.Max() / 60) * 60;
         foreach (string name in BuiltInTransportSets.Names)
@@ -77,13 +63,6 @@ public sealed class SteinrueckComparisonTests(ITestOutputHelper output)
         foreach (var v in comparison.Velocities)
             output.WriteLine($"  v_EO,lab position {v.PositionMm,5:F2} mm (study label {-v.PositionMm,5:F2} mm), 200-400 min: measured {v.MeasuredMeanSpeedMPerS * 1e9:F2}, simulated {v.SimulatedMeanSpeedMPerS * 1e9:F2} nm/s, ratio {v.Ratio:F3} ({v.Points} pts)");
     }
-
-    private static (double A, double B)[] ReadPairs(string path) =>
-        File.ReadLines(path).Where(l => l.Trim().Length > 0 && !l.StartsWith('#')).Select(l =>
-        {
-            var parts = l.Split(',');
-            return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
-        }).ToArray();
 
     private static double LeastSquaresSlope(double[] x, double[] y)
     {
