@@ -30,6 +30,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         TablePort = tablePort;
     }
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }
@@ -90,7 +92,8 @@ public sealed class AzuriteServer : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
         }
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        // Node loads the saved databases before it listens; on a machine busy with other work that took over 2 min.
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (!(Listening(blob) && Listening(queue) && Listening(table)))
         {
             if (process.HasExited)
@@ -101,7 +104,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 await server.DisposeAsync();
-                throw new TimeoutException($"Azurite ({script}) did not listen on ports {blob}/{queue}/{table} within 120 s");
+                throw new TimeoutException($"Azurite ({script}) did not listen on ports {blob}/{queue}/{table} within {StartTimeout.TotalSeconds:0} s");
             }
             await Task.Delay(100, cancellationToken);
         }
