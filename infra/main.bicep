@@ -30,6 +30,16 @@ param comparisonsTableName string = 'comparisons'
 @description('Service Bus topic for "series analysed" and "beamtime report ready" events.')
 param serviceBusTopicName string = 'cloudxpcs-events'
 
+@description('Comma-separated public IP ranges (CIDR) allowed to reach storage and Service Bus; empty leaves them open to all networks.')
+param allowedIpRanges string = ''
+
+@description('Turn public network access off on storage and Service Bus (private endpoints only).')
+param disablePublicNetworkAccess bool = false
+
+@description('Client id of an Entra ID app registration: when set, the HTTP API requires an Entra ID token (EasyAuth) in addition to function keys.')
+param apiEntraClientId string = ''
+
+var ipRangeList = empty(allowedIpRanges) ? [] : split(replace(allowedIpRanges, ' ', ''), ',')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -73,6 +83,8 @@ module storage 'modules/storage.bicep' = {
     resultsContainerName: resultsContainerName
     deploymentContainerName: deploymentContainerName
     deadLetterContainerName: deadLetterContainerName
+    allowedIpRangeList: ipRangeList
+    disablePublicNetworkAccess: disablePublicNetworkAccess
     tableNames: [
       seriesTableName
       runsTableName
@@ -101,6 +113,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     location: location
     tags: tags
     topicName: serviceBusTopicName
+    allowedIpRangeList: ipRangeList
+    disablePublicNetworkAccess: disablePublicNetworkAccess
   }
 }
 
@@ -113,6 +127,7 @@ module rbac 'modules/rbac.bicep' = {
     serviceBusNamespaceName: names.serviceBus
     serviceBusTopicName: serviceBusTopicName
     applicationInsightsName: names.applicationInsights
+    rawContainerName: rawContainerName
   }
   dependsOn: [
     identity
@@ -141,6 +156,7 @@ module functionApp 'modules/functionapp.bicep' = {
     serviceBusTopicName: serviceBus.outputs.topicName
     rawContainerName: rawContainerName
     resultsContainerName: resultsContainerName
+    apiEntraClientId: apiEntraClientId
     seriesTableName: seriesTableName
     runsTableName: runsTableName
     chunksTableName: chunksTableName

@@ -32,6 +32,9 @@ param instanceMemoryMB int = 2048
 @description('.NET version of the isolated worker (the Functions project targets net10.0).')
 param dotnetVersion string = '10.0'
 
+@description('Client id of an Entra ID app registration; when set, App Service authentication (EasyAuth) requires an Entra ID token for every HTTP call.')
+param apiEntraClientId string = ''
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -132,6 +135,34 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
     name: 'ftp'
     properties: {
       allow: false
+    }
+  }
+
+  resource entraAuth 'config' = if (!empty(apiEntraClientId)) {
+    name: 'authsettingsV2'
+    properties: {
+      platform: {
+        enabled: true
+      }
+      globalValidation: {
+        requireAuthentication: true
+        unauthenticatedClientAction: 'Return401'
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true
+          registration: {
+            clientId: apiEntraClientId
+            openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          }
+          validation: {
+            allowedAudiences: [
+              'api://${apiEntraClientId}'
+              apiEntraClientId
+            ]
+          }
+        }
+      }
     }
   }
 }

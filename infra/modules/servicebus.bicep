@@ -6,6 +6,11 @@ param location string
 param tags stringMap
 param topicName string
 
+@description('Public IP ranges (CIDR) allowed; empty leaves the namespace open to all networks.')
+param allowedIpRangeList string[] = []
+
+param disablePublicNetworkAccess bool = false
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
@@ -17,7 +22,18 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: disablePublicNetworkAccess ? 'Disabled' : 'Enabled'
+  }
+}
+
+resource networkRules 'Microsoft.ServiceBus/namespaces/networkRuleSets@2026-01-01' = if (!empty(allowedIpRangeList)) {
+  parent: namespace
+  name: 'default'
+  properties: {
+    defaultAction: 'Deny'
+    publicNetworkAccess: disablePublicNetworkAccess ? 'Disabled' : 'Enabled'
+    trustedServiceAccessEnabled: true
+    ipRules: [for range in allowedIpRangeList: { ipMask: range, action: 'Allow' }]
   }
 }
 

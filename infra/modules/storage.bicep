@@ -18,13 +18,28 @@ param tableNames string[]
 @maxValue(365)
 param softDeleteRetentionDays int = 14
 
+@description('Replication: zone-redundant by default, so that one zone failing loses no raw data.')
+@allowed(['Standard_ZRS', 'Standard_GZRS', 'Standard_RAGZRS', 'Standard_LRS'])
+param skuName string = 'Standard_ZRS'
+
+@description('Days every version of a raw blob stays immutable (cannot be deleted or changed, not even by an owner).')
+@minValue(1)
+@maxValue(146000)
+param rawImmutabilityDays int = 365
+
+@description('Public IP ranges (CIDR) allowed to reach the account; empty keeps public access open to all networks. With a list, everything else is denied (trusted Azure services still pass; use private endpoints for the app).')
+param allowedIpRangeList string[] = []
+
+@description('Disable public network access entirely (private endpoints only).')
+param disablePublicNetworkAccess bool = false
+
 resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_LRS'
+    name: skuName
   }
   properties: {
     accessTier: 'Hot'
@@ -34,10 +49,14 @@ resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: disablePublicNetworkAccess ? 'Disabled' : 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: empty(allowedIpRangeList) && !disablePublicNetworkAccess ? 'Allow' : 'Deny'
+      ipRules: [for range in allowedIpRangeList: { value: range, action: 'Allow' }]
+    }
+    immutableStorageWithVersioning: {
+      enabled: true
     }
   }
 }
@@ -46,6 +65,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01'
   parent: account
   name: 'default'
   properties: {
+    isVersioningEnabled: true
+    changeFeed: {
+      enabled: true
+    }
     deleteRetentionPolicy: {
       enabled: true
       days: softDeleteRetentionDays
@@ -58,7 +81,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01'
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
-  for containerName in [rawContainerName, resultsContainerName, deploymentContainerName, deadLetterContainerName]: {
+  for containerName in [resultsContainerName, deploymentContainerName, deadLetterContainerName]: {
     parent: blobService
     name: containerName
     properties: {
@@ -66,6 +89,28 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     }
   }
 ]
+
+// Raw uploads are write-once: every version is kept (versioning) and immutable for rawImmutabilityDays, so a changed
+// file becomes a new version and nothing, not even an account owner, deletes or overwrites what was analysed.
+resource rawContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = {
+  parent: blobService
+  name: rawContainerName
+  properties: {
+    publicAccess: 'None'
+    immutableStorageWithVersioning: {
+      enabled: true
+    }
+  }
+}
+
+resource rawImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2026-09-01' = {
+  parent: rawContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: rawImmutabilityDays
+    allowProtectedAppendWrites: false
+  }
+}
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-09-01' = {
   parent: account

@@ -137,7 +137,7 @@ public sealed class InfraPropertyTests(CompiledInfra infra)
         var assignments = infra.Main.SelfAndModules
             .SelectMany(t => t.ResourcesOfType("Microsoft.Authorization/roleAssignments").Select(r => (Template: t, Resource: r)))
             .ToList();
-        Assert.Equal(3, assignments.Count); // one loop over the storage roles, Service Bus sender, metrics publisher
+        Assert.Equal(4, assignments.Count); // one loop over the queue and table roles, blob contributor, Service Bus sender, metrics publisher
 
         string identityNameInMain = infra.Main.Module("identity").PassedParameterExpression("name")!;
         var scopeByRole = new Dictionary<string, string>();
@@ -159,7 +159,7 @@ public sealed class InfraPropertyTests(CompiledInfra infra)
         const string storage = "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))";
         Assert.Equal(new SortedDictionary<string, string>
         {
-            ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = $"[{storage}]", // Storage Blob Data Owner
+            ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = $"[{storage}]", // Storage Blob Data Contributor (never Owner), no delete in raw
             ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = $"[{storage}]", // Storage Queue Data Contributor
             ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = $"[{storage}]", // Storage Table Data Contributor
             // Azure Service Bus Data Sender on the one topic, not the namespace

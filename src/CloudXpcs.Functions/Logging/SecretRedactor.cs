@@ -4,7 +4,8 @@ namespace CloudXpcs.Functions.Logging;
 
 /// <summary>
 /// Removes credentials from text before it is logged: account and shared-access keys of connection strings, SAS
-/// signatures and tokens, passwords, and function keys in query strings. The key names stay so the log still says what
+/// signatures and tokens, passwords, and function keys in query strings, also as JSON properties, URL-encoded, as
+/// Bearer/Basic credentials and as x-functions-key headers. The key names stay so the log still says what
 /// was there.
 /// </summary>
 public static partial class SecretRedactor
@@ -14,7 +15,8 @@ public static partial class SecretRedactor
     public static string Redact(string? text)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
-        string redacted = ConnectionStringSecret().Replace(text, m => m.Groups["key"].Value + "=" + Mask);
+        string redacted = RedactOtherForms(text);
+        redacted = ConnectionStringSecret().Replace(redacted, m => m.Groups["key"].Value + "=" + Mask);
         return QuerySecret().Replace(redacted, m => m.Groups["lead"].Value + m.Groups["key"].Value + "=" + Mask);
     }
 
