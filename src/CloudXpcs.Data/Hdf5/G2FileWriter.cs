@@ -11,7 +11,10 @@ namespace CloudXpcs.Data.Hdf5;
 /// </summary>
 public static class G2FileWriter
 {
-    /// <param name="startTimeUtc">/entry/start_time; series.json carries no acquisition time, so by default the time of writing.</param>
+    public const string UnknownStartTime = "unknown";
+
+    /// <param name="startTimeUtc">/entry/start_time when the acquisition start is known; series.json carries none, so by default
+    /// "unknown" (not the time of writing: results must be byte-identical when an analysis is repeated or resumed).</param>
     public static void Write(string path, MultiTauResult result, DateTimeOffset? startTimeUtc = null)
     {
         var qmap = result.QMap;
@@ -36,7 +39,7 @@ public static class G2FileWriter
             intensity[f] = f;
             intensity[result.Frames + f] = (float)result.IntensityVsTime[f];
         }
-        string startTime = (startTimeUtc ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        string startTime = startTimeUtc is { } start ? start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) : UnknownStartTime;
 
         ulong[] matrix = [(ulong)nTau, (ulong)nColumns];
         ulong[] image = [(ulong)rows, (ulong)cols];
