@@ -1,20 +1,7 @@
 using System.Diagnostics;
-using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Azure.Storage.Blobs.Models;
-using CloudXpcs.Data;
-using CloudXpcs.Data.Manifests;
-using CloudXpcs.Data.Comparison;
-using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
-using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Storage;
-using CloudXpcs.Science.Comparison;
-using CloudXpcs.Science.Continuum;
-using CloudXpcs.Science.Electrolyte;
 using Microsoft.DurableTask;
-using CloudXpcs.Analysis.Comparison;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Activities;
