@@ -2,6 +2,7 @@ using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
+using CloudXpcs.Science.Comparison;
 using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Fitting;
@@ -164,13 +165,19 @@ public static class SeriesAnalysis
         return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = currentSource };
     }
 
-    /// <summary>|i| at the series' time, linear between echem.csv rows (end values outside); null without echem.csv or time.</summary>
+    /// <summary>|i| at the series' time from the beamtime's echem.csv; null without echem.csv or time.</summary>
     private static (double?, string?) CurrentAt(string? beamtimeFolder, double? timeMin)
     {
-        if (beamtimeFolder is null || timeMin is not { } t) return (null, null);
+        if (beamtimeFolder is null) return (null, null);
         string path = Path.Combine(beamtimeFolder, EchemCsv.FileName);
-        if (!File.Exists(path)) return (null, null);
-        var rows = EchemCsv.Read(path).OrderBy(p => p.TimeMin).ToArray();
+        return File.Exists(path) ? CurrentAt(EchemCsv.Read(path), timeMin) : (null, null);
+    }
+
+    /// <summary>|i| at the series' time, linear between echem.csv rows (end values outside); null without rows or time.</summary>
+    public static (double? CurrentMAPerCm2, string? Source) CurrentAt(IReadOnlyList<CurrentPoint> echem, double? timeMin)
+    {
+        if (timeMin is not { } t) return (null, null);
+        var rows = echem.OrderBy(p => p.TimeMin).ToArray();
         if (rows.Length == 0) return (null, null);
         int i = Array.FindIndex(rows, p => p.TimeMin >= t);
         double value = i < 0 ? rows[^1].CurrentMAPerCm2 : i == 0 ? rows[0].CurrentMAPerCm2

@@ -25,7 +25,7 @@ public sealed class LzfFilter : IH5Filter
         int size = info.Parameters is { Length: >= 3 } p && p[2] > 0 ? (int)p[2] : info.ChunkSize;
         // h5py stores a chunk that LZF cannot shrink uncompressed (the filter is skipped for it); PureHDF 2.2 still
         // hands it to the filter, so a buffer of exactly the chunk's size is that raw chunk.
-        if (info.Buffer.Length == size) return info.Buffer;
+        if (info.Buffer.Length == size) return info.Buffer.ToArray(); // a copy: the input buffer may be reused for the next chunk
         return Decompress(info.Buffer.Span, size);
     }
 

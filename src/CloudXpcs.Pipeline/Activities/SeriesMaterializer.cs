@@ -1,3 +1,5 @@
+using CloudXpcs.Science.Comparison;
+using CloudXpcs.Data.Comparison;
 using Azure;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data;
@@ -71,5 +73,16 @@ internal static class SeriesMaterializer
         string blob = beamtime + "/" + BeamtimeManifest.FileName;
         string? text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, blob, SeriesManifest.MaxManifestBytes, cancellationToken);
         return text is null ? null : BeamtimeManifest.Parse(text, blob);
+    }
+
+    /// <summary>The beamtime's echem.csv (raw/{beamtime}/echem.csv) read from a local copy; null when the beamtime has none.</summary>
+    public static async Task<IReadOnlyList<CurrentPoint>?> LoadEchemOrNullAsync(PipelineStorage storage, string beamtime, LocalWorkspace workspace,
+        CancellationToken cancellationToken)
+    {
+        var blob = storage.Raw.GetBlobClient(beamtime + "/" + EchemCsv.FileName);
+        if (!(await blob.ExistsAsync(cancellationToken)).Value) return null;
+        string path = Path.Combine(workspace.Folder("echem"), EchemCsv.FileName);
+        await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
+        return workspace.NamingBlobs(() => EchemCsv.Read(path));
     }
 }
