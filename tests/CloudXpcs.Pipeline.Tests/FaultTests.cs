@@ -361,6 +361,8 @@ public sealed class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes,
         foreach (string file in Directory.GetFiles(Path.Combine(beamtime.Folder, "xpcs", series)))
             File.Copy(file, Path.Combine(seriesFolder, Path.GetFileName(file)));
         File.Copy(Path.Combine(beamtime.Folder, "beamtime.json"), Path.Combine(folder, "beamtime.json"));
+        // The fit also reads the cell current at the series' time (the Li-interface motion removed from the anion velocity).
+        File.Copy(Path.Combine(beamtime.Folder, "echem.csv"), Path.Combine(folder, "echem.csv"));
         File.Copy(chunk, Path.Combine(seriesFolder, "chunk-00001.h5"), overwrite: true);
         return FaultRuns.OfflineFitJson(seriesFolder, _bed.Temp.File("offline-new"));
     }
