@@ -13,7 +13,7 @@ filter=()
 if [[ "${CLOUDXPCS_SLOW_TESTS:-}" != "1" ]]; then filter=(--filter "Category!=Slow"); fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
-failed=() skipped_total=0 start=$SECONDS
+failed=() skipped_total=0 passed_total=0 failed_total=0 start=$SECONDS
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   t0=$SECONDS
@@ -25,11 +25,15 @@ for project in tests/*/*.Tests.csproj; do
   grep -E '^\s*(Failed|Skipped) [A-Za-z]' -A 12 "$log" | grep -vE '^\s*(Passed) ' | sed 's/^/  /' || true
   counts=$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+, Total: +[0-9]+' "$log" | tail -1 || true)
   [[ -z "$counts" ]] && tail -n 20 "$log" | sed 's/^/  /'
+  [[ -z "$counts" && $outcome == FAILED ]] && failed_total=$((failed_total + 1))
   skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"${counts:-Skipped: 0}")
   skipped_total=$((skipped_total + skipped))
+  passed_total=$((passed_total + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${counts:-Passed: 0}")))
+  failed_total=$((failed_total + $(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"${counts:-Failed: 0}")))
   echo "test: $name $outcome (${counts:-no summary}) in $((SECONDS - t0)) s"
 done
 echo "tests: $((SECONDS - start)) s in all"
+echo "$passed_total passed, $failed_total failed, $skipped_total skipped"
 if [[ "${CI:-}" == "true" && $skipped_total -gt 0 ]]; then
   echo "error: $skipped_total tests skipped under CI=true (see the Skipped lines above for what is missing)" >&2
   exit 1
