@@ -102,22 +102,6 @@ public static class StrictJson
     {
         static string Fold(string s) => new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
         if (Fold(candidate) == Fold(known)) return true;
-        return known.Length >= 4 && EditDistance(candidate.ToLowerInvariant(), known.ToLowerInvariant(), 2) <= 2;
-    }
-
-    private static int EditDistance(string a, string b, int cap)
-    {
-        if (Math.Abs(a.Length - b.Length) > cap) return cap + 1;
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
+        return known.Length >= 4 && EditDistance.Between(candidate.ToLowerInvariant(), known.ToLowerInvariant()) <= 2;
     }
 }
