@@ -28,7 +28,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     {
         var beamtime = SyntheticBeamtimeWriter.Write(_temp.File("bt"), new SyntheticBeamtimeSpec
         {
-            Beamtime = "bt", Frames = 512, Seed = 5, SeriesTimesMin = [60, 300], XamTimesMin = [0, 151],
+            // Five series of 256 frames (the kill-point beamtime): one worker analyses them one by one, so the kill lands between series 3 and 5.
+            Beamtime = "bt", Frames = 256, Seed = 5, SeriesTimesMin = [60], XamTimesMin = [0, 151],
         });
         string id = Guid.NewGuid().ToString("N")[..8];
         var options = new PipelineStorageOptions

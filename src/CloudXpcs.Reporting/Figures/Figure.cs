@@ -35,10 +35,18 @@ public sealed record Figure(
     bool LogX = false,
     Figure? Inset = null,
     (double Min, double Max)? XLimits = null,
-    (double Min, double Max)? YLimits = null)
+    (double Min, double Max)? YLimits = null,
+    ColourScale Colours = ColourScale.Categorical)
 {
     public int PointCount => Traces.Sum(t => t.Count) + (Inset?.PointCount ?? 0);
 }
+
+/// <summary>
+/// How <see cref="Trace.ColorIndex"/> picks a colour. Categorical: a qualitative palette, for unordered things
+/// (transport sets, series, χ bins). Ordered: an ordered quantity such as q, drawn from a perceptually ordered map
+/// spread over the whole range, with neighbours also alternating marker shape, so that adjacent q stay apart.
+/// </summary>
+public enum ColourScale { Categorical, Ordered }
 
 /// <summary>A titled part of the report: its figures and, when it has none, why.</summary>
 public sealed record FigureSection(string Id, string Title, IReadOnlyList<Figure> Figures, string? Missing = null);

@@ -35,6 +35,7 @@ public static class FigureRenderer
     {
         using var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
+        int orderedCount = figure.Traces.Count == 0 ? 1 : figure.Traces.Max(t => t.ColorIndex) + 1;
         int legendEntries = 0;
         // Model lines first, so that measured points are drawn on top of the predictions; reference lines (dashed)
         // last and in black, so that a model that runs along them does not hide them.
@@ -42,7 +43,9 @@ public static class FigureRenderer
         {
             var (x, y, err) = Finite(trace, figure.LogX);
             if (x.Length == 0) continue;
-            var colour = trace.Style == TraceStyle.Dashed ? Colors.Black : palette.GetColor(trace.ColorIndex);
+            var colour = trace.Style == TraceStyle.Dashed ? Colors.Black
+                : figure.Colours == ColourScale.Ordered ? OrderedColour(trace.ColorIndex, orderedCount)
+                : palette.GetColor(trace.ColorIndex);
             if (trace.Style == TraceStyle.Points && err is not null && err.Any(e => e > 0))
             {
                 var bars = plot.Add.ErrorBar(x, y, err);
@@ -53,6 +56,7 @@ public static class FigureRenderer
             {
                 scatter.LineWidth = 0;
                 scatter.MarkerSize = 6;
+                if (figure.Colours == ColourScale.Ordered) scatter.MarkerShape = OrderedMarkers[trace.ColorIndex % OrderedMarkers.Length];
             }
             else
             {
@@ -83,6 +87,15 @@ public static class FigureRenderer
         if (figure.XLimits is { } xl) plot.Axes.SetLimitsX(figure.LogX ? Math.Log10(xl.Min) : xl.Min, figure.LogX ? Math.Log10(xl.Max) : xl.Max);
         if (figure.YLimits is { } yl) plot.Axes.SetLimitsY(yl.Min, yl.Max);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    private static readonly MarkerShape[] OrderedMarkers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp];
+
+    /// <summary>Colour <paramref name="index"/> of <paramref name="count"/> ordered ones, evenly spread over Turbo's range without its near-black ends.</summary>
+    public static Color OrderedColour(int index, int count)
+    {
+        double fraction = count <= 1 ? 0.5 : 0.08 + 0.84 * index / (count - 1);
+        return new ScottPlot.Colormaps.Turbo().GetColor(fraction);
     }
 
     /// <summary>The finite points of a trace (positive x only on a log axis, which gets log10 x).</summary>

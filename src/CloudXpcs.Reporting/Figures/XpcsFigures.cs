@@ -116,7 +116,8 @@ public static class XpcsFigures
         return new Figure($"omega-chi-{Slug(series.Series)}.png", $"{series.Series}: ω against |cos χ|", "|cos χ| (bin mean)", "|ω| (rad/s)", traces,
             $"Fitted oscillation frequency of every fitted bin of {series.Series} against |cos χ| (averaged over the bin, as in the fit; " +
             "points), and ω = v·q·|cos χ| at " +
-            $"the series speed {SpeedText(fit)} (lines).");
+            $"the series speed {SpeedText(fit)} (lines). Colour runs with q (blue = smallest, red = largest); neighbouring q also differ in marker shape.",
+            Colours: ColourScale.Ordered);
     }
 
     /// <summary>Per-q ω amplitude (ω at |cos χ| = 1) of every series against q, with ω = v·q at each series speed.</summary>
