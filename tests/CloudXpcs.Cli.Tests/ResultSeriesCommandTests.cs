@@ -1,8 +1,7 @@
-using System.Text.Json.Nodes;
-using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Cli.Tests.Support;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
+using CloudXpcs.Pipeline.Tests.Support;
 
 namespace CloudXpcs.Cli.Tests;
 
@@ -17,41 +16,19 @@ public sealed class ResultSeriesCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>A small flowing beamtime (5 positions at one time, 64 × 64 px, 256 frames) and its fastest series.</summary>
-    internal static (SyntheticBeamtime Beamtime, SyntheticSeriesTruth Fastest) SmallBeamtime(string folder) =>
-        SyntheticBeamtimeWriter.Write(folder, new SyntheticBeamtimeSpec
-        {
-            Beamtime = "given", Frames = 256, DetectorBinning = 8, SeriesTimesMin = [300], XamTimesMin = [0, 314], Seed = 5, TransportSets = ["RS"],
-        }) is var beamtime ? (beamtime, beamtime.Series.MaxBy(s => Math.Abs(s.SpeedAPerS))!) : default;
-
-    /// <summary>series.json of a result series beside the raw one it stands for (same position and time).</summary>
-    internal static string WriteResultSeries(string beamtimeFolder, string series, string resultFileName, string resultSource, double positionMm,
+    /// <summary>The result file copied into a series folder of its own, with its series.json.</summary>
+    private static string WriteResultSeries(string beamtimeFolder, string series, string resultFileName, string resultSource, double positionMm,
         double timeMin)
     {
-        string folder = Path.Combine(beamtimeFolder, "xpcs", series);
-        Directory.CreateDirectory(folder);
+        string folder = ResultSeriesFolders.WriteSeriesJson(beamtimeFolder, series, resultFileName, positionMm, timeMin);
         File.Copy(resultSource, Path.Combine(folder, resultFileName));
-        File.WriteAllText(Path.Combine(folder, "series.json"), new JsonObject
-        {
-            ["schema"] = "cloudxpcs.series/1", ["beamtime"] = "given", ["series"] = series, ["result"] = resultFileName,
-            ["position_mm"] = positionMm, ["polarization_time_min"] = timeMin,
-        }.ToJsonString());
         return folder;
-    }
-
-    /// <summary>fit.json without the fields that name the series or its g2 source: what must be equal between the two paths.</summary>
-    internal static string Numbers(string fitJson)
-    {
-        var node = JsonNode.Parse(fitJson)!.AsObject();
-        node.Remove("series");
-        node.Remove("g2_source");
-        return node.ToJsonString();
     }
 
     [Fact]
     public void AG2FileOfCorrelateGivenInPlaceOfItsRawSeriesIsFittedToTheSameNumbers()
     {
-        var (beamtime, fastest) = SmallBeamtime(_temp.File("given"));
+        var (beamtime, fastest) = ResultSeriesFolders.SmallBeamtime(_temp.File("given"));
         string raw = Path.Combine(beamtime.Folder, "xpcs", fastest.Series);
         string correlated = _temp.File("correlated.h5");
         var correlate = CliRun.Cloudxpcs("correlate", "--series", raw, "--out", correlated);
@@ -68,7 +45,8 @@ public sealed class ResultSeriesCommandTests : IDisposable
         var givenFit = FitJson.Read(_temp.File("out-given/fit.json"));
         Assert.True(rawFit.Velocity.Resolvable, "the fastest series of the beamtime flows visibly");
         Assert.NotNull(rawFit.Anion);
-        Assert.Equal(Numbers(File.ReadAllText(_temp.File("out-raw/fit.json"))), Numbers(File.ReadAllText(_temp.File("out-given/fit.json"))));
+        Assert.Equal(ResultSeriesFolders.FitNumbers(File.ReadAllText(_temp.File("out-raw/fit.json"))),
+            ResultSeriesFolders.FitNumbers(File.ReadAllText(_temp.File("out-given/fit.json"))));
         Assert.Equal(rawFit.Velocity.SpeedAPerS, givenFit.Velocity.SpeedAPerS);
         Assert.Equal("g2.h5", givenFit.G2Source);
         Assert.Equal(File.ReadAllBytes(correlated), File.ReadAllBytes(_temp.File("out-given/g2.h5")));

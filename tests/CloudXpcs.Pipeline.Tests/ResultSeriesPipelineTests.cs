@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
@@ -24,43 +22,19 @@ public sealed class ResultSeriesPipelineTests(AzuriteFixture azurite, ITestOutpu
 
     public void Dispose() => _bed.Dispose();
 
-    private static string WriteResultSeriesJson(string beamtimeFolder, string series, string resultFileName, double positionMm, double timeMin)
-    {
-        string folder = Path.Combine(beamtimeFolder, "xpcs", series);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "series.json"), new JsonObject
-        {
-            ["schema"] = "cloudxpcs.series/1", ["beamtime"] = "given", ["series"] = series, ["result"] = resultFileName,
-            ["position_mm"] = positionMm, ["polarization_time_min"] = timeMin,
-        }.ToJsonString());
-        return folder;
-    }
-
     private async Task<string> ResultText(string blob) => (await _bed.Storage.Results.GetBlobClient(blob).DownloadContentAsync()).Value.Content.ToString();
-
-    private static string Numbers(string fitJson)
-    {
-        var node = JsonNode.Parse(fitJson)!.AsObject();
-        node.Remove("series");
-        node.Remove("g2_source");
-        return node.ToJsonString();
-    }
 
     [SkippableFact]
     public async Task Result_files_listed_in_place_of_raw_series_are_fitted_without_correlation_and_match_the_raw_fit()
     {
         string real = ApsResultFiles.PathOf(ApsResultFiles.Sample);
-        var beamtime = SyntheticBeamtimeWriter.Write(_bed.Temp.File("given"), new SyntheticBeamtimeSpec
-        {
-            Beamtime = "given", Frames = 256, DetectorBinning = 8, SeriesTimesMin = [300], XamTimesMin = [0, 314], Seed = 5, TransportSets = ["RS"],
-        });
-        var fastest = beamtime.Series.MaxBy(s => Math.Abs(s.SpeedAPerS))!;
+        var (beamtime, fastest) = ResultSeriesFolders.SmallBeamtime(_bed.Temp.File("given"));
         string given = fastest.Series + "-given";
         // The g2.h5 'cloudxpcs correlate' writes for the fastest series, given as a series of its own.
-        string givenFolder = WriteResultSeriesJson(beamtime.Folder, given, "g2.h5", fastest.PositionMm, fastest.TimeMin);
+        string givenFolder = ResultSeriesFolders.WriteSeriesJson(beamtime.Folder, given, "g2.h5", fastest.PositionMm, fastest.TimeMin);
         SeriesCorrelation.CorrelateToFile(Path.Combine(beamtime.Folder, "xpcs", fastest.Series), Path.Combine(givenFolder, "g2.h5"));
         // A beamline result file, whose series.json arrives before it.
-        string apsFolder = WriteResultSeriesJson(beamtime.Folder, "aps-sample", "result.hdf", -0.5, 120.0);
+        string apsFolder = ResultSeriesFolders.WriteSeriesJson(beamtime.Folder, "aps-sample", "result.hdf", -0.5, 120.0);
 
         await _bed.UploadAsync(beamtime.Folder, "given");
         await using var pipeline = await LocalPipeline.StartAsync(_bed.PipelineOptions());
@@ -89,7 +63,7 @@ public sealed class ResultSeriesPipelineTests(AzuriteFixture azurite, ITestOutpu
         string rawFit = await ResultText($"{run}xpcs/{fastest.Series}/fit.json");
         string givenFit = await ResultText($"{run}xpcs/{given}/fit.json");
         Assert.True(FitJson.Deserialize(rawFit, "raw fit.json").Velocity.Resolvable, "the fastest series of the beamtime flows visibly");
-        Assert.Equal(Numbers(rawFit), Numbers(givenFit));
+        Assert.Equal(ResultSeriesFolders.FitNumbers(rawFit), ResultSeriesFolders.FitNumbers(givenFit));
 
         // The beamline result: fitted from its qmap, not resolvable (the sample does not flow), at the position and time of series.json.
         var aps = FitJson.Deserialize(await ResultText($"{run}xpcs/aps-sample/fit.json"), "aps fit.json");
