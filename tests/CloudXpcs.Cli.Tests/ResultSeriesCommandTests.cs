@@ -67,6 +67,14 @@ public sealed class ResultSeriesCommandTests : IDisposable
         Assert.Equal(File.ReadAllBytes(real), File.ReadAllBytes(_temp.File("out/g2.h5")));
     }
 
+    [Fact]
+    public void CorrelatingAResultSeriesIsBadInput()
+    {
+        string given = ResultSeriesFolders.WriteSeriesJson(_temp.File("given"), "aps-sample", "result.hdf", -0.5, 120.0);
+        var run = CliRun.Cloudxpcs("correlate", "--series", given, "--out", _temp.File("g2.h5"));
+        CliAssert.BadInput(run, Path.Combine(given, "series.json"), "a series given as a result file ('result'), which has no frames to correlate");
+    }
+
     [Theory]
     [InlineData("\"frames\": 64,", "field 'frames' does not belong in a series given as a result file")]
     [InlineData("\"reslt_note\": 1,", "unknown field 'reslt_note'")]

@@ -54,6 +54,7 @@ public sealed class ResultSeriesPipelineTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         var outcome = state.ReadOutputAs<RunOutcome>()!;
         Assert.Equal((7, 0), (outcome.SeriesAnalysed, outcome.SeriesFailed));
+        Assert.Empty(outcome.StepFailures);
 
         // The given g2.h5 is the run's g2.h5 as uploaded (not correlated again), and its fit equals the raw series' fit.
         string run = ResultNames.RunPrefix("given", "run1");
