@@ -21,6 +21,19 @@ public static class BeamlineResultAnalysis
         var g2 = G2File.Read(resultPath);
         if (!g2.IsBeamlineResult)
             throw new DataContractException(resultPath, "is a CloudXpcs g2.h5, not a beamline result file: fit it with --series series.json");
+        var (fit, relaxation) = FitG2(g2, resultPath, options);
+        string name = Path.GetFileName(resultPath);
+        var document = FitDocument.From(fit, name, double.NaN, double.NaN) with
+        {
+            Relaxation = relaxation.Select(FitRelaxationJson.From).ToList(),
+            G2Source = name,
+        };
+        return new BeamlineResultFit(g2, fit, relaxation, document);
+    }
+
+    /// <summary>The speed fit and the relaxation per populated bin of a read beamline result file.</summary>
+    public static (SeriesFit Fit, IReadOnlyList<RelaxationFit> Relaxation) FitG2(G2File g2, string resultPath, FitOptions? options = null)
+    {
         int bins = g2.BinCount;
         var q = new double[bins];
         var chi = new double[bins];
@@ -31,13 +44,7 @@ public static class BeamlineResultAnalysis
             qWidth, 360.0 / g2.PhiBins);
         var relaxation = RelaxationFitter.FitColumns(g2.DelaysS, g2.G2, g2.G2Err, q, chi)
             .Where(r => g2.DynamicPixelCounts[r.Bin] > 0).ToList();
-        string name = Path.GetFileName(resultPath);
-        var document = FitDocument.From(fit, name, double.NaN, double.NaN) with
-        {
-            Relaxation = relaxation.Select(FitRelaxationJson.From).ToList(),
-            G2Source = name,
-        };
-        return new BeamlineResultFit(g2, fit, relaxation, document);
+        return (fit, relaxation);
     }
 
     public static BeamlineResultFit FitToJson(string resultPath, string fitJsonPath, FitOptions? options = null)

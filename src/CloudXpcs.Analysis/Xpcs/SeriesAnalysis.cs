@@ -186,7 +186,11 @@ public static class SeriesAnalysis
     }
 
     /// <summary>The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2).</summary>
-    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration)
+    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration) =>
+        Document(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, concentration);
+
+    /// <summary>The fit.json document of the series named <paramref name="series"/>, measured at that position and time.</summary>
+    public static FitDocument Document(SeriesFit fit, string series, double positionMm, double polarizationTimeMin, AnionConcentration concentration)
     {
         AnionVelocity? anion = null;
         if (fit.Velocity is { Resolvable: true, SpeedAPerS: { } speed })
@@ -199,6 +203,6 @@ public static class SeriesAnalysis
                 concentration.ConcentrationM, concentration.Source, interfaceVelocity,
                 concentration.CurrentSource ?? "no echem.csv current at the series' time: interface motion not removed");
         }
-        return FitDocument.From(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, anion);
+        return FitDocument.From(fit, series, positionMm, polarizationTimeMin, anion);
     }
 }

@@ -49,6 +49,14 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
             return 0;
         }
         string folder = CorrelateCommand.SeriesFolder(settings.Series!);
+        if (ResultSeriesManifest.IsResultSeries(Path.Combine(folder, SeriesManifest.FileName)))
+        {
+            var given = ResultSeriesAnalysis.AnalyzeToFolder(folder, settings.Out!, settings.ConcentrationM);
+            Console.WriteLine(SpeedLine(given.Document) + $" (from the result file {given.Series.ResultPath}: correlation skipped)");
+            Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.G2FileName))}");
+            Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.FitFileName))}");
+            return 0;
+        }
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions
         {

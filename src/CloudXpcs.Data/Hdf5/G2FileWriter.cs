@@ -75,6 +75,7 @@ public static class G2FileWriter
             ["column_chi_deg"] = WithUnits(layout.ColumnChiDeg, "deg"),
             ["column_pixels"] = layout.ColumnPixels,
             ["q_centers"] = WithUnits(qmap.QCentersInvA, "Å⁻¹"),
+            ["q_range"] = WithUnits(new[] { qmap.Spec.QMinInvA, qmap.Spec.QMaxInvA }, "Å⁻¹"),
             ["chi_centers"] = WithUnits(qmap.ChiCentersDeg, "deg"),
             ["static_per_dynamic"] = (long)qmap.Spec.StaticPerDynamic,
             ["flow_axis"] = WithUnits(qmap.FlowAxisDeg, "deg"),

@@ -62,6 +62,8 @@ public static class G2Paths
     public const string ColumnChiDeg = "/xpcs/cloudxpcs/column_chi_deg";
     public const string ColumnPixels = "/xpcs/cloudxpcs/column_pixels";
     public const string QCenters = "/xpcs/cloudxpcs/q_centers";
+    /// <summary>[q_min_inv_A, q_max_inv_A] of the q binning, exactly as given (the centres alone do not round-trip).</summary>
+    public const string QRange = "/xpcs/cloudxpcs/q_range";
     public const string ChiCenters = "/xpcs/cloudxpcs/chi_centers";
     public const string StaticPerDynamic = "/xpcs/cloudxpcs/static_per_dynamic";
     public const string FlowAxis = "/xpcs/cloudxpcs/flow_axis";

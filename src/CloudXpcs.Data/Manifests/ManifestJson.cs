@@ -65,6 +65,8 @@ internal sealed class ManifestJson
     /// <summary>For objects open to future fields: a key that looks like a misspelt known one is rejected.</summary>
     public void RejectMisspeltFields(params string[] known) => StrictJson.RejectMisspeltKeys(_object, _source, _prefix, known);
 
+    public bool Has(string name) => _object.TryGetProperty(name, out _);
+
     public string Path(string name) => _prefix.Length == 0 ? name : _prefix + "." + name;
 
     /// <summary>Fields outside <paramref name="known"/> are rejected (used for closed sub-objects, where a typo would silently fall back to a default).</summary>

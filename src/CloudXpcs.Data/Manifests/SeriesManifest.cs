@@ -68,6 +68,8 @@ public sealed record SeriesManifest
             string schema = root.RequiredString("schema");
             if (schema != SchemaId)
                 throw root.Error($"unknown schema \"{ManifestNames.Shorten(schema)}\" (expected \"{SchemaId}\")");
+            if (root.Has(ResultSeriesManifest.ResultKey))
+                throw root.Error($"describes a series given as a result file ('{ResultSeriesManifest.ResultKey}'), which has no frames to correlate: fit it (analyze-series on its folder)");
 
             root.RejectMisspeltFields("schema", "beamtime", "series", "frames", "chunks", "frame_time_s", "position_mm", "polarization_time_min",
                 "detector", "flow_axis_deg", "mask", "qmap", "multitau");

@@ -38,4 +38,6 @@ public sealed record RunJsonSeries(
     [property: JsonPropertyName("speed_A_per_s")] double? SpeedAPerS,
     [property: JsonPropertyName("speed_err_A_per_s")] double? SpeedErrAPerS,
     [property: JsonPropertyName("resolvable")] bool? Resolvable,
-    [property: JsonPropertyName("analysis_id")] string? AnalysisId);
+    [property: JsonPropertyName("analysis_id")] string? AnalysisId,
+    // The series was given as this result file (relative to the beamtime): its g2 was fitted, correlation skipped.
+    [property: JsonPropertyName("result_file")] string? ResultFile = null);

@@ -70,7 +70,8 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
                 continue;
             }
             planned.Add(new PlannedSeries(series, content.AnalysisId(input.Parameters.QMap), Ready, null,
-                PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold)));
+                PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold),
+                content.ResultBlob is null ? null : content.ResultBlob[(input.Beamtime.Length + 1)..]));
         }
         bool hasXam = false;
         await foreach (var _ in storage.Raw.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{input.Beamtime}/xam/" })) { hasXam = true; break; }

@@ -110,14 +110,8 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         using var workspace = LocalWorkspace.Create("fit");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None);
-        var concentration = AnionConcentration.Of(await SeriesMaterializer.LoadBeamtimeOrNullAsync(storage, input.Beamtime, CancellationToken.None));
-        // The cell current at the series' time sets the Li-interface motion removed from the anion velocity (as offline).
-        var echem = await SeriesMaterializer.LoadEchemOrNullAsync(storage, input.Beamtime, workspace, CancellationToken.None);
-        if (echem is not null)
-        {
-            var (current, source) = SeriesAnalysis.CurrentAt(echem, series.Manifest.PolarizationTimeMin);
-            concentration = concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
-        }
+        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.Manifest.PolarizationTimeMin, workspace,
+            CancellationToken.None);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);

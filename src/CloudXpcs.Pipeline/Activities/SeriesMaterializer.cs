@@ -75,6 +75,20 @@ internal static class SeriesMaterializer
         return text is null ? null : BeamtimeManifest.Parse(text, blob);
     }
 
+    /// <summary>
+    /// The beamtime's concentration for ε of the anion velocities, with the cell current at the series' time from its
+    /// echem.csv (the Li-interface motion removed from the anion velocity), as offline.
+    /// </summary>
+    public static async Task<AnionConcentration> LoadConcentrationAsync(PipelineStorage storage, string beamtime, double polarizationTimeMin,
+        LocalWorkspace workspace, CancellationToken cancellationToken)
+    {
+        var concentration = AnionConcentration.Of(await LoadBeamtimeOrNullAsync(storage, beamtime, cancellationToken));
+        var echem = await LoadEchemOrNullAsync(storage, beamtime, workspace, cancellationToken);
+        if (echem is null) return concentration;
+        var (current, source) = SeriesAnalysis.CurrentAt(echem, polarizationTimeMin);
+        return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
+    }
+
     /// <summary>The beamtime's echem.csv (raw/{beamtime}/echem.csv) read from a local copy; null when the beamtime has none.</summary>
     public static async Task<IReadOnlyList<CurrentPoint>?> LoadEchemOrNullAsync(PipelineStorage storage, string beamtime, LocalWorkspace workspace,
         CancellationToken cancellationToken)

@@ -28,8 +28,9 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
             var row = await storage.Analyses.GetEntityIfExistsAsync<AnalysisRow>(input.Beamtime, planned.AnalysisId);
             series.Add(row.HasValue
                 ? new RunJsonSeries(planned.Series, row.Value!.Status, row.Value.Reason, row.Value.SpeedAPerS, row.Value.SpeedErrAPerS, row.Value.Resolvable,
-                    planned.AnalysisId)
-                : new RunJsonSeries(planned.Series, SeriesStatus.Failed, "the analysis did not record an outcome", null, null, null, planned.AnalysisId));
+                    planned.AnalysisId, planned.ResultFile)
+                : new RunJsonSeries(planned.Series, SeriesStatus.Failed, "the analysis did not record an outcome", null, null, null, planned.AnalysisId,
+                    planned.ResultFile));
         }
         var inputs = new List<RunJsonInput>();
         await foreach (var blob in storage.Raw.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Beamtime + "/" }))

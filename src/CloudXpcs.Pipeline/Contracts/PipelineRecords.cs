@@ -47,7 +47,8 @@ public sealed record RunParameters
 }
 
 /// <summary>Input of the series orchestration: which content (analysis id) to analyse with which binning.</summary>
-public sealed record SeriesAnalysisRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shards);
+/// <param name="ResultBlob">The result file of a series given as one (correlation skipped), else null.</param>
+public sealed record SeriesAnalysisRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shards, string? ResultBlob = null);
 
 /// <summary>What a series orchestration found: status, speed, where the results are, and timings.</summary>
 public sealed record SeriesAnalysisOutcome(
@@ -70,7 +71,8 @@ public sealed record AnalysisCompletion(SeriesAnalysisOutcome Outcome);
 public sealed record BeamtimeRunRequest(string Beamtime, string RunId, RunParameters Parameters);
 
 /// <summary>A series of the run plan: the analysis to use and whether it already exists.</summary>
-public sealed record PlannedSeries(string Series, string? AnalysisId, string State, string? Reason, int Shards);
+/// <param name="ResultFile">The result file (relative to the beamtime) of a series given as one, else null.</param>
+public sealed record PlannedSeries(string Series, string? AnalysisId, string State, string? Reason, int Shards, string? ResultFile = null);
 
 /// <summary>The run plan: complete series with their analysis, incomplete ones with the reason; sets to simulate.</summary>
 public sealed record RunPlan(string Beamtime, string RunId, string ResultPrefix, IReadOnlyList<PlannedSeries> Series,

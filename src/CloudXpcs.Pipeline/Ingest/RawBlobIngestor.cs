@@ -154,7 +154,8 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         var claim = await AnalysisClaims.ClaimAsync(storage, content.Beamtime, content.Series, analysisId, instanceId, cancellationToken);
         bool orphaned = claim.State == AnalysisClaims.Owned && claim.ClaimedUtc is { } claimed && DateTimeOffset.UtcNow - claimed > OrphanedClaimAge;
         if (claim.State != AnalysisClaims.Claimed && !orphaned) return false;
-        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, shardPixelThreshold));
+        var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, shardPixelThreshold),
+            content.ResultBlob);
         await scheduler.ScheduleIfAbsentAsync(instanceId, request, cancellationToken);
         logger.LogInformation("series {Beamtime}/{Series} complete: analysis {AnalysisId} started", content.Beamtime, content.Series, analysisId);
         return true;
@@ -165,13 +166,16 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
     {
         string? reason = null;
         SeriesManifest? manifest = null;
+        ResultSeriesManifest? given = null;
         try
         {
             string text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, name.Name, SeriesManifest.MaxManifestBytes, cancellationToken)
                           ?? throw new DataContractException(name.Name, "vanished while it was being read");
-            manifest = SeriesManifest.Parse(text, name.Name);
-            if (manifest.Beamtime != name.Beamtime || manifest.Series != name.Series)
-                reason = $"{name.Name}: declares beamtime '{manifest.Beamtime}' and series '{manifest.Series}', but lies in {name.Beamtime}/xpcs/{name.Series}/";
+            if (ResultSeriesManifest.Declares(text)) given = ResultSeriesManifest.Parse(text, name.Name);
+            else manifest = SeriesManifest.Parse(text, name.Name);
+            var (beamtime, series) = given is null ? (manifest!.Beamtime, manifest.Series) : (given.Beamtime, given.Series);
+            if (beamtime != name.Beamtime || series != name.Series)
+                reason = $"{name.Name}: declares beamtime '{beamtime}' and series '{series}', but lies in {name.Beamtime}/xpcs/{name.Series}/";
         }
         catch (DataContractException e)
         {
@@ -183,7 +187,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
             var row = existing.HasValue ? existing.Value! : new SeriesRow { PartitionKey = name.Beamtime, RowKey = name.Series! };
             row.ManifestETag = etag.ToString();
             if (row.LastUploadUtc is not { } last || last < lastModified) row.LastUploadUtc = lastModified;
-            if (reason is not null || manifest is null)
+            if (reason is not null || (manifest is null && given is null))
             {
                 row.ManifestMd5 = null;
                 row.ChunksExpected = -1;
@@ -191,15 +195,26 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
                 row.Reason = reason;
                 row.AnalysisId = null;
             }
+            else if (given is not null)
+            {
+                // A series given as a result file: no chunks; complete when the result file has arrived.
+                row.ManifestMd5 = contentHash;
+                (row.ChunksExpected, row.Frames, row.PixelsPerFrame, row.MaskPath) = (0, 0, 0, null);
+                row.PositionMm = given.PositionMm;
+                row.PolarizationTimeMin = given.PolarizationTimeMin;
+                row.ResultPath = given.ResultPath;
+                if (row.Status == SeriesStatus.Failed && row.AnalysisId is null) { row.Status = SeriesStatus.Incomplete; row.Reason = null; }
+            }
             else
             {
                 row.ManifestMd5 = contentHash;
-                row.ChunksExpected = manifest.Chunks;
+                row.ChunksExpected = manifest!.Chunks;
                 row.Frames = manifest.Frames;
                 row.PixelsPerFrame = manifest.PixelsPerFrame;
                 row.PositionMm = manifest.PositionMm;
                 row.PolarizationTimeMin = manifest.PolarizationTimeMin;
                 row.MaskPath = manifest.MaskPath;
+                row.ResultPath = null;
                 if (row.Status == SeriesStatus.Failed && row.AnalysisId is null) { row.Status = SeriesStatus.Incomplete; row.Reason = null; }
             }
             bool written = existing.HasValue ? await TryUpdateAsync(row, cancellationToken) : await TryAddAsync(row, cancellationToken);

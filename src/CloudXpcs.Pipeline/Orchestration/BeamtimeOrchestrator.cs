@@ -76,7 +76,8 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
             var claim = await context.CallActivityAsync<ClaimResult>(nameof(ClaimAnalysisActivity), claimRequest, PipelineRetries.Activity);
             if (claim.State is AnalysisClaims.Claimed or AnalysisClaims.Owned)
                 return await context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(SeriesOrchestrator),
-                    new SeriesAnalysisRequest(input.Beamtime, series.Series, series.AnalysisId!, input.Parameters.QMap, series.Shards),
+                    new SeriesAnalysisRequest(input.Beamtime, series.Series, series.AnalysisId!, input.Parameters.QMap, series.Shards,
+                        series.ResultFile is null ? null : input.Beamtime + "/" + series.ResultFile),
                     new SubOrchestrationOptions { InstanceId = owner });
             if (claim.State == AnalysisClaims.Done) return claim.Outcome!;
             if (context.CurrentUtcDateTime > deadline)

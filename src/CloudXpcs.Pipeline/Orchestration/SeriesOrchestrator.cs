@@ -23,15 +23,24 @@ public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest,
         FitResult? fit = null;
         try
         {
-            int shards = Math.Max(1, input.Shards);
-            var shardResults = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
-                context.CallActivityAsync<ActivityResult>(nameof(CorrelateSeriesActivity),
-                    new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards), PipelineRetries.Activity)));
-            activityMs += shardResults.Sum(r => r.Ms);
-            var request = new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards);
-            if (shards > 1)
-                activityMs += (await context.CallActivityAsync<ActivityResult>(nameof(MergeShardsActivity), request, PipelineRetries.Activity)).Ms;
-            fit = await context.CallActivityAsync<FitResult>(nameof(FitSeriesActivity), request, PipelineRetries.Activity);
+            if (input.ResultBlob is not null)
+            {
+                // A series given as a result file: its g2 is there already, correlation is skipped.
+                fit = await context.CallActivityAsync<FitResult>(nameof(FitResultSeriesActivity),
+                    new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, null, 0, 1), PipelineRetries.Activity);
+            }
+            else
+            {
+                int shards = Math.Max(1, input.Shards);
+                var shardResults = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
+                    context.CallActivityAsync<ActivityResult>(nameof(CorrelateSeriesActivity),
+                        new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards), PipelineRetries.Activity)));
+                activityMs += shardResults.Sum(r => r.Ms);
+                var request = new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards);
+                if (shards > 1)
+                    activityMs += (await context.CallActivityAsync<ActivityResult>(nameof(MergeShardsActivity), request, PipelineRetries.Activity)).Ms;
+                fit = await context.CallActivityAsync<FitResult>(nameof(FitSeriesActivity), request, PipelineRetries.Activity);
+            }
             activityMs += fit.Ms;
         }
         catch (TaskFailedException e)

@@ -7,8 +7,9 @@ using CloudXpcs.Pipeline.Contracts;
 namespace CloudXpcs.Pipeline.Storage;
 
 /// <summary>The exact blobs of one complete series: manifest, chunks 0..n−1 and mask, each with its ETag and content hash.</summary>
+/// <remarks>A series given as a result file (series.json "result") has no chunks and no mask: its result blob instead.</remarks>
 public sealed record SeriesContent(string Beamtime, string Series, SeriesRow Row, IReadOnlyList<ChunkRow> Chunks, string? MaskBlob, string? MaskETag,
-    string? MaskHash)
+    string? MaskHash, string? ResultBlob = null, string? ResultETag = null, string? ResultHash = null)
 {
     public string SeriesFolderBlob => $"{Beamtime}/xpcs/{Series}/";
 
@@ -24,7 +25,10 @@ public sealed record SeriesContent(string Beamtime, string Series, SeriesRow Row
         text.Append(Row.ManifestMd5).Append('\n');
         foreach (var chunk in Chunks) text.Append(chunk.RowKey).Append(':').Append(chunk.ContentMd5).Append('\n');
         text.Append("mask:").Append(MaskHash ?? "none").Append('\n');
-        text.Append("qmap:").Append(qmap is null ? "series" : JsonSerializer.Serialize(qmap)).Append('\n');
+        if (ResultHash is not null)
+            text.Append("result:").Append(Row.ResultPath).Append(':').Append(ResultHash).Append('\n');   // binned already: a run's q-map does not apply
+        else
+            text.Append("qmap:").Append(qmap is null ? "series" : JsonSerializer.Serialize(qmap)).Append('\n');
         return "a" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24];
     }
 }
@@ -46,8 +50,22 @@ public static class AnalysisIdentity
     {
         var rowResponse = await storage.Series.GetEntityIfExistsAsync<SeriesRow>(beamtime, series, cancellationToken: cancellationToken);
         var row = rowResponse.HasValue ? rowResponse.Value : null;
-        if (row?.ManifestMd5 is null || row.ChunksExpected < 1)
+        if (row?.ManifestMd5 is null || (row.ChunksExpected < 1 && row.ResultPath is null))
             return (null, new IncompleteSeries(beamtime, series, $"{beamtime}/xpcs/{series}/series.json has not arrived", row));
+        if (row.ResultPath is { } resultPath)
+        {
+            string resultBlob = $"{beamtime}/xpcs/{series}/{resultPath}";
+            try
+            {
+                var properties = await storage.Raw.GetBlobClient(resultBlob).GetPropertiesAsync(cancellationToken: cancellationToken);
+                return (new SeriesContent(beamtime, series, row, [], null, null, null, resultBlob, properties.Value.ETag.ToString(),
+                    ContentHash(properties.Value.ContentHash, properties.Value.ETag)), null);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return (null, new IncompleteSeries(beamtime, series, $"the result file {resultBlob} named in series.json has not arrived", row));
+            }
+        }
         var chunks = new SortedDictionary<int, ChunkRow>();
         await foreach (var chunk in storage.Chunks.QueryAsync<ChunkRow>(c => c.PartitionKey == ChunkRow.Partition(beamtime, series),
                            cancellationToken: cancellationToken))

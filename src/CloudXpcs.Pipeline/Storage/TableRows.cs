@@ -27,6 +27,8 @@ public sealed class SeriesRow : PipelineRow
     public double PolarizationTimeMin { get; set; }
     /// <summary>series.json "mask" (relative to the series folder), or null.</summary>
     public string? MaskPath { get; set; }
+    /// <summary>series.json "result" (relative to the series folder) of a series given as a result file (no chunks), or null.</summary>
+    public string? ResultPath { get; set; }
     public int ChunksSeen { get; set; }
     /// <summary>Missing chunk indices, e.g. "2,5-7" (empty when none or unknown).</summary>
     public string MissingChunks { get; set; } = "";

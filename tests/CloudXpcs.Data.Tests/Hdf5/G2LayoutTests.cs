@@ -76,6 +76,7 @@ public class G2LayoutTests
         [G2Paths.ColumnChiDeg] = ("<f8", "n_dq", "deg"),
         [G2Paths.ColumnPixels] = ("<i4", "n_dq", null),
         [G2Paths.QCenters] = ("<f8", "q_bins", "Å⁻¹"),
+        [G2Paths.QRange] = ("<f8", "2", "Å⁻¹"),
         [G2Paths.ChiCenters] = ("<f8", "phi_bins", "deg"),
         [G2Paths.StaticPerDynamic] = ("<i8", "", null),
         [G2Paths.FlowAxis] = ("<f8", "", "deg"),
