@@ -310,7 +310,7 @@ public sealed partial class FaultTests(AzuriteFixture azurite, FaultBeamtimes be
             }
             await azuriteNow.DisposeAsync();
             var stoppedAt = clock.Elapsed;
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(15));
             azuriteNow = await AzuriteServer.StartAsync(ports: ports, dataFolder: data);
             output.WriteLine($"Azurite stopped at {stoppedAt.TotalSeconds:0.0} s with {analysed} of {beamtime.Series.Count} series analysed, " +
                              $"restarted at {clock.Elapsed.TotalSeconds:0.0} s");
