@@ -94,9 +94,9 @@ public static class Program
             config.AddCommand<AnalyzeSeriesCommand>("analyze-series").WithAlias("analyse-series").WithDescription("Correlate and fit one XPCS series into DIR/g2.h5 and DIR/fit.json; prints the speed or why it is not resolvable.");
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.
-            config.AddCommand<Commands.Cloud.RunCommand>("run").WithDescription("Upload a beamtime folder and run it through the durable pipeline (local host on Azurite); download the run's results.");
-            config.AddCommand<Commands.Cloud.ReprocessCommand>("reprocess").WithDescription("A new run of an uploaded beamtime, e.g. with new q/chi binning or transport sets; earlier runs are kept.");
-            config.AddCommand<Commands.Cloud.StatusCommand>("status").WithDescription("Runs and series of the pipeline's Table index.");
+            config.AddCommand<Commands.Cloud.RunCommand>("run").WithDescription("Upload a beamtime folder and run it through the durable pipeline (local host on Azurite); download the run's results. Exit 0 completed, 3 completed with failures (some series not analysed), 1 failed, 2 bad input.");
+            config.AddCommand<Commands.Cloud.ReprocessCommand>("reprocess").WithDescription("A new run of an uploaded beamtime, e.g. with new q/chi binning or transport sets; earlier runs are kept. Exit codes as for run.");
+            config.AddCommand<Commands.Cloud.StatusCommand>("status").WithDescription("Runs and series of the pipeline's Table index. Exit 3 when the newest run of a listed beamtime completed with failures, 1 when it failed.");
             config.AddCommand<Commands.Cloud.UploadCommand>("upload").WithDescription("Facility-to-cloud upload of a beamtime folder: parallel, resumable, MD5-verified; --watch follows a detector folder.");
             config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
             config.AddCommand<CompareCommand>("compare").WithDescription("Compare a beamtime with continuum simulations of transport sets: comparison.json and a ranking.");

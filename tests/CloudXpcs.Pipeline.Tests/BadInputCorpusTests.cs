@@ -130,7 +130,7 @@ public sealed class BadInputCorpusTests(AzuriteFixture azurite, ITestOutputHelpe
         // Second run: the other XAM defect, and a tiny stale timeout: the series missing a chunk is reported stale.
         File.WriteAllText(xamScan, intactScan);
         BadInputCorpus.BreakXamCsv(xamScan, dropColumn: false);
-        await new Transfer.BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(xamScan, xamBlob);
+        await new Transfer.BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(xamScan, xamBlob, Transfer.RawUploadMode.NewVersion);
         rawBefore = await BeamtimePipelineTests.Snapshot(_bed.Storage.Raw);
         var run2 = await RunAsync(pipeline, "run2", new RunParameters { Infer = false, TransportSets = ["RS"], StaleAfterMinutes = 1e-4 });
         cases.Add(new BadCase("XAM CSV", "scan with a non-numeric cell", BadCaseRecord.StepFailure, xamBlob, "non-numeric cell 'abc'"));

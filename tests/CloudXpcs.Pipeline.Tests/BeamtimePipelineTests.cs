@@ -69,7 +69,7 @@ public sealed class BeamtimePipelineTests(AzuriteFixture azurite, ITestOutputHel
         Assert.Equal(SeriesStatus.Analysed, seriesRow.Status);
         Assert.NotNull(seriesRow.SpeedAPerS);
         Assert.Equal(SeriesStatus.Failed, (await _bed.Storage.Series.GetEntityAsync<SeriesRow>("bt", broken)).Value.Status);
-        Assert.Equal(RunStatus.Completed, (await _bed.Storage.Runs.GetEntityAsync<RunRow>("bt", "run1")).Value.Status);
+        Assert.Equal(RunStatus.CompletedWithFailures, (await _bed.Storage.Runs.GetEntityAsync<RunRow>("bt", "run1")).Value.Status);
         Assert.Equal("run1", (await _bed.Storage.Runs.GetEntityAsync<RunRow>("bt", RunRow.LatestRowKey)).Value.RunId);
 
         // Notifications: one per series outcome and one for the run.

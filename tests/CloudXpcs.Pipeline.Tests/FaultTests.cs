@@ -22,7 +22,7 @@ namespace CloudXpcs.Pipeline.Tests;
 /// to a fault-free run, the raw container must be exactly as uploaded, and readers must never see half a run.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes, ITestOutputHelper output) : IClassFixture<FaultBeamtimes>, IDisposable
+public sealed partial class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes, ITestOutputHelper output) : IClassFixture<FaultBeamtimes>, IDisposable
 {
     private const string Bt = FaultRuns.Beamtime;
     private static readonly SemaphoreSlim ReferenceLock = new(1, 1);
@@ -205,7 +205,7 @@ public sealed class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes,
         // The same chunk, other content (another seed), as the uploader sends it; then its blob-created event.
         var other = beamtimes.Other;
         string otherChunk = Path.Combine(other.Folder, "xpcs", changed, "chunk-00001.h5");
-        Assert.True(await new BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(otherChunk, chunkBlob));
+        Assert.True(await new BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(otherChunk, chunkBlob, RawUploadMode.NewVersion));
         Assert.Equal(IngestOutcome.AnalysisStarted, await pipeline.Ingestor.IngestAsync(chunkBlob));
         string newAnalysis = (await _bed.Storage.Series.GetEntityAsync<SeriesRow>(Bt, changed)).Value.AnalysisId!;
         Assert.NotEqual(oldAnalysis, newAnalysis);
@@ -247,7 +247,7 @@ public sealed class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes,
         var faults = new ScriptedFaults(async (activity, key, attempt) =>
         {
             if (activity == nameof(CorrelateSeriesActivity) && key.StartsWith(changed + "/", StringComparison.Ordinal) && attempt == 1)
-                await new BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(otherChunk, chunkBlob);
+                await new BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(otherChunk, chunkBlob, RawUploadMode.NewVersion);
         });
         await using var pipeline = await LocalPipeline.StartAsync(WithFaults(_bed, faults));
         await pipeline.Watcher.ScanOnceAsync();
@@ -310,7 +310,7 @@ public sealed class FaultTests(AzuriteFixture azurite, FaultBeamtimes beamtimes,
             }
             await azuriteNow.DisposeAsync();
             var stoppedAt = clock.Elapsed;
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(15));
             azuriteNow = await AzuriteServer.StartAsync(ports: ports, dataFolder: data);
             output.WriteLine($"Azurite stopped at {stoppedAt.TotalSeconds:0.0} s with {analysed} of {beamtime.Series.Count} series analysed, " +
                              $"restarted at {clock.Elapsed.TotalSeconds:0.0} s");

@@ -61,7 +61,7 @@ public sealed class IngestTests(AzuriteFixture azurite) : IDisposable
 
         // Changed content: a new analysis id and a new orchestration.
         var other = _bed.WriteBeamtime("other", frames: 64, timesMin: [60], seed: 99);
-        await new Transfer.BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(Path.Combine(other.Folder, "xpcs", series, "chunk-00000.h5"), chunks[1]);
+        await new Transfer.BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(Path.Combine(other.Folder, "xpcs", series, "chunk-00000.h5"), chunks[1], Transfer.RawUploadMode.NewVersion);
         Assert.Equal(IngestOutcome.AnalysisStarted, await ingestor.IngestAsync(chunks[1]));
         Assert.Equal(2, scheduler.Scheduled.Count);
         Assert.Equal(2, scheduler.Scheduled.Select(s => s.Request.AnalysisId).Distinct().Count());

@@ -112,7 +112,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {run.LocalFolder} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json, run.json)");
         AnsiConsole.WriteLine($"report:  {Path.Combine(run.LocalFolder, "report", "index.html")}");
-        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return Cloud.RunExitCode.For(run.Outcome.Status);
     }
 
     private static CellSimulationResult SimulateCell(string set, string results)

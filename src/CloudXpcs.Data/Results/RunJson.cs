@@ -29,7 +29,11 @@ public sealed record RunJson(
 public sealed record RunJsonInput(
     [property: JsonPropertyName("blob")] string Blob,
     [property: JsonPropertyName("md5")] string? Md5,
-    [property: JsonPropertyName("bytes")] long Bytes);
+    [property: JsonPropertyName("bytes")] long Bytes)
+{
+    /// <summary>The blob version (ETag) that was read, captured when the analysis was claimed or the run planned.</summary>
+    [JsonPropertyName("etag")] public string? ETag { get; init; }
+}
 
 public sealed record RunJsonSeries(
     [property: JsonPropertyName("series")] string Series,

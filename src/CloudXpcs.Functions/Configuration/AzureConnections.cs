@@ -31,8 +31,9 @@ public static class AzureConnections
         {
             try
             {
-                return new PipelineStorage(options, new BlobServiceClient(connectionString), new TableServiceClient(connectionString),
-                    new QueueServiceClient(connectionString));
+                return new PipelineStorage(options, new BlobServiceClient(connectionString, StorageRetries.Configure(new BlobClientOptions())),
+                    new TableServiceClient(connectionString, StorageRetries.Configure(new TableClientOptions())),
+                    new QueueServiceClient(connectionString, StorageRetries.Configure(new QueueClientOptions())));
             }
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
             {
@@ -43,9 +44,9 @@ public static class AzureConnections
         {
             var credential = Credential(section);
             return new PipelineStorage(options,
-                new BlobServiceClient(ServiceUri(section, setting, "blobServiceUri"), credential),
-                new TableServiceClient(ServiceUri(section, setting, "tableServiceUri"), credential),
-                new QueueServiceClient(ServiceUri(section, setting, "queueServiceUri"), credential));
+                new BlobServiceClient(ServiceUri(section, setting, "blobServiceUri"), credential, StorageRetries.Configure(new BlobClientOptions())),
+                new TableServiceClient(ServiceUri(section, setting, "tableServiceUri"), credential, StorageRetries.Configure(new TableClientOptions())),
+                new QueueServiceClient(ServiceUri(section, setting, "queueServiceUri"), credential, StorageRetries.Configure(new QueueClientOptions())));
         }
         return new PipelineStorage(options with { ConnectionString = PipelineStorageOptions.DevelopmentStorage });
     }

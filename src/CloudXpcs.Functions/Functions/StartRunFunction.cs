@@ -11,8 +11,10 @@ using CloudXpcs.Pipeline.Contracts;
 namespace CloudXpcs.Functions.Functions;
 
 /// <summary>POST beamtimes/{beamtime}/runs: starts (or, with other parameters, reprocesses) a run of the beamtime; 202 with the run id and status URL.</summary>
-public sealed class StartRunFunction(PipelineStorage storage, TimeProvider clock, ILogger<StartRunFunction> logger)
+public sealed class StartRunFunction(PipelineStorage storage, TimeProvider clock, ILogger<StartRunFunction> logger, int? maxActiveRunsPerBeamtime = null)
 {
+    private readonly int maxActiveRuns = maxActiveRunsPerBeamtime ?? RunAdmission.MaxActiveFromEnvironment();
+
     public const string Name = "StartRun";
 
     [Function(Name)]
@@ -33,9 +35,21 @@ public sealed class StartRunFunction(PipelineStorage storage, TimeProvider clock
         if (!await RunStarter.BeamtimeExistsAsync(storage, beamtime, cancellationToken))
             return await HttpAnswers.ErrorAsync(request, HttpStatusCode.NotFound, $"beamtime '{beamtime}' has no beamtime.json in the raw container",
                 cancellationToken);
-        var run = await RunStarter.StartAsync(client, beamtime, parameters.Value!, clock.GetUtcNow(), cancellationToken);
-        logger.LogInformation("run {RunId} of {Beamtime} started (instance {InstanceId})", run.RunId, beamtime, run.InstanceId);
-        var response = await HttpAnswers.JsonAsync(request, HttpStatusCode.Accepted,
+        string? key = request.Headers.TryGetValues(RunAdmission.IdempotencyHeader, out var keys) ? keys.FirstOrDefault() : null;
+        if (key is { Length: 0 or > RunAdmission.MaxKeyLength })
+            return await HttpAnswers.ErrorAsync(request, HttpStatusCode.BadRequest,
+                $"{RunAdmission.IdempotencyHeader} must be 1..{RunAdmission.MaxKeyLength} characters", cancellationToken);
+        var admission = await RunAdmission.StartAsync(storage, client, beamtime, parameters.Value!, key, clock.GetUtcNow(), maxActiveRuns, cancellationToken);
+        if (admission.Refusal is { } refusal)
+        {
+            var refused = await HttpAnswers.ErrorAsync(request, HttpStatusCode.TooManyRequests, refusal, cancellationToken);
+            refused.Headers.Add("Retry-After", "60");
+            return refused;
+        }
+        var run = admission.Run!;
+        logger.LogInformation("run {RunId} of {Beamtime} {Started} (instance {InstanceId})", run.RunId, beamtime,
+            admission.Existing ? "already started by an earlier request with the same Idempotency-Key" : "started", run.InstanceId);
+        var response = await HttpAnswers.JsonAsync(request, admission.Existing ? HttpStatusCode.OK : HttpStatusCode.Accepted,
             new RunStartedView(beamtime, run.RunId, run.InstanceId, HttpAnswers.ChildUrl(request, run.RunId)), cancellationToken);
         response.Headers.Add("Location", HttpAnswers.ChildUrl(request, run.RunId));
         return response;

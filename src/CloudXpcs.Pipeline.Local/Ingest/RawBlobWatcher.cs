@@ -27,8 +27,22 @@ public sealed class RawBlobWatcher(PipelineStorage storage, RawBlobIngestor inge
             fresh.Add(blob.Name);
         }
         // Manifests first only to save work; any order gives the same result.
+        var ingested = new HashSet<string>(StringComparer.Ordinal);
         foreach (string name in fresh.OrderBy(n => n.EndsWith("/series.json", StringComparison.Ordinal) ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal))
-            await ingestor.IngestAsync(name, cancellationToken);
+        {
+            try
+            {
+                await ingestor.IngestAsync(name, cancellationToken);
+                ingested.Add(name);
+            }
+            catch
+            {
+                // Not recorded (e.g. storage unreachable): the next scan delivers these blobs again, as Event Grid redelivers.
+                lock (_seen)
+                    foreach (string unrecorded in fresh.Where(n => !ingested.Contains(n))) _seen.Remove(unrecorded);
+                throw;
+            }
+        }
         return fresh.Count;
     }
 

@@ -17,7 +17,7 @@ public sealed record UploadSummary(int Uploaded, int Skipped, long Bytes, IReadO
 /// with the same MD5 is skipped) and verified (the MD5 travels with every request and the service checks it, and is
 /// stored as the blob's Content-MD5).
 /// </summary>
-public sealed class BeamtimeUploader(BlobContainerClient raw, int parallelism = 4)
+public sealed class BeamtimeUploader(BlobContainerClient raw, int parallelism = 4, RawUploadMode mode = RawUploadMode.Immutable)
 {
     /// <summary>The beamtime name of a folder: beamtime.json's "beamtime", else the folder name.</summary>
     public static string BeamtimeName(string folder)
@@ -53,28 +53,53 @@ public sealed class BeamtimeUploader(BlobContainerClient raw, int parallelism = 
         return new UploadSummary(names.Count, skipped, bytes, names);
     }
 
-    /// <summary>Uploads one file unless the blob already has its MD5; true when it uploaded.</summary>
-    public async Task<bool> UploadFileAsync(string file, string blobName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Uploads one file unless the blob already has its MD5; true when it uploaded. Raw data is immutable: a blob that
+    /// holds other content is refused (a <see cref="DataContractException"/> naming the blob) unless
+    /// <paramref name="mode"/> is <see cref="RawUploadMode.NewVersion"/>; a blob another process writes at the same time
+    /// ends as "the same content" (no upload) or as a clear refusal, never as a raw 409/412.
+    /// </summary>
+    public async Task<bool> UploadFileAsync(string file, string blobName, CancellationToken cancellationToken = default) =>
+        await UploadFileAsync(file, blobName, mode, cancellationToken);
+
+    public async Task<bool> UploadFileAsync(string file, string blobName, RawUploadMode uploadMode, CancellationToken cancellationToken = default)
     {
         byte[] md5 = await BlobTransfer.FileMd5Async(file, cancellationToken);
         var blob = raw.GetBlobClient(blobName);
+        var existing = await RawUploadConflicts.ExistingAsync(blob, cancellationToken);
+        if (existing is { } current)
+        {
+            if (current.Md5 is { } hash && hash.AsSpan().SequenceEqual(md5)) return false;
+            if (uploadMode != RawUploadMode.NewVersion) throw RawUploadConflicts.Changed(blobName, file);
+        }
+        // Create-only, or replace exactly the version seen (new-version path): a concurrent writer makes this fail cleanly.
+        var conditions = existing is { } seen ? new BlobRequestConditions { IfMatch = seen.ETag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        Response<BlobContentInfo> response;
         try
         {
-            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            if (properties.Value.ContentHash is { } existing && existing.AsSpan().SequenceEqual(md5)) return false;
+            await using var stream = File.OpenRead(file);
+            response = await blob.UploadAsync(stream, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
+                Conditions = conditions,
+                TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
+            }, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (RawUploadConflicts.IsConcurrentWrite(e))
         {
+            if (await RawUploadConflicts.HoldsAsync(blob, md5, cancellationToken)) return false; // another process uploaded the same content
+            throw RawUploadConflicts.Concurrent(blobName);
         }
-        await using var stream = File.OpenRead(file);
-        var response = await blob.UploadAsync(stream, new BlobUploadOptions
+        try
         {
-            HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
-            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
-        }, cancellationToken);
-        var stored = await blob.GetPropertiesAsync(new BlobRequestConditions { IfMatch = response.Value.ETag }, cancellationToken);
-        if (stored.Value.ContentHash is not { } hash || !hash.AsSpan().SequenceEqual(md5))
-            throw new IOException($"{blobName}: the stored MD5 does not match {file} after upload");
+            var stored = await blob.GetPropertiesAsync(new BlobRequestConditions { IfMatch = response.Value.ETag }, cancellationToken);
+            if (stored.Value.ContentHash is not { } hash || !hash.AsSpan().SequenceEqual(md5))
+                throw new IOException($"{blobName}: the stored MD5 does not match {file} after upload");
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw RawUploadConflicts.Concurrent(blobName);
+        }
         return true;
     }
 }

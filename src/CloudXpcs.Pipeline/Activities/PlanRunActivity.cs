@@ -73,12 +73,12 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
                 PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold),
                 content.ResultBlob is null ? null : content.ResultBlob[(input.Beamtime.Length + 1)..]));
         }
-        bool hasXam = false;
-        await foreach (var _ in storage.Raw.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{input.Beamtime}/xam/" })) { hasXam = true; break; }
-        bool hasEchem = await storage.Raw.GetBlobClient($"{input.Beamtime}/echem.csv").ExistsAsync();
+        var beamtimeInputs = await BeamtimeInputVersions.ListAsync(storage, input.Beamtime);
+        bool hasXam = beamtimeInputs.Any(i => i.Blob.StartsWith("xam/", StringComparison.Ordinal));
+        bool hasEchem = beamtimeInputs.Any(i => i.Blob == Data.Comparison.EchemCsv.FileName);
 
         string prefix = ResultNames.RunPrefix(input.Beamtime, input.RunId);
-        var plan = new RunPlan(input.Beamtime, input.RunId, prefix, planned, sets, hasXam, hasEchem);
+        var plan = new RunPlan(input.Beamtime, input.RunId, prefix, planned, sets, hasXam, hasEchem) { BeamtimeInputs = beamtimeInputs };
         await BlobTransfer.UploadTextAsync(storage.Results, prefix + ResultNames.PlanFile, JsonSerializer.Serialize(plan));
         await storage.Runs.UpsertEntityAsync(new RunRow
         {

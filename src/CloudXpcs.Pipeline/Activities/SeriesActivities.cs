@@ -24,8 +24,18 @@ public sealed record PipelineWorkerSettings
 /// <summary>Claims an analysis for an orchestration, or reports that it is done or being computed by another.</summary>
 public sealed class ClaimAnalysisActivity(PipelineStorage storage) : TaskActivity<ClaimRequest, ClaimResult>
 {
-    public override Task<ClaimResult> RunAsync(TaskActivityContext context, ClaimRequest input) =>
-        AnalysisClaims.ClaimAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.Owner);
+    public override async Task<ClaimResult> RunAsync(TaskActivityContext context, ClaimRequest input)
+    {
+        var claim = await AnalysisClaims.ClaimAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.Owner);
+        if (claim.State is AnalysisClaims.Claimed or AnalysisClaims.Owned)
+        {
+            // The blob versions this analysis will read; content that changed since planning fails the analysis later (If-Match).
+            var (content, _) = await AnalysisIdentity.LoadAsync(storage, input.Beamtime, input.Series);
+            if (content is not null && content.AnalysisId(input.QMap) == input.AnalysisId)
+                await AnalysisInputs.CaptureAsync(storage, content, input.AnalysisId);
+        }
+        return claim;
+    }
 }
 
 /// <summary>
@@ -38,6 +48,7 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
     public override async Task<ActivityResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
     {
         var clock = Stopwatch.StartNew();
+        await ActivityAttempts.CountAsync(storage, input.Beamtime, input.Series, input.AnalysisId, $"correlate-{input.Shard:D3}");
         if (faults is not null) await faults.BeforeActivityAsync(nameof(CorrelateSeriesActivity), $"{input.Series}/{input.AnalysisId}/{input.Shard}");
         using var workspace = LocalWorkspace.Create("correlate");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, true,
@@ -106,6 +117,7 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
     public override async Task<FitResult> RunAsync(TaskActivityContext context, CorrelateRequest input)
     {
         var clock = Stopwatch.StartNew();
+        await ActivityAttempts.CountAsync(storage, input.Beamtime, input.Series, input.AnalysisId, "fit");
         if (faults is not null) await faults.BeforeActivityAsync(nameof(FitSeriesActivity), $"{input.Series}/{input.AnalysisId}");
         using var workspace = LocalWorkspace.Create("fit");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,

@@ -36,6 +36,11 @@ internal static class SeriesMaterializer
         if (content.AnalysisId(qmap) != analysisId)
             throw new DataContractException($"{beamtime}/xpcs/{series}",
                 $"the uploaded content changed after analysis {analysisId} was planned; the newer upload is analysed separately");
+        // Exactly the versions captured when the analysis was claimed (run.json lists them).
+        var captured = await AnalysisInputs.ReadAsync(storage, beamtime, series, analysisId, cancellationToken);
+        if (captured is not null && !AnalysisInputs.Of(content).Select(i => (i.Blob, i.ETag)).SequenceEqual(captured.Select(i => (i.Blob, i.ETag))))
+            throw new DataContractException($"{beamtime}/xpcs/{series}",
+                $"a blob was replaced after analysis {analysisId} was claimed; the newer upload is analysed separately");
         string folder = workspace.Folder(beamtime, SeriesManifest.XpcsFolder, series);
         string manifestBlob = content.SeriesFolderBlob + SeriesManifest.FileName;
         string manifestPath = Path.Combine(folder, SeriesManifest.FileName);

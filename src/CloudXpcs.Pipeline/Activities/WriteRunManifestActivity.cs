@@ -32,16 +32,19 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
                 : new RunJsonSeries(planned.Series, SeriesStatus.Failed, "the analysis did not record an outcome", null, null, null, planned.AnalysisId,
                     planned.ResultFile));
         }
-        var inputs = new List<RunJsonInput>();
-        await foreach (var blob in storage.Raw.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Beamtime + "/" }))
-            inputs.Add(new RunJsonInput(blob.Name[(input.Beamtime.Length + 1)..],
-                blob.Properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null, blob.Properties.ContentLength ?? 0));
+        // The versions captured when the run was planned (beamtime-level files) and when each analysis was claimed (series
+        // files), never a listing now: raw may have changed since.
+        var inputs = new List<RunJsonInput>(plan.BeamtimeInputs ?? []);
+        foreach (var planned in plan.Series.Where(p => p.AnalysisId is not null))
+            inputs.AddRange(await AnalysisInputs.ReadAsync(storage, input.Beamtime, planned.Series, planned.AnalysisId!) ?? []);
+        inputs.Sort((a, b) => string.CompareOrdinal(a.Blob, b.Blob));
         int analysed = series.Count(s => s.Status == SeriesStatus.Analysed);
         int failed = series.Count - analysed;
         var runJson = new RunJson(input.Beamtime, input.RunId, input.CreatedUtc.ToString("O"), JsonSerializer.SerializeToElement(input.Parameters), inputs,
             new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
         await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + RunJson.FileName, RunJson.Serialize(runJson));
-        string status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
+        // Never a plain "completed" when a series was not analysed: the run's results are partial.
+        string status = input.StepFailures.Count > 0 ? RunStatus.Failed : failed > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
         return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
         {
             SeriesUnresolvable = series.Count(s => s.Resolvable == false),

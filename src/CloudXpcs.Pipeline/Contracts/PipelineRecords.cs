@@ -76,10 +76,18 @@ public sealed record PlannedSeries(string Series, string? AnalysisId, string Sta
 
 /// <summary>The run plan: complete series with their analysis, incomplete ones with the reason; sets to simulate.</summary>
 public sealed record RunPlan(string Beamtime, string RunId, string ResultPrefix, IReadOnlyList<PlannedSeries> Series,
-    IReadOnlyList<string> TransportSets, bool HasXam, bool HasEchem);
+    IReadOnlyList<string> TransportSets, bool HasXam, bool HasEchem)
+{
+    /// <summary>Versions of the beamtime-level raw blobs (beamtime.json, echem.csv, xam/, measured/) when the run was planned.</summary>
+    public IReadOnlyList<Data.Results.RunJsonInput>? BeamtimeInputs { get; init; }
+}
 
 /// <summary>Claiming an analysis for a run: "claimed" (run it), "analysed"/"failed" (reuse), "running" (wait).</summary>
-public sealed record ClaimRequest(string Beamtime, string Series, string AnalysisId, string Owner);
+public sealed record ClaimRequest(string Beamtime, string Series, string AnalysisId, string Owner)
+{
+    /// <summary>The run's binning (part of the analysis id), so that the claim captures the blob versions of exactly that content.</summary>
+    public QMapOverride? QMap { get; init; }
+}
 
 public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome)
 {

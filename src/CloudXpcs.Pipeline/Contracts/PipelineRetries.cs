@@ -6,10 +6,23 @@ namespace CloudXpcs.Pipeline.Contracts;
 /// <summary>Retry policies of the pipeline's activities: transient faults are retried, broken input is not.</summary>
 public static class PipelineRetries
 {
-    public static TaskOptions Activity { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(20))
+    /// <summary>Attempts of one activity; storage outages are also waited out inside each attempt (Storage.StorageRetries).</summary>
+    public const int MaxAttempts = 4;
+
+    public static TaskOptions Activity { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(MaxAttempts, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(20))
     {
-        HandleFailure = failure => !failure.IsCausedBy<DataContractException>() && !failure.IsCausedBy<ArgumentException>(),
+        HandleFailure = failure => !IsPermanent(failure),
     });
+
+    /// <summary>Broken input: failed at once, never retried.</summary>
+    public static bool IsPermanent(TaskFailureDetails failure) => failure.IsCausedBy<DataContractException>() || failure.IsCausedBy<ArgumentException>();
+
+    /// <summary>
+    /// The reason a series failed: the input's own problem as is; any other failure outlived every attempt, so the input is
+    /// quarantined (recorded failed with the reason, not retried again by this run).
+    /// </summary>
+    public static string SeriesReason(TaskFailedException e) =>
+        IsPermanent(e.FailureDetails) ? Reason(e) : $"quarantined after {MaxAttempts} failed attempts: {Reason(e)}";
 
     /// <summary>The failed activity's own error text (which names the blob and the problem).</summary>
     public static string Reason(TaskFailedException e) => e.FailureDetails.ErrorMessage;

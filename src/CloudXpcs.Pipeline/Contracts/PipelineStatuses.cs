@@ -16,5 +16,7 @@ public static class RunStatus
 {
     public const string Running = "running";
     public const string Completed = "completed";
+    /// <summary>Every step ran but at least one series was not analysed (failed, quarantined, stale or incomplete).</summary>
+    public const string CompletedWithFailures = "completed with failures";
     public const string Failed = "failed";
 }

@@ -154,6 +154,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
         var claim = await AnalysisClaims.ClaimAsync(storage, content.Beamtime, content.Series, analysisId, instanceId, cancellationToken);
         bool orphaned = claim.State == AnalysisClaims.Owned && claim.ClaimedUtc is { } claimed && DateTimeOffset.UtcNow - claimed > OrphanedClaimAge;
         if (claim.State != AnalysisClaims.Claimed && !orphaned) return false;
+        await AnalysisInputs.CaptureAsync(storage, content, analysisId, cancellationToken);
         var request = new SeriesAnalysisRequest(content.Beamtime, content.Series, analysisId, null, PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, shardPixelThreshold),
             content.ResultBlob);
         await scheduler.ScheduleIfAbsentAsync(instanceId, request, cancellationToken);

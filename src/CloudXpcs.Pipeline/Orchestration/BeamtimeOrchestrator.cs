@@ -69,7 +69,7 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
     private static async Task<SeriesAnalysisOutcome> AnalyseAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, PlannedSeries series)
     {
         string owner = $"{context.InstanceId}:{series.Series}";
-        var claimRequest = new ClaimRequest(input.Beamtime, series.Series, series.AnalysisId!, owner);
+        var claimRequest = new ClaimRequest(input.Beamtime, series.Series, series.AnalysisId!, owner) { QMap = input.Parameters.QMap };
         var deadline = context.CurrentUtcDateTime.AddMinutes(input.Parameters.WaitForSeriesMinutes);
         while (true)
         {

@@ -46,7 +46,7 @@ public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest,
         catch (TaskFailedException e)
         {
             status = SeriesStatus.Failed;
-            reason = PipelineRetries.Reason(e);
+            reason = PipelineRetries.SeriesReason(e);
         }
         double orchestrationMs = (context.CurrentUtcDateTime - started).TotalMilliseconds;
         var outcome = new SeriesAnalysisOutcome(input.Beamtime, input.Series, input.AnalysisId, status, reason, prefix,

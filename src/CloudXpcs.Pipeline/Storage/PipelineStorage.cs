@@ -37,8 +37,9 @@ public sealed record PipelineStorageOptions
 public sealed class PipelineStorage
 {
     public PipelineStorage(PipelineStorageOptions options)
-        : this(options, new BlobServiceClient(options.ConnectionString), new TableServiceClient(options.ConnectionString),
-               new QueueServiceClient(options.ConnectionString))
+        : this(options, new BlobServiceClient(options.ConnectionString, StorageRetries.Configure(new BlobClientOptions())),
+               new TableServiceClient(options.ConnectionString, StorageRetries.Configure(new TableClientOptions())),
+               new QueueServiceClient(options.ConnectionString, StorageRetries.Configure(new QueueClientOptions())))
     {
     }
 

@@ -26,7 +26,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         await using var session = await StorageSession.OpenAsync(settings, cancellationToken);
         var run = await BeamtimeRunner.RunAsync(session, settings, beamtime, settings.Beamtime, cancellationToken);
         BeamtimeRunner.PrintSummary(run, session);
-        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return RunExitCode.For(run.Outcome.Status);
     }
 }
 
@@ -50,6 +50,6 @@ public sealed class ReprocessCommand : AsyncCommand<ReprocessCommand.Settings>
         await using var session = await StorageSession.OpenAsync(settings, cancellationToken);
         var run = await BeamtimeRunner.RunAsync(session, settings, settings.Beamtime!, null, cancellationToken);
         BeamtimeRunner.PrintSummary(run, session);
-        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return RunExitCode.For(run.Outcome.Status);
     }
 }

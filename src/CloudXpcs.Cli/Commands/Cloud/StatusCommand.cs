@@ -38,6 +38,8 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                            cancellationToken: cancellationToken))
             seriesRows.Add(row);
 
+        // Non-zero when the newest run of a listed beamtime did not complete cleanly (RunExitCode).
+        int exitCode = RunExitCode.Worst(runRows.GroupBy(r => r.PartitionKey).Select(g => g.Last().Status));
         if (settings.Json)
         {
             Console.WriteLine(new JsonObject
@@ -56,7 +58,7 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                     ["resolvable"] = s.Resolvable, ["reason"] = s.Reason, ["missing_chunks"] = s.MissingChunks,
                 })]),
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            return 0;
+            return exitCode;
         }
 
         // Fits 100 columns: the run parameters and long reasons are in --json.
@@ -76,6 +78,6 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         }
         AnsiConsole.Write(series);
         if (runRows.Count + seriesRows.Count > 0) Console.WriteLine("(status --json shows run parameters and full reasons)");
-        return 0;
+        return exitCode;
     }
 }

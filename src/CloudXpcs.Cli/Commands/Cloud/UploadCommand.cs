@@ -23,6 +23,10 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
         [Description("Uploads at once (default 4).")]
         public int Parallel { get; init; } = 4;
 
+        [CommandOption("--new-version")]
+        [Description("A file whose blob already holds other content becomes that blob's new version (raw is immutable: without this such a file is refused, exit 2; in Azure the earlier version is kept by blob versioning).")]
+        public bool NewVersion { get; init; }
+
         [CommandOption("--watch")]
         [Description("Keep following the folder and upload new files once complete (stop with Ctrl+C).")]
         public bool Watch { get; init; }
@@ -46,7 +50,7 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
     {
         string beamtime = BeamtimeUploader.BeamtimeName(settings.Beamtime!);
         await using var session = await StorageSession.OpenAsync(settings, cancellationToken);
-        var uploader = new BeamtimeUploader(session.Storage.Raw, settings.Parallel);
+        var uploader = new BeamtimeUploader(session.Storage.Raw, settings.Parallel, settings.NewVersion ? RawUploadMode.NewVersion : RawUploadMode.Immutable);
         if (!settings.Watch)
         {
             var summary = await uploader.UploadFolderAsync(settings.Beamtime!, beamtime, new Progress<string>(n => Console.WriteLine($"uploaded {n}")), cancellationToken);
