@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Manifests;
-using CloudXpcs.Data.Results;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
@@ -112,7 +112,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {run.LocalFolder} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json, run.json)");
         AnsiConsole.WriteLine($"report:  {Path.Combine(run.LocalFolder, "report", "index.html")}");
-        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return run.Outcome.Status == RunStatus.Completed ? 0 : Program.ExitFailure;
     }
 
     private static CellSimulationResult SimulateCell(string set, string results)

@@ -40,7 +40,7 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
         var runJson = new RunJson(input.Beamtime, input.RunId, input.CreatedUtc.ToString("O"), JsonSerializer.SerializeToElement(input.Parameters), inputs,
             new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
         await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + RunJson.FileName, RunJson.Serialize(runJson));
-        string status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
+        RunStatus status = input.StepFailures.Count == 0 ? RunStatus.Completed : RunStatus.Failed;
         return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
         {
             SeriesUnresolvable = series.Count(s => s.Resolvable == false),

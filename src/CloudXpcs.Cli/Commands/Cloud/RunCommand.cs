@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Transfer;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,7 +27,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         await using var session = await StorageSession.OpenAsync(settings, cancellationToken);
         var run = await BeamtimeRunner.RunAsync(session, settings, beamtime, settings.Beamtime, cancellationToken);
         BeamtimeRunner.PrintSummary(run, session);
-        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return run.Outcome.Status == RunStatus.Completed ? 0 : Program.ExitFailure;
     }
 }
 
@@ -50,6 +51,6 @@ public sealed class ReprocessCommand : AsyncCommand<ReprocessCommand.Settings>
         await using var session = await StorageSession.OpenAsync(settings, cancellationToken);
         var run = await BeamtimeRunner.RunAsync(session, settings, settings.Beamtime!, null, cancellationToken);
         BeamtimeRunner.PrintSummary(run, session);
-        return run.Outcome.Status == Pipeline.Contracts.RunStatus.Completed ? 0 : Program.ExitFailure;
+        return run.Outcome.Status == RunStatus.Completed ? 0 : Program.ExitFailure;
     }
 }
