@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;

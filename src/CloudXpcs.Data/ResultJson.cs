@@ -38,11 +38,5 @@ internal static class ResultJson
         return document;
     }
 
-    public static T Read<T>(string path, Func<string, string, T> deserialize)
-    {
-        if (!File.Exists(path)) throw new DataContractException(path, "file not found");
-        return deserialize(Inputs.InputFile.ReadAllText(path, Inputs.InputFile.MaxJsonBytes), path);
-    }
-
     public static double? Finite(double x) => double.IsFinite(x) ? x : null;
 }

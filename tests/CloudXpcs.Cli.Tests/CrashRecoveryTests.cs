@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;

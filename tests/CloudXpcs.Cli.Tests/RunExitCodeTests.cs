@@ -1,5 +1,5 @@
 using CloudXpcs.Cli.Commands.Cloud;
-using CloudXpcs.Pipeline.Contracts;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Cli.Tests;
 

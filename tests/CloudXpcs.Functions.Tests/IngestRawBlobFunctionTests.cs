@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Functions.Functions;
 using CloudXpcs.Functions.Tests.Support;

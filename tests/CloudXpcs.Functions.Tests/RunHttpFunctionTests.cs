@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Functions.Functions;
 using CloudXpcs.Functions.Tests.Support;
 using CloudXpcs.Pipeline.Orchestration;
@@ -82,7 +83,7 @@ public sealed class RunHttpFunctionTests(AzuriteFixture azurite)
         app.AssertNoSecretsLogged(FunctionKey);
     }
 
-    private static async Task AddRunAsync(FunctionsTestApp app, string runId, string status, bool latest)
+    private static async Task AddRunAsync(FunctionsTestApp app, string runId, RunStatus status, bool latest)
     {
         var row = new RunRow
         {
@@ -112,7 +113,7 @@ public sealed class RunHttpFunctionTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = Json(response);
         var run = body.GetProperty("run");
-        Assert.Equal(("r1", RunStatus.Completed, true, 2, 1), (run.GetProperty("run_id").GetString(), run.GetProperty("status").GetString(),
+        Assert.Equal(("r1", RunStatus.Completed.Name(), true, 2, 1), (run.GetProperty("run_id").GetString(), run.GetProperty("status").GetString(),
             run.GetProperty("latest").GetBoolean(), run.GetProperty("series_analysed").GetInt32(), run.GetProperty("series_failed").GetInt32()));
         Assert.Equal(JsonValueKind.Null, body.GetProperty("orchestration_status").ValueKind);
         var series = body.GetProperty("series").EnumerateArray().ToList();

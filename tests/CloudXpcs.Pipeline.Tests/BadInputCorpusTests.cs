@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
@@ -96,7 +97,7 @@ public sealed class BadInputCorpusTests(AzuriteFixture azurite, ITestOutputHelpe
         foreach (string series in good)
         {
             var entry = run1.Series[series];
-            Assert.Equal(SeriesStatus.Analysed, entry.GetProperty("status").GetString());
+            Assert.Equal(SeriesStatus.Analysed.Name(), entry.GetProperty("status").GetString());
             double speed = entry.GetProperty("speed_A_per_s").GetDouble();
             Assert.Equal(OfflineSpeed(Path.Combine(beamtime.Folder, "xpcs", series)), speed, 1e-9 * Math.Abs(speed) + 1e-15);
             Assert.Contains(run1.Results, r => r.EndsWith($"xpcs/{series}/fit.json", StringComparison.Ordinal));
@@ -139,13 +140,13 @@ public sealed class BadInputCorpusTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Contains(xamBlob[3..], xamFailure);
         Assert.Contains("non-numeric cell 'abc'", xamFailure);
         var stale = run2.Series["bad-missing-chunk"];
-        Assert.Equal(SeriesStatus.Stale, stale.GetProperty("status").GetString());
+        Assert.Equal(SeriesStatus.Stale.Name(), stale.GetProperty("status").GetString());
         Assert.Contains("missing chunk 1 of 2", stale.GetProperty("reason").GetString());
         var staleRow = (await _bed.Storage.Series.GetEntityAsync<SeriesRow>("bt", "bad-missing-chunk")).Value;
         Assert.Equal(SeriesStatus.Stale, staleRow.Status);
         Assert.Contains("missing chunk 1 of 2", staleRow.Reason);
         output.WriteLine($"[stale] bad-missing-chunk: {staleRow.Reason}");
-        foreach (string series in good) Assert.Equal(SeriesStatus.Analysed, run2.Series[series].GetProperty("status").GetString());
+        foreach (string series in good) Assert.Equal(SeriesStatus.Analysed.Name(), run2.Series[series].GetProperty("status").GetString());
         Assert.Equal(rawBefore, await BeamtimePipelineTests.Snapshot(_bed.Storage.Raw));
 
         // Third run: an unknown transport set fails the run cleanly, with the reason on the run row.
@@ -205,9 +206,9 @@ public sealed class BadInputCorpusTests(AzuriteFixture azurite, ITestOutputHelpe
         string status = entry.GetProperty("status").GetString()!;
         string reason = entry.GetProperty("reason").GetString() ?? "";
         var row = (await _bed.Storage.Series.GetEntityAsync<SeriesRow>("bt", badCase.Series)).Value;
-        string expected = badCase.Record == BadCaseRecord.IncompleteSeries ? SeriesStatus.Incomplete : SeriesStatus.Failed;
+        SeriesStatus expected = badCase.Record == BadCaseRecord.IncompleteSeries ? SeriesStatus.Incomplete : SeriesStatus.Failed;
         Assert.Equal(expected, row.Status);
-        Assert.Equal(SeriesStatus.Failed, status);
+        Assert.Equal(SeriesStatus.Failed.Name(), status);
         Assert.Equal(reason, row.Reason);
         return reason;
     }

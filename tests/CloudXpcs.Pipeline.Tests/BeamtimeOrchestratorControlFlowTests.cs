@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Contracts;
@@ -39,7 +40,7 @@ public sealed class BeamtimeOrchestratorControlFlowTests
             Activity<CorrelateRequest, FitResult>(registry, nameof(FitSeriesActivity), r => r.Series == "s2"
                 ? throw new DataContractException("bt/xpcs/s2/series.json", "q range off the detector")
                 : new FitResult("fit.json", 1, 5.0, 0.1, true), r => "fit " + r.Series);
-            Activity<AnalysisCompletion, bool>(registry, nameof(CompleteAnalysisActivity), _ => true, c => $"complete {c.Outcome.Series} {c.Outcome.Status}");
+            Activity<AnalysisCompletion, bool>(registry, nameof(CompleteAnalysisActivity), _ => true, c => $"complete {c.Outcome.Series} {c.Outcome.Status.Name()}");
             Activity<PublishSeriesRequest, bool>(registry, nameof(PublishSeriesActivity), _ => true, r => "publish " + r.Outcome.Series);
             Activity<BeamtimeStepRequest, ActivityResult>(registry, nameof(BuildXamProfilesActivity), _ => new ActivityResult("xam", 1), _ => "xam");
             Activity<SimulateRequest, ActivityResult>(registry, nameof(SimulateCellActivity), r => r.Set == "RS"

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Orchestration;
@@ -60,7 +61,7 @@ public sealed class BeamtimePipelineTests(AzuriteFixture azurite, ITestOutputHel
 
         // run.json names the failed series, its blob and the problem.
         using var runJson = JsonDocument.Parse((await _bed.Storage.Results.GetBlobClient(run + "run.json").DownloadContentAsync()).Value.Content.ToString());
-        var failed = runJson.RootElement.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("status").GetString() == SeriesStatus.Failed);
+        var failed = runJson.RootElement.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("status").GetString() == SeriesStatus.Failed.Name());
         Assert.Equal(broken, failed.GetProperty("series").GetString());
         Assert.Contains("chunk-00001.h5", failed.GetProperty("reason").GetString());
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using CloudXpcs.Pipeline.Activities;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Contracts;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;
@@ -47,7 +48,7 @@ public sealed partial class FaultTests
 
         using var runJson = JsonDocument.Parse(await FaultRuns.RunFileTextAsync(_bed.Storage, Bt, "q1", ResultNames.RunFile));
         var quarantined = runJson.RootElement.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("series").GetString() == poison);
-        Assert.Equal(SeriesStatus.Failed, quarantined.GetProperty("status").GetString());
+        Assert.Equal(SeriesStatus.Failed.Name(), quarantined.GetProperty("status").GetString());
         Assert.StartsWith($"quarantined after {PipelineRetries.MaxAttempts} failed attempts: ", quarantined.GetProperty("reason").GetString());
         Assert.Contains("injected defect on every attempt", quarantined.GetProperty("reason").GetString());
         output.WriteLine($"quarantined: {quarantined.GetProperty("reason").GetString()}");

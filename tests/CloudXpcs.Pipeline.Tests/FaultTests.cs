@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Pipeline.Activities;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Ingest;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
@@ -48,6 +49,9 @@ public sealed class IngestTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(ResultNames.SeriesOrchestrationId("bt", series, first.Request.AnalysisId), first.InstanceId);
         var row = (await _bed.Storage.Series.GetEntityAsync<SeriesRow>("bt", series)).Value;
         Assert.Equal((SeriesStatus.Queued, first.Request.AnalysisId), (row.Status, row.AnalysisId));
+        // The table column keeps its name and spelling ("Status": "queued"), whatever the enum's C# name.
+        var stored = (await _bed.Storage.Series.GetEntityAsync<Azure.Data.Tables.TableEntity>("bt", series)).Value;
+        Assert.Equal(("queued", false), (stored.GetString("Status"), stored.ContainsKey("StatusName")));
 
         // The same bytes uploaded again: same analysis, nothing new.
         string local = Path.Combine(beamtime.Folder, "xpcs", series, "chunk-00000.h5");

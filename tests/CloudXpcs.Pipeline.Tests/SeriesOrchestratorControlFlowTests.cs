@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Contracts;
@@ -77,7 +78,7 @@ public sealed class SeriesOrchestratorControlFlowTests
             });
             registry.AddActivityFunc<AnalysisCompletion, bool>(nameof(CompleteAnalysisActivity), (_, c) =>
             {
-                _calls.Enqueue("complete " + c.Outcome.Status);
+                _calls.Enqueue("complete " + c.Outcome.Status.Name());
                 return true;
             });
         }, new DurableTaskTestHostOptions { Port = LoopbackPorts.Free() });

@@ -50,7 +50,7 @@ public static class SyntheticBeamtimeWriter
         new BeamtimeManifest
         {
             Beamtime = spec.Beamtime, Cell = cell, StrippingElectrodeSide = -1, TransportSets = spec.TransportSets,
-        }.Save(Path.Combine(beamtimeFolder, "beamtime.json"));
+        }.Save(Path.Combine(beamtimeFolder, BeamtimeManifest.FileName));
 
         step?.Invoke($"continuum model ({spec.TruthSet})");
         var measurementTimesS = spec.SeriesTimesMin.Concat(spec.XamTimesMin).Select(t => t * 60).ToArray();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudXpcs.Data.Inputs;
 using CloudXpcs.Science.Comparison;
 
 namespace CloudXpcs.Data.Comparison;
@@ -156,12 +157,12 @@ public static class ComparisonJson
 
     public static ComparisonDocument Deserialize(string json, string source)
     {
-        var d = ResultJson.Deserialize<ComparisonDocument>(json, source, "comparison.json", x => x.Schema, ComparisonDocument.SchemaId);
+        var d = ResultJson.Deserialize<ComparisonDocument>(json, source, FileName, x => x.Schema, ComparisonDocument.SchemaId);
         if (d.VelocityWindowMin.Length != 2) throw new DataContractException(source, "velocity_window_min must hold two numbers [start, end]");
         return d;
     }
 
     public static void Write(string path, ComparisonDocument document) => AtomicFile.WriteAllText(path, Serialize(document));
 
-    public static ComparisonDocument Read(string path) => ResultJson.Read(path, Deserialize);
+    public static ComparisonDocument Read(string path) => Deserialize(InputFile.ReadAllText(path, InputFile.MaxJsonBytes), path);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudXpcs.Data.Inputs;
 using CloudXpcs.Science.Inference;
 
 namespace CloudXpcs.Data.Comparison;
@@ -95,7 +96,7 @@ public static class InferenceJson
 
     public static InferenceDocument Deserialize(string json, string source)
     {
-        var d = ResultJson.Deserialize<InferenceDocument>(json, source, "inference.json", x => x.Schema, InferenceDocument.SchemaId);
+        var d = ResultJson.Deserialize<InferenceDocument>(json, source, FileName, x => x.Schema, InferenceDocument.SchemaId);
         foreach (var m in d.Models)
             foreach (var (name, ci) in m.Ci95)
                 if (ci.Length != 2) throw new DataContractException(source, $"model '{m.Model}': ci95.{name} must hold two numbers [low, high]");
@@ -104,5 +105,5 @@ public static class InferenceJson
 
     public static void Write(string path, InferenceDocument document) => AtomicFile.WriteAllText(path, Serialize(document));
 
-    public static InferenceDocument Read(string path) => ResultJson.Read(path, Deserialize);
+    public static InferenceDocument Read(string path) => Deserialize(InputFile.ReadAllText(path, InputFile.MaxJsonBytes), path);
 }

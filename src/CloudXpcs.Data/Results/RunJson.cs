@@ -37,7 +37,7 @@ public sealed record RunJsonInput(
 
 public sealed record RunJsonSeries(
     [property: JsonPropertyName("series")] string Series,
-    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("status")] SeriesStatus Status,
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("speed_A_per_s")] double? SpeedAPerS,
     [property: JsonPropertyName("speed_err_A_per_s")] double? SpeedErrAPerS,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Contracts;
 
@@ -8,7 +9,7 @@ namespace CloudXpcs.Functions.Http;
 public sealed record RunView(
     [property: JsonPropertyName("beamtime")] string Beamtime,
     [property: JsonPropertyName("run_id")] string RunId,
-    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("status")] RunStatus Status,
     [property: JsonPropertyName("instance_id")] string InstanceId,
     [property: JsonPropertyName("result_prefix")] string ResultPrefix,
     [property: JsonPropertyName("parameters_json")] string ParametersJson,
@@ -28,7 +29,7 @@ public sealed record RunView(
 /// <summary>One series of the beamtime with its current upload and analysis state (series table).</summary>
 public sealed record SeriesView(
     [property: JsonPropertyName("series")] string Series,
-    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("status")] SeriesStatus Status,
     [property: JsonPropertyName("analysis_id")] string? AnalysisId,
     [property: JsonPropertyName("chunks_expected")] int ChunksExpected,
     [property: JsonPropertyName("missing_chunks")] string MissingChunks,

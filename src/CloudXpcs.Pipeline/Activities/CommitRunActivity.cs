@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -14,7 +15,7 @@ public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier
 {
     public override async Task<RunOutcome> RunAsync(TaskActivityContext context, RunOutcome input)
     {
-        string status = input.Status;
+        RunStatus status = input.Status;
         int analysed = input.SeriesAnalysed, failed = input.SeriesFailed;
         var runRow = (await storage.Runs.GetEntityAsync<RunRow>(input.Beamtime, input.RunId)).Value;
         runRow.Status = status;
@@ -31,7 +32,7 @@ public sealed class CommitRunActivity(PipelineStorage storage, IPipelineNotifier
             SeriesAnalysed = analysed, SeriesFailed = failed, SeriesUnresolvable = runRow.SeriesUnresolvable, Reason = runRow.Reason,
         }, Azure.Data.Tables.TableUpdateMode.Replace);
         await notifier.PublishAsync(new PipelineEvent(PipelineEventKind.BeamtimeRunCompleted, input.Beamtime, null, input.RunId,
-            $"{status}: {analysed} series analysed, {failed} failed", DateTimeOffset.UtcNow));
+            $"{status.Name()}: {analysed} series analysed, {failed} failed", DateTimeOffset.UtcNow));
         return input;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Notifications;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -22,7 +23,7 @@ public sealed class FailRunActivity(PipelineStorage storage, IPipelineNotifier n
             CompletedUtc = DateTimeOffset.UtcNow, Reason = input.Reason,
         }, Azure.Data.Tables.TableUpdateMode.Replace);
         await notifier.PublishAsync(new PipelineEvent(PipelineEventKind.BeamtimeRunCompleted, input.Beamtime, null, input.RunId,
-            $"{RunStatus.Failed}: {input.Reason}", DateTimeOffset.UtcNow));
+            $"{RunStatus.Failed.Name()}: {input.Reason}", DateTimeOffset.UtcNow));
         return new RunOutcome(input.Beamtime, input.RunId, RunStatus.Failed, prefix, 0, 0, [input.Reason]);
     }
 }

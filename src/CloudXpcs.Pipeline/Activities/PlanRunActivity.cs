@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Storage;
@@ -19,7 +20,7 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
     public const string Ready = "ready";
     public const string Incomplete = "incomplete";
     public const string Rejected = "rejected";
-    public const string Stale = SeriesStatus.Stale;
+    public static readonly string Stale = SeriesStatus.Stale.Name();
 
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, BeamtimeRunRequest input)
     {

@@ -44,7 +44,7 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
             new Dictionary<string, string> { ["cloudxpcs"] = Version }, series, input.StepFailures);
         await BlobTransfer.UploadTextAsync(storage.Results, input.RunPrefix + RunJson.FileName, RunJson.Serialize(runJson));
         // Never a plain "completed" when a series was not analysed: the run's results are partial.
-        string status = input.StepFailures.Count > 0 ? RunStatus.Failed : failed > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
+        RunStatus status = input.StepFailures.Count > 0 ? RunStatus.Failed : failed > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed;
         return new RunOutcome(input.Beamtime, input.RunId, status, input.RunPrefix, analysed, failed, input.StepFailures)
         {
             SeriesUnresolvable = series.Count(s => s.Resolvable == false),

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Science.Geometry;
 
 namespace CloudXpcs.Pipeline.Contracts;
@@ -52,7 +53,7 @@ public sealed record SeriesAnalysisRequest(string Beamtime, string Series, strin
 
 /// <summary>What a series orchestration found: status, speed, where the results are, and timings.</summary>
 public sealed record SeriesAnalysisOutcome(
-    string Beamtime, string Series, string AnalysisId, string Status, string? Reason, string ResultPrefix,
+    string Beamtime, string Series, string AnalysisId, SeriesStatus Status, string? Reason, string ResultPrefix,
     double? SpeedAPerS, double? SpeedErrAPerS, bool? Resolvable, double ActivityMs, double OrchestrationMs);
 
 /// <summary>One correlation activity: the whole series (Shards = 1) or one pixel shard of it.</summary>
@@ -116,7 +117,7 @@ public sealed record InferenceBatchRequest(InferenceRequest Request, int Batch);
 public sealed record CommitRunRequest(string Beamtime, string RunId, string RunPrefix, string InstanceId, RunParameters Parameters,
     IReadOnlyList<string> StepFailures, DateTime CreatedUtc);
 
-public sealed record RunOutcome(string Beamtime, string RunId, string Status, string ResultPrefix, int SeriesAnalysed, int SeriesFailed,
+public sealed record RunOutcome(string Beamtime, string RunId, RunStatus Status, string ResultPrefix, int SeriesAnalysed, int SeriesFailed,
     IReadOnlyList<string> StepFailures)
 {
     public int SeriesUnresolvable { get; init; }

@@ -1,4 +1,6 @@
 using Azure;
+using Azure.Data.Tables;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Orchestration;
@@ -135,7 +137,8 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
     public async Task ResumeQueuedAsync(string beamtime, CancellationToken cancellationToken = default)
     {
         var queued = new List<string>();
-        await foreach (var row in storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == beamtime && r.Status == SeriesStatus.Queued,
+        await foreach (var row in storage.Series.QueryAsync<SeriesRow>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {beamtime} and Status eq {SeriesStatus.Queued.Name()}"),
                            cancellationToken: cancellationToken))
             queued.Add(row.RowKey);
         foreach (string series in queued) await EvaluateSeriesAsync(beamtime, series, cancellationToken);

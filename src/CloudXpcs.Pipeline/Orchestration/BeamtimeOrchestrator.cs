@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Storage;
 using Microsoft.DurableTask;

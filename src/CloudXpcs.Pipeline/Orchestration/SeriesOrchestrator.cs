@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Results;
 using CloudXpcs.Data;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Storage;
@@ -18,7 +19,7 @@ public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest,
         var started = context.CurrentUtcDateTime;
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         double activityMs = 0;
-        string status = SeriesStatus.Analysed;
+        SeriesStatus status = SeriesStatus.Analysed;
         string? reason = null;
         FitResult? fit = null;
         try

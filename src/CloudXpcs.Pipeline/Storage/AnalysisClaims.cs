@@ -1,4 +1,5 @@
 using Azure;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;

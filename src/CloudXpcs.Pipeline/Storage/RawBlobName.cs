@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
@@ -41,15 +42,15 @@ public sealed partial record RawBlobName(string Name, string Beamtime, RawBlobKi
         var rest = parts.AsSpan(1);
         blob = rest switch
         {
-            ["beamtime.json"] => new RawBlobName(name, beamtime, RawBlobKind.BeamtimeManifest, null, null),
+            [BeamtimeManifest.FileName] => new RawBlobName(name, beamtime, RawBlobKind.BeamtimeManifest, null, null),
             ["echem.csv"] => new RawBlobName(name, beamtime, RawBlobKind.Echem, null, null),
             ["xam", "calibration.json"] => new RawBlobName(name, beamtime, RawBlobKind.XamCalibration, null, null),
             ["xam", var scan] when scan.EndsWith(".csv", StringComparison.Ordinal) => new RawBlobName(name, beamtime, RawBlobKind.XamScan, null, null),
             ["measured", _] => new RawBlobName(name, beamtime, RawBlobKind.Measured, null, null),
-            ["xpcs", var series, "series.json"] => new RawBlobName(name, beamtime, RawBlobKind.SeriesManifest, series, null),
-            ["xpcs", var series, var file] when ChunkPattern().Match(file) is { Success: true } m =>
+            [SeriesManifest.XpcsFolder, var series, SeriesManifest.FileName] => new RawBlobName(name, beamtime, RawBlobKind.SeriesManifest, series, null),
+            [SeriesManifest.XpcsFolder, var series, var file] when ChunkPattern().Match(file) is { Success: true } m =>
                 new RawBlobName(name, beamtime, RawBlobKind.Chunk, series, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
-            ["xpcs", var series, ..] => new RawBlobName(name, beamtime, RawBlobKind.SeriesFile, series, null),
+            [SeriesManifest.XpcsFolder, var series, ..] => new RawBlobName(name, beamtime, RawBlobKind.SeriesFile, series, null),
             _ => new RawBlobName(name, beamtime, RawBlobKind.Other, null, null),
         };
         return true;

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using CloudXpcs.Pipeline.Contracts;
+using System.Runtime.Serialization;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Pipeline.Storage;
 
@@ -16,7 +17,9 @@ public abstract class PipelineRow : ITableEntity
 /// <summary>Table `series`: one row per series of a beamtime (PK beamtime, RK series): upload state and latest analysis.</summary>
 public sealed class SeriesRow : PipelineRow
 {
-    public string Status { get; set; } = SeriesStatus.Incomplete;
+    [IgnoreDataMember] public SeriesStatus Status { get => PipelineStatusNames.ParseSeriesStatus(StatusName); set => StatusName = value.Name(); }
+    /// <summary>The stored column "Status" (<see cref="PipelineStatusNames"/>).</summary>
+    [DataMember(Name = "Status")] public string StatusName { get; set; } = SeriesStatus.Incomplete.Name();
     public string? ManifestMd5 { get; set; }
     public string? ManifestETag { get; set; }
     /// <summary>Chunks series.json declares; −1 until series.json arrived.</summary>
@@ -61,7 +64,9 @@ public sealed class AnalysisRow : PipelineRow
 {
     public string Series { get; set; } = "";
     public string Owner { get; set; } = "";
-    public string Status { get; set; } = SeriesStatus.Queued;
+    [IgnoreDataMember] public SeriesStatus Status { get => PipelineStatusNames.ParseSeriesStatus(StatusName); set => StatusName = value.Name(); }
+    /// <summary>The stored column "Status" (<see cref="PipelineStatusNames"/>).</summary>
+    [DataMember(Name = "Status")] public string StatusName { get; set; } = SeriesStatus.Queued.Name();
     public string? Reason { get; set; }
     public string ResultPrefix { get; set; } = "";
     public double? SpeedAPerS { get; set; }
@@ -77,7 +82,9 @@ public sealed class AnalysisRow : PipelineRow
 public sealed class RunRow : PipelineRow
 {
     public const string LatestRowKey = "latest";
-    public string Status { get; set; } = RunStatus.Running;
+    [IgnoreDataMember] public RunStatus Status { get => PipelineStatusNames.ParseRunStatus(StatusName); set => StatusName = value.Name(); }
+    /// <summary>The stored column "Status" (<see cref="PipelineStatusNames"/>).</summary>
+    [DataMember(Name = "Status")] public string StatusName { get; set; } = RunStatus.Running.Name();
     public string RunId { get; set; } = "";
     public string InstanceId { get; set; } = "";
     public string ParametersJson { get; set; } = "{}";

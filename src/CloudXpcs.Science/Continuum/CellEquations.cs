@@ -11,7 +11,7 @@ namespace CloudXpcs.Science.Continuum;
 /// </summary>
 internal sealed class CellEquations
 {
-    public const double FaradayCPerMol = 96485.33212;
+    public const double FaradayCPerMol = Faraday.CPerMol;
     public const double GasConstantJPerMolK = 8.314462618;
 
     private readonly TransportSet _set;

@@ -40,7 +40,7 @@ public sealed record AnionVelocityFrames(double Epsilon, double VEoLabAPerS, dou
 
     /// <summary>Li/electrolyte interface velocity −i·V̄_Li/F (Å/s) along the direction of positive current density i (A/m²).</summary>
     public static double InterfaceVelocityAPerS(double currentDensityAPerM2, double liMolarVolumeM3PerMol = LiMolarVolumeM3PerMol) =>
-        -currentDensityAPerM2 * liMolarVolumeM3PerMol / Continuum.CellEquations.FaradayCPerMol * 1e10;
+        -currentDensityAPerM2 * liMolarVolumeM3PerMol / Faraday.CPerMol * 1e10;
 
     /// <summary>Molar volume of Li metal (cm³/mol 13.0), the continuum model's default.</summary>
     public const double LiMolarVolumeM3PerMol = 13.0e-6;

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Activities;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
@@ -95,12 +96,12 @@ public static class FaultRuns
     }
 
     /// <summary>The run row's status (null before it exists), after asserting the commit invariant.</summary>
-    public static async Task<string?> CheckCommitInvariantAsync(PipelineStorage storage, string beamtime, string runId)
+    public static async Task<RunStatus?> CheckCommitInvariantAsync(PipelineStorage storage, string beamtime, string runId)
     {
         // Read in the reverse order of the writes: latest row, run row, files.
         var latest = await storage.Runs.GetEntityIfExistsAsync<RunRow>(beamtime, RunRow.LatestRowKey);
         var row = await storage.Runs.GetEntityIfExistsAsync<RunRow>(beamtime, runId);
-        string? status = row.HasValue ? row.Value!.Status : null;
+        RunStatus? status = row.HasValue ? row.Value!.Status : null;
         if (latest.HasValue && latest.Value!.RunId == runId)
             Assert.True(status is not null and not RunStatus.Running, $"the latest row names run {runId} while its row says {status}");
         if (status is not null and not RunStatus.Running)

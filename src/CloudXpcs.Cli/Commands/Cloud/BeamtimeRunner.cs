@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
@@ -80,7 +81,7 @@ public static class BeamtimeRunner
         AnsiConsole.Write(table);
         var o = run.Outcome;
         foreach (string failure in o.StepFailures) AnsiConsole.MarkupLineInterpolated($"[yellow]step failed:[/] {failure}");
-        Console.WriteLine($"run {o.RunId}: {o.Status}, {o.SeriesAnalysed} series analysed, {o.SeriesFailed} failed, {run.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"run {o.RunId}: {o.Status.Name()}, {o.SeriesAnalysed} series analysed, {o.SeriesFailed} failed, {run.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"results: {run.LocalFolder}");
         Console.WriteLine($"report:  {Path.Combine(run.LocalFolder, "report", "index.html")}");
         Console.WriteLine($"storage: container {session.Options.ResultsContainer}, {o.ResultPrefix} (tables {session.Options.SeriesTable}, {session.Options.RunsTable})");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Transfer;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,4 +1,4 @@
-using CloudXpcs.Pipeline.Contracts;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Cli.Commands.Cloud;
 
@@ -11,7 +11,7 @@ public static class RunExitCode
 {
     public const int CompletedWithFailures = 3;
 
-    public static int For(string status) => status switch
+    public static int For(RunStatus status) => status switch
     {
         RunStatus.Completed or RunStatus.Running => 0,
         RunStatus.CompletedWithFailures => CompletedWithFailures,
@@ -19,6 +19,6 @@ public static class RunExitCode
     };
 
     /// <summary>The worst code over several runs (status lists the newest run of each beamtime).</summary>
-    public static int Worst(IEnumerable<string> statuses) =>
+    public static int Worst(IEnumerable<RunStatus> statuses) =>
         statuses.Select(For).DefaultIfEmpty(0).OrderBy(c => c switch { 0 => 0, CompletedWithFailures => 1, _ => 2 }).Last();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Contracts;
 using CloudXpcs.Pipeline.Storage;
 

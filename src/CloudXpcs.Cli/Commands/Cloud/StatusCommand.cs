@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -46,14 +47,14 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
             {
                 ["runs"] = new JsonArray([.. runRows.Select(r => (JsonNode)new JsonObject
                 {
-                    ["beamtime"] = r.PartitionKey, ["run_id"] = r.RunId, ["status"] = r.Status, ["series_analysed"] = r.SeriesAnalysed,
+                    ["beamtime"] = r.PartitionKey, ["run_id"] = r.RunId, ["status"] = r.Status.Name(), ["series_analysed"] = r.SeriesAnalysed,
                     ["series_failed"] = r.SeriesFailed, ["series_unresolvable"] = r.SeriesUnresolvable, ["created_utc"] = r.CreatedUtc,
                     ["completed_utc"] = r.CompletedUtc, ["result_prefix"] = r.ResultPrefix, ["instance_id"] = r.InstanceId, ["reason"] = r.Reason,
                     ["parameters"] = JsonNode.Parse(string.IsNullOrEmpty(r.ParametersJson) ? "{}" : r.ParametersJson),
                 })]),
                 ["series"] = new JsonArray([.. seriesRows.Select(s => (JsonNode)new JsonObject
                 {
-                    ["beamtime"] = s.PartitionKey, ["series"] = s.RowKey, ["status"] = s.Status, ["chunks_expected"] = s.ChunksExpected,
+                    ["beamtime"] = s.PartitionKey, ["series"] = s.RowKey, ["status"] = s.Status.Name(), ["chunks_expected"] = s.ChunksExpected,
                     ["analysis_id"] = s.AnalysisId, ["speed_A_per_s"] = s.SpeedAPerS, ["speed_err_A_per_s"] = s.SpeedErrAPerS,
                     ["resolvable"] = s.Resolvable, ["reason"] = s.Reason, ["missing_chunks"] = s.MissingChunks,
                 })]),
@@ -64,7 +65,7 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         // Fits 100 columns: the run parameters and long reasons are in --json.
         var runs = new Table().AddColumns("beamtime", "run", "status", "analysed", "failed", "created (UTC)");
         foreach (var run in runRows)
-            runs.AddRow(Markup.Escape(run.PartitionKey), Markup.Escape(run.RunId), run.Status, $"{run.SeriesAnalysed}", $"{run.SeriesFailed}",
+            runs.AddRow(Markup.Escape(run.PartitionKey), Markup.Escape(run.RunId), run.Status.Name(), $"{run.SeriesAnalysed}", $"{run.SeriesFailed}",
                 $"{run.CreatedUtc:yyyy-MM-dd HH:mm:ss}");
         AnsiConsole.Write(runs);
         var series = new Table().AddColumns("beamtime", "series", "status", "chunks", "speed A/s", "reason");
@@ -73,7 +74,7 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
             string speed = row.SpeedAPerS is { } v ? $"{v:0.00} ± {row.SpeedErrAPerS:0.00}" : row.Resolvable == false ? "not resolvable" : "";
             string reason = row.Reason ?? row.MissingChunks ?? "";
             if (reason.Length > ReasonWidth) reason = reason[..(ReasonWidth - 1)] + "…";
-            series.AddRow(Markup.Escape(row.PartitionKey), Markup.Escape(row.RowKey), row.Status,
+            series.AddRow(Markup.Escape(row.PartitionKey), Markup.Escape(row.RowKey), row.Status.Name(),
                 row.ChunksExpected < 0 ? "?" : $"{row.ChunksExpected}", speed, Markup.Escape(reason));
         }
         AnsiConsole.Write(series);
