@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CloudXpcs after installing what the tests need. Usage: scripts/test.sh [dotnet test args]
-# Test projects run one after another (each one's code uses every core; seven test hosts at once on a small machine
-# are slower than one by one), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
+# Test projects run in two lanes (the CLI tests beside the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
 # Category=Slow. With CI=true a skipped test fails the run (a missing tool or ../shared/data must not pass silently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,25 +12,57 @@ filter=()
 if [[ "${CLOUDXPCS_SLOW_TESTS:-}" != "1" ]]; then filter=(--filter "Category!=Slow"); fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
-failed=() skipped_total=0 passed_total=0 failed_total=0 start=$SECONDS
-for project in tests/*/*.Tests.csproj; do
+start=$SECONDS
+
+# One test project: its log, then one summary block printed at once when it finishes (lanes never interleave lines).
+run_project() {
+  local project=$1 name t0=$SECONDS log outcome counts
   name=$(basename "$project" .csproj)
-  t0=$SECONDS
-  echo "test: $name ..."
   log="$logs/$name.log"
+  echo "test: $name ..."
   if dotnet test "$project" -c Release --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" \
-       "${filter[@]}" "$@" >"$log" 2>&1; then outcome=passed; else outcome=FAILED; failed+=("$name"); fi
-  # Failed and skipped tests with their messages; then the counts.
-  grep -E '^\s*(Failed|Skipped) [A-Za-z]' -A 12 "$log" | grep -vE '^\s*(Passed) ' | sed 's/^/  /' || true
+       "${filter[@]}" "${extra[@]}" >"$log" 2>&1; then outcome=passed; else outcome=FAILED; fi
   counts=$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+, Total: +[0-9]+' "$log" | tail -1 || true)
-  [[ -z "$counts" ]] && tail -n 20 "$log" | sed 's/^/  /'
+  {
+    # Failed and skipped tests with their messages; then the counts.
+    grep -E '^\s*(Failed|Skipped) [A-Za-z]' -A 12 "$log" | grep -vE '^\s*(Passed) ' | sed 's/^/  /' || true
+    [[ -z "$counts" ]] && tail -n 20 "$log" | sed 's/^/  /'
+    echo "test: $name $outcome (${counts:-no summary}) in $((SECONDS - t0)) s"
+  } >"$log.report"
+  cat "$log.report"
+  echo "$name|$outcome|${counts:-}" >"$log.result"
+}
+
+# Two lanes: the CLI tests (mostly child processes waiting on Azurite, leases and kills) beside all the others one after
+# another. Seven test hosts at once on a small machine are slower than one by one; two lanes keep both cores busy.
+extra=("$@")
+lane_cli() { run_project tests/CloudXpcs.Cli.Tests/CloudXpcs.Cli.Tests.csproj; }
+lane_rest() {
+  local project
+  for project in tests/*/*.Tests.csproj; do
+    [[ $project == */CloudXpcs.Cli.Tests.csproj ]] && continue
+    run_project "$project"
+  done
+}
+lane_cli & cli_pid=$!
+lane_rest
+wait $cli_pid || true
+
+failed=() skipped_total=0 passed_total=0 failed_total=0
+for result in "$logs"/*.log.result; do
+  IFS='|' read -r name outcome counts <"$result"
+  [[ $outcome == FAILED ]] && failed+=("$name")
   [[ -z "$counts" && $outcome == FAILED ]] && failed_total=$((failed_total + 1))
-  skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"${counts:-Skipped: 0}")
-  skipped_total=$((skipped_total + skipped))
+  skipped_total=$((skipped_total + $(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"${counts:-Skipped: 0}")))
   passed_total=$((passed_total + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${counts:-Passed: 0}")))
   failed_total=$((failed_total + $(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"${counts:-Failed: 0}")))
-  echo "test: $name $outcome (${counts:-no summary}) in $((SECONDS - t0)) s"
 done
+projects=$(ls tests/*/*.Tests.csproj | wc -l)
+results=$(ls "$logs"/*.log.result 2>/dev/null | wc -l)
+if [[ $results -ne $projects ]]; then
+  echo "error: only $results of $projects test projects reported a result" >&2
+  failed+=("(missing results)")
+fi
 echo "tests: $((SECONDS - start)) s in all"
 echo "$passed_total passed, $failed_total failed, $skipped_total skipped"
 if [[ "${CI:-}" == "true" && $skipped_total -gt 0 ]]; then
