@@ -76,7 +76,7 @@ public static class SeriesAnalysis
         var concentration = Concentration(seriesFolder, options.ConcentrationM, manifest.PolarizationTimeMin);
         var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
         var fit = HeterodyneSeriesFitter.Fit(correlation, options.Fit);
-        var document = Document(fit, manifest, concentration);
+        var document = Document(fit, manifest, concentration, correlation.QMap);
         Directory.CreateDirectory(outFolder);
         G2FileWriter.Write(Path.Combine(outFolder, G2FileName), correlation);
         FitJson.Write(Path.Combine(outFolder, FitFileName), document);
@@ -97,7 +97,7 @@ public static class SeriesAnalysis
     public static SeriesAnalysisResult FitG2ToJson(G2File g2, string g2Path, SeriesFitContext context, string fitJsonPath, FitOptions? options = null)
     {
         var fit = FitG2File(g2, context.Manifest, g2Path, options, context.QMap);
-        var document = Document(fit, context.Manifest, context.Concentration);
+        var document = Document(fit, context.Manifest, context.Concentration, context.QMap);
         FitJson.Write(fitJsonPath, document);
         return new SeriesAnalysisResult(context.Manifest, null, fit, document);
     }
@@ -185,8 +185,12 @@ public static class SeriesAnalysis
         return (Math.Abs(value), $"{EchemCsv.FileName} at {t:G4} min");
     }
 
-    /// <summary>The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2).</summary>
-    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration)
+    /// <summary>
+    /// The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2). A resolvable
+    /// speed's error is the total of the fit's statistical error and the systematic terms of the q calibration
+    /// (<see cref="SpeedSystematics"/>, over the pixels of <paramref name="qmap"/> when given, else over the bin widths).
+    /// </summary>
+    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration, QMap? qmap = null)
     {
         AnionVelocity? anion = null;
         if (fit.Velocity is { Resolvable: true, SpeedAPerS: { } speed })
@@ -199,6 +203,14 @@ public static class SeriesAnalysis
                 concentration.ConcentrationM, concentration.Source, interfaceVelocity,
                 concentration.CurrentSource ?? "no echem.csv current at the series' time: interface motion not removed");
         }
-        return FitDocument.From(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, anion);
+        var document = FitDocument.From(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, anion);
+        if (!fit.Velocity.Resolvable) return document;
+        var spec = manifest.QMap;
+        var uncertainty = manifest.CalibrationUncertaintyOrDefault;
+        var budget = SpeedSystematics.Budget(fit.Velocity, fit.Bins, manifest.Detector, manifest.FlowAxisDeg, uncertainty, qmap,
+            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
+        string source = manifest.Calibration is null
+            ? $"defaults (no calibration_uncertainty in {SeriesManifest.FileName})" : $"{SeriesManifest.FileName} calibration_uncertainty";
+        return document with { Velocity = FitSpeedSystematicsJson.Apply(document.Velocity, budget, uncertainty, source) };
     }
 }

@@ -130,7 +130,7 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         });
         string blob = prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
-        var velocity = result.Fit.Velocity;
+        var velocity = result.Document.Velocity;   // the speed error with its systematic part, as fit.json states it
         return new FitResult(blob, clock.Elapsed.TotalMilliseconds, velocity.SpeedAPerS, velocity.SpeedErrAPerS, velocity.Resolvable);
     }
 }
