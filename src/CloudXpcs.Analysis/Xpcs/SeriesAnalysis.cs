@@ -1,3 +1,6 @@
+using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Science.Absorption;
 using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
@@ -32,6 +35,18 @@ public sealed record AnionConcentration(double ConcentrationM, string Source, do
         if (!(concentrationM > 0) || !double.IsFinite(concentrationM))
             throw new ArgumentException($"the salt concentration must be positive and finite (got {concentrationM:R} M)");
         return new AnionConcentration(concentrationM, "given (--concentration-M)");
+    }
+
+    /// <summary>
+    /// The concentration at the series' time and position from measured profiles (<see cref="LocalConcentration"/>), else
+    /// <paramref name="fallback"/> (the initial concentration) when the profiles do not cover it.
+    /// </summary>
+    public static AnionConcentration Local(AnionConcentration fallback, IReadOnlyList<ConcentrationPoint> profiles, SeriesManifest series, string profilesName)
+    {
+        var points = profiles.Select(p => new Science.Comparison.ProfilePoint(p.TimeMin, p.PositionMm, p.ConcentrationM, p.ConcentrationErrM)).ToList();
+        return LocalConcentration.At(points, series.PolarizationTimeMin, series.PositionMm) is double c && c > 0
+            ? fallback with { ConcentrationM = c, Source = FormattableString.Invariant($"{profilesName} at {series.PolarizationTimeMin:G4} min, {series.PositionMm:G4} mm (local)") }
+            : fallback with { Source = fallback.Source + $" ({profilesName} does not cover the series' time and position)" };
     }
 
     /// <summary>The beamtime's cell.initial_concentration_M; <see cref="SeriesAnalysis.DefaultConcentrationM"/> for a series outside a beamtime.</summary>
@@ -161,7 +176,12 @@ public static class SeriesAnalysis
         AnionConcentration concentration = AnionConcentration.Of(null);
         if (givenM is { } c) concentration = AnionConcentration.Given(c);
         else if (beamtimeFolder is not null && Path.Combine(beamtimeFolder, BeamtimeManifest.FileName) is var beamtimeJson && File.Exists(beamtimeJson))
+        {
             concentration = AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson));
+            string profiles = Path.Combine(beamtimeFolder, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath);
+            if (File.Exists(profiles) && SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName)) is var manifest)
+                concentration = AnionConcentration.Local(concentration, XamProfilesCsv.Read(profiles), manifest, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath);
+        }
         return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = currentSource };
     }
 

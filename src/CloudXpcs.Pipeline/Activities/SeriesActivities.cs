@@ -1,3 +1,4 @@
+using CloudXpcs.Analysis.Comparison;
 using System.Diagnostics;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
@@ -118,6 +119,9 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
             var (current, source) = SeriesAnalysis.CurrentAt(echem, series.Manifest.PolarizationTimeMin);
             concentration = concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
         }
+        // ε at the local concentration when the beamtime has measured profiles covering the series (as offline).
+        if (await SeriesMaterializer.LoadMeasuredProfilesOrNullAsync(storage, input.Beamtime, workspace, CancellationToken.None) is { } profiles)
+            concentration = AnionConcentration.Local(concentration, profiles, series.Manifest, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'));
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);

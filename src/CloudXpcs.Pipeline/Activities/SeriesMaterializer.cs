@@ -1,3 +1,4 @@
+using CloudXpcs.Analysis.Comparison;
 using CloudXpcs.Science.Comparison;
 using CloudXpcs.Data.Comparison;
 using Azure;
@@ -84,5 +85,16 @@ internal static class SeriesMaterializer
         string path = Path.Combine(workspace.Folder("echem"), EchemCsv.FileName);
         await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
         return workspace.NamingBlobs(() => EchemCsv.Read(path));
+    }
+
+    /// <summary>The beamtime's measured/profiles.csv (already-reduced concentration profiles), or null when it has none.</summary>
+    public static async Task<IReadOnlyList<Science.Absorption.ConcentrationPoint>?> LoadMeasuredProfilesOrNullAsync(PipelineStorage storage, string beamtime,
+        LocalWorkspace workspace, CancellationToken cancellationToken)
+    {
+        var blob = storage.Raw.GetBlobClient(beamtime + "/" + MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'));
+        if (!(await blob.ExistsAsync(cancellationToken)).Value) return null;
+        string path = Path.Combine(workspace.Folder("measured"), Data.Xam.XamProfilesCsv.FileName);
+        await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
+        return workspace.NamingBlobs(() => Data.Xam.XamProfilesCsv.Read(path));
     }
 }
