@@ -28,8 +28,9 @@ public static class ResultSeriesAnalysis
         if (G2FileQMapSource.ReadOrNull(resultPath) is { } source)
         {
             var manifest = ManifestOf(series, g2, source, resultPath);
-            fit = SeriesAnalysis.FitG2File(g2, manifest, resultPath, options, source.BuildQMap());
-            document = SeriesAnalysis.Document(fit, manifest, concentration);
+            var qmap = source.BuildQMap();
+            fit = SeriesAnalysis.FitG2File(g2, manifest, resultPath, options, qmap);
+            document = SeriesAnalysis.Document(fit, manifest, concentration, qmap);
         }
         else
         {

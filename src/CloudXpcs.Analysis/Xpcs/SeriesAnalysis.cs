@@ -1,3 +1,6 @@
+using CloudXpcs.Analysis.Comparison;
+using CloudXpcs.Data.Xam;
+using CloudXpcs.Science.Absorption;
 using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
@@ -32,6 +35,23 @@ public sealed record AnionConcentration(double ConcentrationM, string Source, do
         if (!(concentrationM > 0) || !double.IsFinite(concentrationM))
             throw new ArgumentException($"the salt concentration must be positive and finite (got {concentrationM:R} M)");
         return new AnionConcentration(concentrationM, "given (--concentration-M)");
+    }
+
+    /// <summary>
+    /// The concentration at the series' time and position from measured profiles (<see cref="LocalConcentration"/>), else
+    /// <paramref name="fallback"/> (the initial concentration) when the profiles do not cover it.
+    /// </summary>
+    public static AnionConcentration Local(AnionConcentration fallback, IReadOnlyList<ConcentrationPoint> profiles, SeriesManifest series, string profilesName) =>
+        Local(fallback, profiles, series.PolarizationTimeMin, series.PositionMm, profilesName);
+
+    /// <summary>The same, for a series measured at <paramref name="polarizationTimeMin"/> and <paramref name="positionMm"/>.</summary>
+    public static AnionConcentration Local(AnionConcentration fallback, IReadOnlyList<ConcentrationPoint> profiles, double polarizationTimeMin, double positionMm,
+        string profilesName)
+    {
+        var points = profiles.Select(p => new Science.Comparison.ProfilePoint(p.TimeMin, p.PositionMm, p.ConcentrationM, p.ConcentrationErrM)).ToList();
+        return LocalConcentration.At(points, polarizationTimeMin, positionMm) is double c && c > 0
+            ? fallback with { ConcentrationM = c, Source = FormattableString.Invariant($"{profilesName} at {polarizationTimeMin:G4} min, {positionMm:G4} mm (local)") }
+            : fallback with { Source = fallback.Source + $" ({profilesName} does not cover the series' time and position)" };
     }
 
     /// <summary>The beamtime's cell.initial_concentration_M; <see cref="SeriesAnalysis.DefaultConcentrationM"/> for a series outside a beamtime.</summary>
@@ -76,7 +96,7 @@ public static class SeriesAnalysis
         var concentration = Concentration(seriesFolder, options.ConcentrationM, manifest.PolarizationTimeMin);
         var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
         var fit = HeterodyneSeriesFitter.Fit(correlation, options.Fit);
-        var document = Document(fit, manifest, concentration);
+        var document = Document(fit, manifest, concentration, correlation.QMap);
         Directory.CreateDirectory(outFolder);
         G2FileWriter.Write(Path.Combine(outFolder, G2FileName), correlation);
         FitJson.Write(Path.Combine(outFolder, FitFileName), document);
@@ -97,7 +117,7 @@ public static class SeriesAnalysis
     public static SeriesAnalysisResult FitG2ToJson(G2File g2, string g2Path, SeriesFitContext context, string fitJsonPath, FitOptions? options = null)
     {
         var fit = FitG2File(g2, context.Manifest, g2Path, options, context.QMap);
-        var document = Document(fit, context.Manifest, context.Concentration);
+        var document = Document(fit, context.Manifest, context.Concentration, context.QMap);
         FitJson.Write(fitJsonPath, document);
         return new SeriesAnalysisResult(context.Manifest, null, fit, document);
     }
@@ -161,7 +181,12 @@ public static class SeriesAnalysis
         AnionConcentration concentration = AnionConcentration.Of(null);
         if (givenM is { } c) concentration = AnionConcentration.Given(c);
         else if (beamtimeFolder is not null && Path.Combine(beamtimeFolder, BeamtimeManifest.FileName) is var beamtimeJson && File.Exists(beamtimeJson))
+        {
             concentration = AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson));
+            string profiles = Path.Combine(beamtimeFolder, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath);
+            if (File.Exists(profiles) && SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName)) is var manifest)
+                concentration = AnionConcentration.Local(concentration, XamProfilesCsv.Read(profiles), manifest, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath);
+        }
         return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = currentSource };
     }
 
@@ -185,11 +210,28 @@ public static class SeriesAnalysis
         return (Math.Abs(value), $"{EchemCsv.FileName} at {t:G4} min");
     }
 
-    /// <summary>The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2).</summary>
-    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration) =>
-        Document(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, concentration);
+    /// <summary>
+    /// The fit.json document; the anion block only when the speed is resolvable (magnitudes, DATA_CONTRACT 5.2). A resolvable
+    /// speed's error is the total of the fit's statistical error and the systematic terms of the q calibration
+    /// (<see cref="SpeedSystematics"/>, over the pixels of <paramref name="qmap"/> when given, else over the bin widths).
+    /// </summary>
+    public static FitDocument Document(SeriesFit fit, SeriesManifest manifest, AnionConcentration concentration, QMap? qmap = null)
+    {
+        var document = Document(fit, manifest.Series, manifest.PositionMm, manifest.PolarizationTimeMin, concentration);
+        if (!fit.Velocity.Resolvable) return document;
+        var spec = manifest.QMap;
+        var uncertainty = manifest.CalibrationUncertaintyOrDefault;
+        var budget = SpeedSystematics.Budget(fit.Velocity, fit.Bins, manifest.Detector, manifest.FlowAxisDeg, uncertainty, qmap,
+            (spec.QMaxInvA - spec.QMinInvA) / spec.QBins, 360.0 / spec.PhiBins);
+        string source = manifest.Calibration is null
+            ? $"defaults (no calibration_uncertainty in {SeriesManifest.FileName})" : $"{SeriesManifest.FileName} calibration_uncertainty";
+        return document with { Velocity = FitSpeedSystematicsJson.Apply(document.Velocity, budget, uncertainty, source) };
+    }
 
-    /// <summary>The fit.json document of the series named <paramref name="series"/>, measured at that position and time.</summary>
+    /// <summary>
+    /// The fit.json document of the series named <paramref name="series"/>, measured at that position and time, without
+    /// calibration terms (a beamline result file has no detector calibration uncertainty to propagate).
+    /// </summary>
     public static FitDocument Document(SeriesFit fit, string series, double positionMm, double polarizationTimeMin, AnionConcentration concentration)
     {
         AnionVelocity? anion = null;

@@ -80,6 +80,10 @@ public sealed class InferCommand : Command<InferCommand.Settings>
         [Description("Also evaluate and report a named t+0: LABEL=A (constant) or LABEL=A,B (linear: A at c_ref, slope B per M). Repeatable.")]
         public string[] Hypotheses { get; init; } = [];
 
+        [CommandOption("--nuisance")]
+        [Description("Also fit t+0 jointly with T_f, kappa scale, D scale and R_int (priors, correlated residuals) under T_f = 1, T_f = 3.5 and T_f profiled; adds 'nuisance' to inference.json.")]
+        public bool Nuisance { get; init; }
+
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Beamtime)) return ValidationResult.Error("--beamtime is required");
@@ -115,7 +119,8 @@ public sealed class InferCommand : Command<InferCommand.Settings>
                 return TransferenceInference.Run(setup.Beamtime.Measured, setup.BaseSet, options, settings.Threads,
                     new LockedProgress(progress, gate));
             });
-        InferenceFiles.Write(settings.Out!, setup, result);
+        var document = InferenceFiles.Write(settings.Out!, setup, result);
+        if (settings.Nuisance) NuisanceStep(settings, setup, result, document);
 
         var table = new Table().AddColumns("model", "parameter", "best", "95% CI", "chi2", "n", "chi2 scale");
         foreach (var model in result.Models)
@@ -132,6 +137,22 @@ public sealed class InferCommand : Command<InferCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"preferred: {result.Preferred} ({result.Reason})");
         AnsiConsole.MarkupLineInterpolated($"{result.Simulations} simulations; wrote {settings.Out}");
         return 0;
+    }
+
+    /// <summary>The nuisance-parameter fits, started at the grid's best constant t+0; rewrites inference.json with them.</summary>
+    private static void NuisanceStep(Settings settings, InferenceSetup setup, InferenceResult result, InferenceDocument document)
+    {
+        var priors = new NuisancePriors();
+        double start = result.Models.FirstOrDefault(m => m.Model == TransferenceModel.Constant)?.Parameters[0].Value ?? 0.2;
+        var fits = NuisanceInferenceRuns.Run(setup, priors, start, settings.Threads, fit =>
+        {
+            var t = fit.Parameters[0];
+            AnsiConsole.WriteLine($"nuisance fit, {fit.Model} model, {fit.Assumption.Label}: {t.Name} {F(t.Value)} [{F(t.Ci95Low)}, {F(t.Ci95High)}] (95 %), chi2 {fit.Chi2:0.0}, {fit.Simulations} simulations");
+            foreach (var p in fit.Parameters.Skip(1)) AnsiConsole.WriteLine($"    {p.Name} {F(p.Value)} ± {F(p.Sigma)}");
+            foreach (var c in fit.Combinations)
+                AnsiConsole.WriteLine($"    {(c.Determined ? "determined    " : "not determined")} {c.Description}: {F(c.Value)} ± {F(c.Sigma)}");
+        });
+        InferenceJson.Write(settings.Out!, document with { Nuisance = NuisanceInferenceJson.From(fits, priors) });
     }
 
     private static MisfitOptions WithKinds(MisfitOptions misfit, string kinds)

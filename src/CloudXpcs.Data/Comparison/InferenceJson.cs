@@ -22,6 +22,8 @@ public sealed record InferenceDocument
     [JsonPropertyName("misfit_options")] public MisfitOptionsJson? MisfitOptions { get; init; }
     /// <summary>The base set's thermodynamic factor, held fixed while t+0 is fitted (the data constrain mainly T_f(1 − t+0)²).</summary>
     [JsonPropertyName("thermo_factor")] public string? ThermodynamicFactor { get; init; }
+    /// <summary>Optional (infer --nuisance): t+0 with T_f, κ, D and R_int as nuisance parameters under each T_f assumption.</summary>
+    [JsonPropertyName("nuisance")] public NuisanceInferenceJson? Nuisance { get; init; }
 
     public static InferenceDocument From(InferenceResult result, string beamtime, string baseSet, InferenceOptions options,
         string? thermodynamicFactor = null) => new()

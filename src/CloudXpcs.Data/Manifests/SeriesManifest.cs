@@ -32,6 +32,11 @@ public sealed record SeriesManifest
     public string? MaskPath { get; init; }
     public QMapSpec QMap { get; init; } = new();
     public int DelaysPerLevel { get; init; } = DefaultDelaysPerLevel;
+    /// <summary>"calibration_uncertainty" as given; null when absent (then <see cref="CalibrationUncertaintyOrDefault"/> holds the defaults).</summary>
+    public CalibrationUncertainty? Calibration { get; init; }
+
+    /// <summary>The q-calibration uncertainties: the given fields, the documented defaults for the others.</summary>
+    public CalibrationUncertainty CalibrationUncertaintyOrDefault => Calibration ?? CalibrationUncertainty.DefaultFor(Detector);
 
     public int Rows => Detector.Rows;
     public int Cols => Detector.Cols;
@@ -72,7 +77,7 @@ public sealed record SeriesManifest
                 throw root.Error($"describes a series given as a result file ('{ResultSeriesManifest.ResultKey}'), which has no frames to correlate: fit it (analyze-series on its folder)");
 
             root.RejectMisspeltFields("schema", "beamtime", "series", "frames", "chunks", "frame_time_s", "position_mm", "polarization_time_min",
-                "detector", "flow_axis_deg", "mask", "qmap", "multitau");
+                "detector", "flow_axis_deg", "mask", "qmap", "multitau", "calibration_uncertainty");
             var detector = root.RequiredObject("detector");
             detector.RejectUnknownFields("rows", "cols", "pixel_size_m", "distance_m", "beam_center_row", "beam_center_col", "energy_keV");
             var geometry = new DetectorGeometry(
@@ -104,6 +109,16 @@ public sealed record SeriesManifest
                 delaysPerLevel = multitau.OptionalInt("delays_per_level", DefaultDelaysPerLevel);
             }
 
+            CalibrationUncertainty? calibration = null;
+            if (root.OptionalObject("calibration_uncertainty") is { } given)
+            {
+                given.RejectUnknownFields("distance_err_m", "energy_err_keV", "pixel_size_err_m", "beam_center_err_px");
+                var d = CalibrationUncertainty.DefaultFor(geometry);
+                calibration = new CalibrationUncertainty(given.OptionalDouble("distance_err_m", d.DistanceErrM),
+                    given.OptionalDouble("energy_err_keV", d.EnergyErrKeV), given.OptionalDouble("pixel_size_err_m", d.PixelSizeErrM),
+                    given.OptionalDouble("beam_center_err_px", d.BeamCenterErrPx));
+            }
+
             var manifest = new SeriesManifest
             {
                 Beamtime = root.RequiredString("beamtime"),
@@ -118,6 +133,7 @@ public sealed record SeriesManifest
                 MaskPath = root.NullableString("mask"),
                 QMap = qmapSpec,
                 DelaysPerLevel = delaysPerLevel,
+                Calibration = calibration,
             };
             manifest.Validate(source, limits);
             return manifest;
@@ -151,6 +167,7 @@ public sealed record SeriesManifest
         {
             Detector.Validate();
             QMap.Validate();
+            Calibration?.Validate(Detector);
         }
         catch (ArgumentException ex)
         {
@@ -197,6 +214,15 @@ public sealed record SeriesManifest
             w.WriteStartObject("multitau");
             w.WriteNumber("delays_per_level", DelaysPerLevel);
             w.WriteEndObject();
+            if (Calibration is { } c)
+            {
+                w.WriteStartObject("calibration_uncertainty");
+                w.WriteNumber("distance_err_m", c.DistanceErrM);
+                w.WriteNumber("energy_err_keV", c.EnergyErrKeV);
+                w.WriteNumber("pixel_size_err_m", c.PixelSizeErrM);
+                w.WriteNumber("beam_center_err_px", c.BeamCenterErrPx);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

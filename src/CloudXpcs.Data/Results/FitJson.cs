@@ -83,7 +83,11 @@ public sealed record FitVelocityJson
 {
     [JsonPropertyName("resolvable")] public bool Resolvable { get; init; }
     [JsonPropertyName("speed_A_per_s")] public double? SpeedAPerS { get; init; }
+    /// <summary>1σ: the statistical and systematic parts in quadrature when <see cref="Systematics"/> is given, else the statistical error.</summary>
     [JsonPropertyName("speed_err_A_per_s")] public double? SpeedErrAPerS { get; init; }
+    [JsonPropertyName("speed_err_stat_A_per_s")] public double? SpeedErrStatAPerS { get; init; }
+    [JsonPropertyName("speed_err_sys_A_per_s")] public double? SpeedErrSysAPerS { get; init; }
+    [JsonPropertyName("systematics")] public FitSpeedSystematicsJson? Systematics { get; init; }
     [JsonPropertyName("min_resolvable_speed_A_per_s")] public double? MinResolvableSpeedAPerS { get; init; }
     [JsonPropertyName("method")] public required string Method { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }

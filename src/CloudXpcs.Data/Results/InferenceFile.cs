@@ -10,6 +10,8 @@ public sealed record InferenceFile(
 {
     /// <summary>The base set's thermodynamic factor (held fixed in the fit); null in files without it.</summary>
     public string? ThermodynamicFactor { get; init; }
+    /// <summary>The nuisance-parameter fits (infer --nuisance); empty in files without them.</summary>
+    public IReadOnlyList<NuisanceFitView> Nuisance { get; init; } = [];
 
     /// <summary>The report's view of inference.json (<see cref="Comparison.InferenceJson"/> owns the file).</summary>
     public static InferenceFile Read(string path) => JsonFields.Parse(path, Comparison.InferenceDocument.SchemaId, root => new InferenceFile(
@@ -17,7 +19,7 @@ public sealed record InferenceFile(
         root.OptionalNumber("reference_concentration_M"),
         root.Objects("models").Select(ReadModel).ToList(),
         root.OptionalString("preferred"),
-        root.OptionalString("reason")) { ThermodynamicFactor = root.OptionalString("thermo_factor") });
+        root.OptionalString("reason")) { ThermodynamicFactor = root.OptionalString("thermo_factor"), Nuisance = NuisanceFitView.Read(root) });
 
     private static InferredModel ReadModel(JsonFields m)
     {

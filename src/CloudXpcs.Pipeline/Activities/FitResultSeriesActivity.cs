@@ -43,7 +43,7 @@ public sealed class FitResultSeriesActivity(PipelineStorage storage, IActivityFa
                 $"a blob was replaced or deleted while analysis {input.AnalysisId} read it ({e.ErrorCode}); the newer upload is analysed separately");
         }
         var series = workspace.NamingBlobs(() => ResultSeriesManifest.Load(manifestPath));
-        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.PolarizationTimeMin, workspace,
+        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.PolarizationTimeMin, series.PositionMm, workspace,
             CancellationToken.None);
         string fitPath = Path.Combine(workspace.Root, ResultNames.FitFile);
         var result = workspace.NamingBlobs(() =>

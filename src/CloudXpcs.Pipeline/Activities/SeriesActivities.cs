@@ -1,3 +1,4 @@
+using CloudXpcs.Analysis.Comparison;
 using System.Diagnostics;
 using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Hdf5;
@@ -122,8 +123,8 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         using var workspace = LocalWorkspace.Create("fit");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None);
-        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.Manifest.PolarizationTimeMin, workspace,
-            CancellationToken.None);
+        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.Manifest.PolarizationTimeMin,
+            series.Manifest.PositionMm, workspace, CancellationToken.None);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);
@@ -136,7 +137,7 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         });
         string blob = prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
-        var velocity = result.Fit.Velocity;
+        var velocity = result.Document.Velocity;   // the speed error with its systematic part, as fit.json states it
         return new FitResult(blob, clock.Elapsed.TotalMilliseconds, velocity.SpeedAPerS, velocity.SpeedErrAPerS, velocity.Resolvable);
     }
 }

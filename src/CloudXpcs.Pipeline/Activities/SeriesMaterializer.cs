@@ -1,3 +1,4 @@
+using CloudXpcs.Analysis.Comparison;
 using CloudXpcs.Science.Comparison;
 using CloudXpcs.Data.Comparison;
 using Azure;
@@ -81,17 +82,24 @@ internal static class SeriesMaterializer
     }
 
     /// <summary>
-    /// The beamtime's concentration for ε of the anion velocities, with the cell current at the series' time from its
-    /// echem.csv (the Li-interface motion removed from the anion velocity), as offline.
+    /// The concentration for ε of the anion velocities (the beamtime's, or the local one from its measured profiles at the
+    /// series' time and position), with the cell current at the series' time from its echem.csv, as offline.
     /// </summary>
     public static async Task<AnionConcentration> LoadConcentrationAsync(PipelineStorage storage, string beamtime, double polarizationTimeMin,
-        LocalWorkspace workspace, CancellationToken cancellationToken)
+        double positionMm, LocalWorkspace workspace, CancellationToken cancellationToken)
     {
         var concentration = AnionConcentration.Of(await LoadBeamtimeOrNullAsync(storage, beamtime, cancellationToken));
-        var echem = await LoadEchemOrNullAsync(storage, beamtime, workspace, cancellationToken);
-        if (echem is null) return concentration;
-        var (current, source) = SeriesAnalysis.CurrentAt(echem, polarizationTimeMin);
-        return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
+        // The cell current at the series' time sets the Li-interface motion removed from the anion velocity (as offline).
+        if (await LoadEchemOrNullAsync(storage, beamtime, workspace, cancellationToken) is { } echem)
+        {
+            var (current, source) = SeriesAnalysis.CurrentAt(echem, polarizationTimeMin);
+            concentration = concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
+        }
+        // ε at the local concentration when the beamtime has measured profiles covering the series (as offline).
+        if (await LoadMeasuredProfilesOrNullAsync(storage, beamtime, workspace, cancellationToken) is { } profiles)
+            concentration = AnionConcentration.Local(concentration, profiles, polarizationTimeMin, positionMm,
+                MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'));
+        return concentration;
     }
 
     /// <summary>The beamtime's echem.csv (raw/{beamtime}/echem.csv) read from a local copy; null when the beamtime has none.</summary>
@@ -103,5 +111,16 @@ internal static class SeriesMaterializer
         string path = Path.Combine(workspace.Folder("echem"), EchemCsv.FileName);
         await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
         return workspace.NamingBlobs(() => EchemCsv.Read(path));
+    }
+
+    /// <summary>The beamtime's measured/profiles.csv (already-reduced concentration profiles), or null when it has none.</summary>
+    public static async Task<IReadOnlyList<Science.Absorption.ConcentrationPoint>?> LoadMeasuredProfilesOrNullAsync(PipelineStorage storage, string beamtime,
+        LocalWorkspace workspace, CancellationToken cancellationToken)
+    {
+        var blob = storage.Raw.GetBlobClient(beamtime + "/" + MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'));
+        if (!(await blob.ExistsAsync(cancellationToken)).Value) return null;
+        string path = Path.Combine(workspace.Folder("measured"), Data.Xam.XamProfilesCsv.FileName);
+        await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
+        return workspace.NamingBlobs(() => Data.Xam.XamProfilesCsv.Read(path));
     }
 }

@@ -190,5 +190,7 @@ public static class XpcsFigures
     }
 
     internal static string SpeedText(FitDocument fit) => fit.Velocity is { Resolvable: true, SpeedAPerS: double v, SpeedErrAPerS: double e }
-        ? $"{Grids.Number(v, "0.00")} ± {Grids.Number(e, "0.00")} Å/s" : "(not resolvable)";
+        ? $"{Grids.Number(v, "0.00")} ± {Grids.Number(e, "0.00")} Å/s" + (fit.Velocity is { SpeedErrStatAPerS: double st, SpeedErrSysAPerS: double sy }
+            ? $" (statistical {Grids.Number(st, "0.00")}, systematic {Grids.Number(sy, "0.00")}: q calibration and model floor)" : "")
+        : "(not resolvable)";
 }

@@ -8,8 +8,14 @@ namespace CloudXpcs.Reporting.Html;
 public sealed record SeriesRow(string Series, double? PositionMm, double? TimeMin, string Status, double? SpeedAPerS, double? SpeedErrAPerS,
     bool? Resolvable, int? UsedBins, string? Note)
 {
+    /// <summary>The statistical and systematic parts of <see cref="SpeedErrAPerS"/> when fit.json gives them.</summary>
+    public double? SpeedErrStatAPerS { get; init; }
+    public double? SpeedErrSysAPerS { get; init; }
+
     public string SpeedText => SpeedAPerS is double v
-        ? Grids.Number(v, "0.00") + (SpeedErrAPerS is double e ? " ± " + Grids.Number(e, "0.00") : "") : "";
+        ? Grids.Number(v, "0.00") + (SpeedErrAPerS is double e ? " ± " + Grids.Number(e, "0.00") : "")
+          + (SpeedErrStatAPerS is double st && SpeedErrSysAPerS is double sy ? $" (stat {Grids.Number(st, "0.00")}, sys {Grids.Number(sy, "0.00")})" : "")
+        : "";
 
     public static IReadOnlyList<SeriesRow> From(RunInputs inputs)
     {
@@ -24,7 +30,10 @@ public sealed record SeriesRow(string Series, double? PositionMm, double? TimeMi
             string state = status?.Status ?? (fit is not null ? "analysed" : "correlated (no fit.json)");
             return new SeriesRow(name, fit?.PositionMm, fit?.PolarizationTimeMin, state,
                 status?.SpeedAPerS ?? velocity?.SpeedAPerS, status?.SpeedErrAPerS ?? velocity?.SpeedErrAPerS,
-                status?.Resolvable ?? velocity?.Resolvable, velocity?.UsedBins, status?.Reason ?? velocity?.Reason);
+                status?.Resolvable ?? velocity?.Resolvable, velocity?.UsedBins, status?.Reason ?? velocity?.Reason)
+            {
+                SpeedErrStatAPerS = velocity?.SpeedErrStatAPerS, SpeedErrSysAPerS = velocity?.SpeedErrSysAPerS,
+            };
         }).OrderBy(r => r.PositionMm ?? double.MaxValue).ThenBy(r => r.TimeMin ?? double.MaxValue).ToList();
     }
 }
