@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CloudXpcs after installing what the tests need. Usage: scripts/test.sh [dotnet test args]
-# Test projects run in two lanes (the CLI tests beside the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
+# Test projects run in three lanes (CLI tests, pipeline tests, the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
 # Category=Slow. With CI=true a skipped test fails the run (a missing tool or ../shared/data must not pass silently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,20 +33,22 @@ run_project() {
   echo "$name|$outcome|${counts:-}" >"$log.result"
 }
 
-# Two lanes: the CLI tests (mostly child processes waiting on Azurite, leases and kills) beside all the others one after
-# another. Seven test hosts at once on a small machine are slower than one by one; two lanes keep both cores busy.
+# Three lanes: the CLI tests and the pipeline tests (mostly child processes and hosts waiting on Azurite, leases and
+# kills) each beside all the others one after another. Seven test hosts at once on a small machine are slower than one
+# by one; three lanes keep both cores busy without that.
 extra=("$@")
-lane_cli() { run_project tests/CloudXpcs.Cli.Tests/CloudXpcs.Cli.Tests.csproj; }
-lane_rest() {
-  local project
+lane_of() { case $1 in */CloudXpcs.Cli.Tests.csproj) echo cli ;; */CloudXpcs.Pipeline.Tests.csproj) echo pipeline ;; *) echo rest ;; esac; }
+run_lane() {
+  local lane=$1 project
   for project in tests/*/*.Tests.csproj; do
-    [[ $project == */CloudXpcs.Cli.Tests.csproj ]] && continue
-    run_project "$project"
+    [[ $(lane_of "$project") == "$lane" ]] && run_project "$project"
   done
+  return 0
 }
-lane_cli & cli_pid=$!
-lane_rest
-wait $cli_pid || true
+run_lane cli & cli_pid=$!
+run_lane pipeline & pipeline_pid=$!
+run_lane rest
+wait $cli_pid $pipeline_pid || true
 
 failed=() skipped_total=0 passed_total=0 failed_total=0
 for result in "$logs"/*.log.result; do

@@ -81,6 +81,9 @@ public sealed class ResultSeriesPipelineTests(AzuriteFixture azurite, ITestOutpu
         Assert.All(beamtime.Series, s => Assert.Null(resultFiles[s.Series]));
         // No correlation ran for them: their analyses hold the uploaded g2 and the fit only.
         var analysisBlobs = await BeamtimePipelineTests.Snapshot(_bed.Storage.Results, $"given/analyses/{given}/");
-        Assert.Equal(["fit.json", "g2.h5"], analysisBlobs.Keys.Select(k => k.Split('/')[^1]).Order());
+        // Beside them only the record of the blob versions the analysis read (captured at claim), which names the result file.
+        var captured = Assert.Single(analysisBlobs.Keys, k => k.EndsWith(".inputs.json", StringComparison.Ordinal));
+        Assert.Contains($"xpcs/{given}/g2.h5", await ResultText(captured));
+        Assert.Equal(["fit.json", "g2.h5"], analysisBlobs.Keys.Where(k => k != captured).Select(k => k.Split('/')[^1]).Order());
     }
 }
