@@ -39,7 +39,7 @@ public sealed record IncompleteSeries(string Beamtime, string Series, string Rea
 public static class AnalysisIdentity
 {
     /// <summary>Bump when a code change must make earlier analyses obsolete.</summary>
-    public const string CodeVersion = "1";
+    public const string CodeVersion = "2";   // 2: fit.json speed error with calibration terms, ε at the local concentration, g2.h5 q_range
 
     /// <summary>The content hash of a blob: its Content-MD5 when set, else its ETag.</summary>
     public static string ContentHash(byte[]? md5, ETag etag) => md5 is { Length: > 0 } ? "md5:" + Convert.ToBase64String(md5) : "etag:" + etag;
