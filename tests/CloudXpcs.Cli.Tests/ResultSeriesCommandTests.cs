@@ -1,3 +1,4 @@
+using CloudXpcs.Analysis.Comparison;
 using CloudXpcs.Cli.Tests.Support;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
@@ -25,10 +26,19 @@ public sealed class ResultSeriesCommandTests : IDisposable
         return folder;
     }
 
-    [Fact]
-    public void AG2FileOfCorrelateGivenInPlaceOfItsRawSeriesIsFittedToTheSameNumbers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AG2FileOfCorrelateGivenInPlaceOfItsRawSeriesIsFittedToTheSameNumbers(bool measuredProfiles)
     {
         var (beamtime, fastest) = ResultSeriesFolders.SmallBeamtime(_temp.File("given"));
+        if (measuredProfiles)
+        {
+            // ε at the local concentration, which the result series reads by its series.json's time and position.
+            Directory.CreateDirectory(Path.Combine(beamtime.Folder, "measured"));
+            File.WriteAllText(Path.Combine(beamtime.Folder, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath),
+                FormattableString.Invariant($"time_min,position_mm,concentration_M,concentration_err_M\n{fastest.TimeMin},-2,1.2,0.03\n{fastest.TimeMin},2,2.6,0.03\n"));
+        }
         string raw = Path.Combine(beamtime.Folder, "xpcs", fastest.Series);
         string correlated = _temp.File("correlated.h5");
         var correlate = CliRun.Cloudxpcs("correlate", "--series", raw, "--out", correlated);
@@ -50,6 +60,7 @@ public sealed class ResultSeriesCommandTests : IDisposable
         Assert.Equal(rawFit.Velocity.SpeedAPerS, givenFit.Velocity.SpeedAPerS);
         Assert.Equal("g2.h5", givenFit.G2Source);
         Assert.Equal(File.ReadAllBytes(correlated), File.ReadAllBytes(_temp.File("out-given/g2.h5")));
+        if (measuredProfiles) Assert.Contains("(local)", givenFit.Anion!.ConcentrationSource);
     }
 
     [SkippableFact]

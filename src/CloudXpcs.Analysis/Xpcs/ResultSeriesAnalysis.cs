@@ -54,7 +54,7 @@ public static class ResultSeriesAnalysis
         string resultPath = series.ResultFileIn(seriesFolder);
         if (!File.Exists(resultPath))
             throw new DataContractException(Path.Combine(seriesFolder, SeriesManifest.FileName), $"the result file '{series.ResultPath}' it names is not in the series folder");
-        var concentration = SeriesAnalysis.Concentration(seriesFolder, concentrationM, series.PolarizationTimeMin);
+        var concentration = SeriesAnalysis.Concentration(seriesFolder, concentrationM, series.PolarizationTimeMin, series.PositionMm);
         var result = Fit(series, resultPath, concentration, options);
         Directory.CreateDirectory(outFolder);
         AtomicFile.Write(Path.Combine(outFolder, SeriesAnalysis.G2FileName), temporaryPath => File.Copy(resultPath, temporaryPath, overwrite: true));

@@ -38,13 +38,24 @@ public sealed record AnionConcentration(double ConcentrationM, string Source, do
     }
 
     /// <summary>
+    /// What a series at <paramref name="polarizationTimeMin"/> and <paramref name="positionMm"/> gets: the concentration
+    /// from the measured profiles there (<see cref="Local"/>) when there are profiles, else <paramref name="initial"/>; the
+    /// current at its time from echem.csv when there is one. Offline and in the pipeline alike, only where the files come from differs.
+    /// </summary>
+    public static AnionConcentration AtSeries(AnionConcentration initial, IReadOnlyList<CurrentPoint>? echem,
+        IReadOnlyList<ConcentrationPoint>? profiles, string profilesName, double? polarizationTimeMin, double? positionMm)
+    {
+        var concentration = profiles is not null && polarizationTimeMin is { } t && positionMm is { } x
+            ? Local(initial, profiles, t, x, profilesName) : initial;
+        if (echem is null) return concentration;
+        var (current, source) = SeriesAnalysis.CurrentAt(echem, polarizationTimeMin);
+        return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
+    }
+
+    /// <summary>
     /// The concentration at the series' time and position from measured profiles (<see cref="LocalConcentration"/>), else
     /// <paramref name="fallback"/> (the initial concentration) when the profiles do not cover it.
     /// </summary>
-    public static AnionConcentration Local(AnionConcentration fallback, IReadOnlyList<ConcentrationPoint> profiles, SeriesManifest series, string profilesName) =>
-        Local(fallback, profiles, series.PolarizationTimeMin, series.PositionMm, profilesName);
-
-    /// <summary>The same, for a series measured at <paramref name="polarizationTimeMin"/> and <paramref name="positionMm"/>.</summary>
     public static AnionConcentration Local(AnionConcentration fallback, IReadOnlyList<ConcentrationPoint> profiles, double polarizationTimeMin, double positionMm,
         string profilesName)
     {
@@ -93,7 +104,7 @@ public static class SeriesAnalysis
     {
         options ??= new SeriesAnalysisOptions();
         var manifest = SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName));
-        var concentration = Concentration(seriesFolder, options.ConcentrationM, manifest.PolarizationTimeMin);
+        var concentration = Concentration(seriesFolder, options.ConcentrationM, manifest.PolarizationTimeMin, manifest.PositionMm);
         var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
         var fit = HeterodyneSeriesFitter.Fit(correlation, options.Fit);
         var document = Document(fit, manifest, concentration, correlation.QMap);
@@ -108,7 +119,8 @@ public static class SeriesAnalysis
     {
         options ??= new SeriesAnalysisOptions();
         var manifest = SeriesManifest.Load(seriesJsonPath);
-        var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM, manifest.PolarizationTimeMin);
+        var concentration = Concentration(Path.GetDirectoryName(Path.GetFullPath(seriesJsonPath))!, options.ConcentrationM, manifest.PolarizationTimeMin,
+            manifest.PositionMm);
         var g2 = G2File.Read(g2Path);
         return FitG2ToJson(g2, g2Path, new SeriesFitContext(manifest, QMapOfSeries(manifest, seriesJsonPath), concentration), fitJsonPath, options.Fit);
     }
@@ -169,33 +181,30 @@ public static class SeriesAnalysis
 
     /// <summary>
     /// The concentration for ε of a series on local files (the command line's context): the given value; else
-    /// cell.initial_concentration_M of the beamtime the series folder sits in (…/{beamtime}/xpcs/{series}); else
-    /// <see cref="DefaultConcentrationM"/>.
+    /// cell.initial_concentration_M of the beamtime the series folder sits in (…/{beamtime}/xpcs/{series}), or the local
+    /// one from its measured profiles at the series' time and position; else <see cref="DefaultConcentrationM"/>. The
+    /// current at the series' time comes from the beamtime's echem.csv. Callers that have the series' manifest give its
+    /// time and position (a series given as a result file has no raw series.json to read them from).
     /// </summary>
-    /// <param name="polarizationTimeMin">The series' time; with it the current is read from the beamtime's echem.csv.</param>
-    public static AnionConcentration Concentration(string seriesFolder, double? givenM, double? polarizationTimeMin = null)
+    public static AnionConcentration Concentration(string seriesFolder, double? givenM, double? polarizationTimeMin = null, double? positionMm = null)
     {
         var xpcs = Directory.GetParent(Path.GetFullPath(seriesFolder).TrimEnd(Path.DirectorySeparatorChar));
         var beamtimeFolder = xpcs is { Name: SeriesManifest.XpcsFolder, Parent: { } parent } ? parent.FullName : null;
-        var (current, currentSource) = CurrentAt(beamtimeFolder, polarizationTimeMin);
-        AnionConcentration concentration = AnionConcentration.Of(null);
-        if (givenM is { } c) concentration = AnionConcentration.Given(c);
-        else if (beamtimeFolder is not null && Path.Combine(beamtimeFolder, BeamtimeManifest.FileName) is var beamtimeJson && File.Exists(beamtimeJson))
+        string? InBeamtime(string relativePath) =>
+            beamtimeFolder is not null && Path.Combine(beamtimeFolder, relativePath) is var path && File.Exists(path) ? path : null;
+        var echem = InBeamtime(EchemCsv.FileName) is { } echemPath ? EchemCsv.Read(echemPath) : null;
+        if (givenM is { } c) return AnionConcentration.AtSeries(AnionConcentration.Given(c), echem, null, "", polarizationTimeMin, positionMm);
+        if (InBeamtime(BeamtimeManifest.FileName) is not { } beamtimeJson)
+            return AnionConcentration.AtSeries(AnionConcentration.Of(null), echem, null, "", polarizationTimeMin, positionMm);
+        var profiles = InBeamtime(MeasuredBeamtimeLoader.MeasuredProfilesRelativePath) is { } profilesPath ? XamProfilesCsv.Read(profilesPath) : null;
+        if (profiles is not null && positionMm is null)
         {
-            concentration = AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson));
-            string profiles = Path.Combine(beamtimeFolder, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath);
-            if (File.Exists(profiles) && SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName)) is var manifest)
-                concentration = AnionConcentration.Local(concentration, XamProfilesCsv.Read(profiles), manifest, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath);
+            // A caller without the series' manifest: its time and position from its series.json.
+            var manifest = SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName));
+            (polarizationTimeMin, positionMm) = (polarizationTimeMin ?? manifest.PolarizationTimeMin, manifest.PositionMm);
         }
-        return concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = currentSource };
-    }
-
-    /// <summary>|i| at the series' time from the beamtime's echem.csv; null without echem.csv or time.</summary>
-    private static (double?, string?) CurrentAt(string? beamtimeFolder, double? timeMin)
-    {
-        if (beamtimeFolder is null) return (null, null);
-        string path = Path.Combine(beamtimeFolder, EchemCsv.FileName);
-        return File.Exists(path) ? CurrentAt(EchemCsv.Read(path), timeMin) : (null, null);
+        return AnionConcentration.AtSeries(AnionConcentration.Of(BeamtimeManifest.Load(beamtimeJson)), echem, profiles,
+            MeasuredBeamtimeLoader.MeasuredProfilesRelativePath, polarizationTimeMin, positionMm);
     }
 
     /// <summary>|i| at the series' time, linear between echem.csv rows (end values outside); null without rows or time.</summary>

@@ -88,18 +88,11 @@ internal static class SeriesMaterializer
     public static async Task<AnionConcentration> LoadConcentrationAsync(PipelineStorage storage, string beamtime, double polarizationTimeMin,
         double positionMm, LocalWorkspace workspace, CancellationToken cancellationToken)
     {
-        var concentration = AnionConcentration.Of(await LoadBeamtimeOrNullAsync(storage, beamtime, cancellationToken));
-        // The cell current at the series' time sets the Li-interface motion removed from the anion velocity (as offline).
-        if (await LoadEchemOrNullAsync(storage, beamtime, workspace, cancellationToken) is { } echem)
-        {
-            var (current, source) = SeriesAnalysis.CurrentAt(echem, polarizationTimeMin);
-            concentration = concentration with { CurrentDensityMAPerCm2 = current, CurrentSource = source };
-        }
-        // ε at the local concentration when the beamtime has measured profiles covering the series (as offline).
-        if (await LoadMeasuredProfilesOrNullAsync(storage, beamtime, workspace, cancellationToken) is { } profiles)
-            concentration = AnionConcentration.Local(concentration, profiles, polarizationTimeMin, positionMm,
-                MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'));
-        return concentration;
+        var initial = AnionConcentration.Of(await LoadBeamtimeOrNullAsync(storage, beamtime, cancellationToken));
+        var echem = await LoadEchemOrNullAsync(storage, beamtime, workspace, cancellationToken);
+        var profiles = await LoadMeasuredProfilesOrNullAsync(storage, beamtime, workspace, cancellationToken);
+        return AnionConcentration.AtSeries(initial, echem, profiles, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'),
+            polarizationTimeMin, positionMm);
     }
 
     /// <summary>The beamtime's echem.csv (raw/{beamtime}/echem.csv) read from a local copy; null when the beamtime has none.</summary>
