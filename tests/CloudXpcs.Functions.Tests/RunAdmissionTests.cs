@@ -60,4 +60,26 @@ public sealed class RunAdmissionTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(app, "", key: "k", maxActive: 3)).Status);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(app, "", key: "k", maxActive: 3)).Status);
     }
+
+    [Fact]
+    public async Task Simultaneous_requests_without_a_key_never_pass_the_limit_together()
+    {
+        var app = await FunctionsTestApp.CreateAsync(azurite);
+        await app.UploadBeamtimeManifestAsync(Beamtime);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PostAsync(app, ""))));
+        Assert.Equal(2, answers.Count(a => a.Status == HttpStatusCode.Accepted));
+        Assert.Equal(6, answers.Count(a => a.Status == HttpStatusCode.TooManyRequests));
+        Assert.Equal(2, app.Client.ScheduledOrchestrations.Count);
+    }
+
+    [Fact]
+    public async Task A_slot_is_free_again_once_its_run_has_ended()
+    {
+        var app = await FunctionsTestApp.CreateAsync(azurite);
+        await app.UploadBeamtimeManifestAsync(Beamtime);
+        var first = await PostAsync(app, "", maxActive: 1);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostAsync(app, "", maxActive: 1)).Status);
+        app.Client.Complete(first.Body.GetProperty("instance_id").GetString()!);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(app, "", maxActive: 1)).Status);
+    }
 }

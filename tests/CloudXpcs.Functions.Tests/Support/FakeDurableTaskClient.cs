@@ -9,8 +9,15 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
     public sealed record Scheduled(string Name, object? Input, string InstanceId);
 
     private readonly List<Scheduled> _scheduled = [];
+    private readonly HashSet<string> _completed = [];
 
     public IReadOnlyList<Scheduled> ScheduledOrchestrations { get { lock (_scheduled) return _scheduled.ToList(); } }
+
+    /// <summary>Marks a scheduled instance completed (it is pending until then).</summary>
+    public void Complete(string instanceId)
+    {
+        lock (_scheduled) _completed.Add(instanceId);
+    }
 
     public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null,
         StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
@@ -27,8 +34,16 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
     public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         Scheduled? known;
-        lock (_scheduled) known = _scheduled.FirstOrDefault(s => s.InstanceId == instanceId);
-        return Task.FromResult(known is null ? null : new OrchestrationMetadata(known.Name, instanceId) { RuntimeStatus = OrchestrationRuntimeStatus.Pending });
+        bool completed;
+        lock (_scheduled)
+        {
+            known = _scheduled.FirstOrDefault(s => s.InstanceId == instanceId);
+            completed = _completed.Contains(instanceId);
+        }
+        return Task.FromResult(known is null ? null : new OrchestrationMetadata(known.Name, instanceId)
+        {
+            RuntimeStatus = completed ? OrchestrationRuntimeStatus.Completed : OrchestrationRuntimeStatus.Pending
+        });
     }
 
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
