@@ -13,7 +13,7 @@ public sealed class BuildXamProfilesActivity(PipelineStorage storage) : TaskActi
     {
         var clock = Stopwatch.StartNew();
         using var workspace = LocalWorkspace.Create("xam");
-        string beamtimeFolder = await BeamtimeInputs.DownloadAsync(storage, input.Beamtime, workspace);
+        string beamtimeFolder = await BeamtimeInputs.DownloadAsync(storage, input.Beamtime, input.RunPrefix, workspace);
         string output = Path.Combine(workspace.Root, XamBeamtime.ProfilesFileName);
         workspace.NamingBlobs(() => XamBeamtime.Process(beamtimeFolder, output), workspace.Folder("inputs"));
         string blob = input.RunPrefix + XamProfilesCsv.RunRelativePath;

@@ -13,9 +13,7 @@ public sealed class WriteRunManifestActivity(PipelineStorage storage) : TaskActi
 {
     public override async Task<RunOutcome> RunAsync(TaskActivityContext context, CommitRunRequest input)
     {
-        var planText = await BlobTransfer.DownloadTextOrNullAsync(storage.Results, input.RunPrefix + ResultNames.PlanFile, 16 << 20)
-                       ?? throw new InvalidOperationException($"{input.RunPrefix}{ResultNames.PlanFile} is missing");
-        var plan = JsonSerializer.Deserialize<RunPlan>(planText)!;
+        var plan = await RunPlans.ReadAsync(storage, input.RunPrefix);
         var series = new List<RunJsonSeries>();
         foreach (var planned in plan.Series)
         {
