@@ -25,7 +25,9 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, BeamtimeRunRequest input)
     {
         input.Parameters.QMap?.Validate();
-        var beamtime = await BeamtimeInputs.LoadManifestAsync(storage, input.Beamtime);
+        // The beamtime-level versions first: the plan, and every step after it, read exactly these.
+        var beamtimeInputs = await BeamtimeInputVersions.ListAsync(storage, input.Beamtime);
+        var beamtime = await BeamtimeInputs.LoadManifestAsync(storage, input.Beamtime, beamtimeInputs);
         var sets = input.Parameters.TransportSets ?? beamtime.TransportSets;
         string setsSource = input.Parameters.TransportSets is null ? $"{input.Beamtime}/{BeamtimeManifest.FileName}" : "run parameter transport_sets";
         foreach (string set in sets)
@@ -74,7 +76,6 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
                 PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold),
                 content.ResultBlob is null ? null : content.ResultBlob[(input.Beamtime.Length + 1)..]));
         }
-        var beamtimeInputs = await BeamtimeInputVersions.ListAsync(storage, input.Beamtime);
         bool hasXam = beamtimeInputs.Any(i => i.Blob.StartsWith("xam/", StringComparison.Ordinal));
         bool hasEchem = beamtimeInputs.Any(i => i.Blob == Data.Comparison.EchemCsv.FileName);
 

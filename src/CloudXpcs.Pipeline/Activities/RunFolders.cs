@@ -11,11 +11,21 @@ namespace CloudXpcs.Pipeline.Activities;
 /// <summary>Reading the beamtime-level inputs from the raw container.</summary>
 internal static class BeamtimeInputs
 {
-    public static async Task<BeamtimeManifest> LoadManifestAsync(PipelineStorage storage, string beamtime)
+    /// <summary>beamtime.json; of the version <paramref name="planned"/> lists when given (the plan's own listing).</summary>
+    public static async Task<BeamtimeManifest> LoadManifestAsync(PipelineStorage storage, string beamtime, IReadOnlyList<RunJsonInput>? planned = null)
     {
         string blob = $"{beamtime}/{BeamtimeManifest.FileName}";
-        string text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, blob, SeriesManifest.MaxManifestBytes)
-                      ?? throw new DataContractException(blob, "is missing: a beamtime needs its beamtime.json");
+        string? etag = planned?.FirstOrDefault(i => i.Blob == BeamtimeManifest.FileName)?.ETag;
+        string text;
+        try
+        {
+            text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, blob, SeriesManifest.MaxManifestBytes, default, etag is null ? null : new Azure.ETag(etag))
+                   ?? throw new DataContractException(blob, "is missing: a beamtime needs its beamtime.json");
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 412)
+        {
+            throw new DataContractException(blob, "was replaced while the run was being planned; start the run again");
+        }
         var manifest = BeamtimeManifest.Parse(text, blob);
         if (manifest.Beamtime != beamtime) throw new DataContractException(blob, $"declares beamtime '{manifest.Beamtime}' but lies in '{beamtime}/'");
         return manifest;

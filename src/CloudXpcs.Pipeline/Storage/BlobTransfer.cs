@@ -52,13 +52,14 @@ public static class BlobTransfer
         File.Move(temporary, localPath, overwrite: true);
     }
 
+    /// <summary>The blob's text (at most <paramref name="maxBytes"/>), of version <paramref name="ifMatch"/> when given; null when absent.</summary>
     public static async Task<string?> DownloadTextOrNullAsync(BlobContainerClient container, string blobName, long maxBytes,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ETag? ifMatch = null)
     {
         try
         {
             var blob = container.GetBlobClient(blobName);
-            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            var properties = await blob.GetPropertiesAsync(ifMatch is { } version ? new BlobRequestConditions { IfMatch = version } : null, cancellationToken);
             if (properties.Value.ContentLength > maxBytes)
                 throw new Data.DataContractException(blobName, $"is {properties.Value.ContentLength} bytes, more than the {maxBytes} allowed");
             var content = await blob.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag } },
