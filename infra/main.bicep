@@ -33,8 +33,14 @@ param serviceBusTopicName string = 'cloudxpcs-events'
 @description('Comma-separated public IP ranges (CIDR) allowed to reach storage and Service Bus; empty leaves them open to all networks.')
 param allowedIpRanges string = ''
 
-@description('Turn public network access off on storage and Service Bus (private endpoints only).')
+@description('Turn public network access off on storage and Service Bus entirely (needs privateNetworking for the app to reach them).')
 param disablePublicNetworkAccess bool = false
+
+@description('Put storage and Service Bus behind private endpoints in a new virtual network that the function app is integrated into; their public endpoints then deny all but allowedIpRanges and trusted Azure services. Service Bus moves to the Premium tier, which private endpoints need.')
+param privateNetworking bool = false
+
+@description('Address space of the virtual network that privateNetworking creates.')
+param virtualNetworkAddressPrefix string = '10.40.0.0/16'
 
 @description('Client id of an Entra ID app registration: when set, the HTTP API requires an Entra ID token (EasyAuth) in addition to function keys.')
 param apiEntraClientId string = ''
@@ -54,6 +60,7 @@ var names = {
   plan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
   systemTopic: 'evgt-${resourceToken}'
+  virtualNetwork: 'vnet-${resourceToken}'
 }
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -85,6 +92,7 @@ module storage 'modules/storage.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     allowedIpRangeList: ipRangeList
     disablePublicNetworkAccess: disablePublicNetworkAccess
+    denyPublicByDefault: privateNetworking
     tableNames: [
       seriesTableName
       runsTableName
@@ -115,6 +123,21 @@ module serviceBus 'modules/servicebus.bicep' = {
     topicName: serviceBusTopicName
     allowedIpRangeList: ipRangeList
     disablePublicNetworkAccess: disablePublicNetworkAccess
+    privateEndpoints: privateNetworking
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    namePrefix: resourceToken
+    virtualNetworkName: names.virtualNetwork
+    location: location
+    tags: tags
+    addressPrefix: virtualNetworkAddressPrefix
+    storageAccountId: storage.outputs.id
+    serviceBusNamespaceId: serviceBus.outputs.id
   }
 }
 
@@ -157,14 +180,24 @@ module functionApp 'modules/functionapp.bicep' = {
     rawContainerName: rawContainerName
     resultsContainerName: resultsContainerName
     apiEntraClientId: apiEntraClientId
+    appSubnetId: privateNetworking
+      ? resourceId(
+          subscription().subscriptionId,
+          resourceGroup.name,
+          'Microsoft.Network/virtualNetworks/subnets',
+          names.virtualNetwork,
+          'app'
+        )
+      : ''
     seriesTableName: seriesTableName
     runsTableName: runsTableName
     chunksTableName: chunksTableName
     comparisonsTableName: comparisonsTableName
   }
-  // The host must be able to reach its storage as soon as it starts.
+  // The host must be able to reach its storage as soon as it starts (through the private network when there is one).
   dependsOn: [
     rbac
+    network
   ]
 }
 

@@ -35,6 +35,9 @@ param dotnetVersion string = '10.0'
 @description('Client id of an Entra ID app registration; when set, App Service authentication (EasyAuth) requires an Entra ID token for every HTTP call.')
 param apiEntraClientId string = ''
 
+@description('Subnet (delegated to Microsoft.App/environments) the app\'s outbound traffic is integrated into; empty for none.')
+param appSubnetId string = ''
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -93,6 +96,8 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound traffic through the private network (storage and Service Bus private endpoints) when one is given.
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
     }

@@ -11,14 +11,23 @@ param allowedIpRangeList string[] = []
 
 param disablePublicNetworkAccess bool = false
 
+@description('Reached through a private endpoint (modules/network.bicep): Premium tier, and public traffic denied but for allowedIpRangeList and trusted services.')
+param privateEndpoints bool = false
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
   tags: tags
-  sku: {
-    name: 'Standard'
-    tier: 'Standard'
-  }
+  sku: privateEndpoints
+    ? {
+        name: 'Premium'
+        tier: 'Premium'
+        capacity: 1
+      }
+    : {
+        name: 'Standard'
+        tier: 'Standard'
+      }
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
@@ -26,7 +35,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   }
 }
 
-resource networkRules 'Microsoft.ServiceBus/namespaces/networkRuleSets@2026-01-01' = if (!empty(allowedIpRangeList)) {
+resource networkRules 'Microsoft.ServiceBus/namespaces/networkRuleSets@2026-01-01' = if (!empty(allowedIpRangeList) || privateEndpoints) {
   parent: namespace
   name: 'default'
   properties: {
@@ -46,6 +55,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2026-01-01' = {
   }
 }
 
+output id string = namespace.id
 output namespaceName string = namespace.name
 // serviceBusEndpoint is https://{host}:443/ ; the SDK setting wants the bare host name.
 output fullyQualifiedNamespace string = split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0]

@@ -33,6 +33,9 @@ param allowedIpRangeList string[] = []
 @description('Disable public network access entirely (private endpoints only).')
 param disablePublicNetworkAccess bool = false
 
+@description('Deny public traffic except allowedIpRangeList and trusted Azure services (the app comes in through private endpoints).')
+param denyPublicByDefault bool = false
+
 resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
@@ -52,7 +55,7 @@ resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {
     publicNetworkAccess: disablePublicNetworkAccess ? 'Disabled' : 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: empty(allowedIpRangeList) && !disablePublicNetworkAccess ? 'Allow' : 'Deny'
+      defaultAction: empty(allowedIpRangeList) && !disablePublicNetworkAccess && !denyPublicByDefault ? 'Allow' : 'Deny'
       ipRules: [for range in allowedIpRangeList: { value: range, action: 'Allow' }]
     }
     immutableStorageWithVersioning: {

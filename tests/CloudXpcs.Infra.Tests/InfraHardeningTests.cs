@@ -70,4 +70,34 @@ public sealed class InfraHardeningTests(CompiledInfra infra) : IClassFixture<Com
         Assert.True((bool)properties["identityProviders"]!["azureActiveDirectory"]!["enabled"]!);
         Assert.Equal("[parameters('apiEntraClientId')]", app.PassedParameterExpression("apiEntraClientId"));
     }
+
+    [Fact]
+    public void PrivateNetworking_PutsStorageAndServiceBusBehindPrivateEndpointsTheAppReaches()
+    {
+        var deployment = infra.Main.ResourcesOfType("Microsoft.Resources/deployments").Single(r => (string?)r["name"] == "network");
+        Assert.Equal("[parameters('privateNetworking')]", (string?)deployment["condition"]);
+        var network = infra.Main.Module("network");
+        var endpoints = network.Variable("endpoints")!.AsArray();
+        Assert.Equal(["blob", "queue", "table", "namespace"], endpoints.Select(e => (string)e!["groupId"]!));
+        Assert.Equal("[length(variables('endpoints'))]", (string?)network.SingleResource("Microsoft.Network/privateEndpoints")["copy"]!["count"]);
+        Assert.Equal("[length(variables('endpoints'))]", (string?)network.SingleResource("Microsoft.Network/privateEndpoints/privateDnsZoneGroups")["copy"]!["count"]);
+        Assert.Equal("[length(variables('endpoints'))]", (string?)network.SingleResource("Microsoft.Network/privateDnsZones/virtualNetworkLinks")["copy"]!["count"]);
+        var subnets = network.SingleResource("Microsoft.Network/virtualNetworks")["properties"]!["subnets"]!.AsArray();
+        Assert.Equal("Microsoft.App/environments", (string?)subnets[0]!["properties"]!["delegations"]![0]!["properties"]!["serviceName"]);
+
+        // The app's outbound traffic goes through the network; storage and Service Bus deny public traffic by default.
+        var app = infra.Main.Module("functionapp");
+        Assert.Contains("appSubnetId", app.SingleResource("Microsoft.Web/sites")["properties"]!["virtualNetworkSubnetId"]!.ToJsonString());
+        Assert.Contains("'Microsoft.Network/virtualNetworks/subnets', variables('names').virtualNetwork, 'app')", app.PassedParameterExpression("appSubnetId"));
+        Assert.Equal("[variables('names').virtualNetwork]", network.PassedParameterExpression("virtualNetworkName"));
+        Assert.Equal("app", (string?)subnets[0]!["name"]);
+        Assert.Equal("[parameters('privateNetworking')]", Storage.PassedParameterExpression("denyPublicByDefault"));
+        Assert.Contains("denyPublicByDefault", Storage.SingleResource("Microsoft.Storage/storageAccounts")["properties"]!["networkAcls"]!["defaultAction"]!.ToJsonString());
+        var serviceBus = infra.Main.Module("servicebus");
+        Assert.Equal("[parameters('privateNetworking')]", serviceBus.PassedParameterExpression("privateEndpoints"));
+        string sku = serviceBus.SingleResource("Microsoft.ServiceBus/namespaces")["sku"]!.ToJsonString();
+        Assert.Contains("Premium", sku);
+        Assert.Contains("privateEndpoints", sku);
+        Assert.Contains("privateEndpoints", serviceBus.SingleResource("Microsoft.ServiceBus/namespaces/networkRuleSets")["condition"]!.ToJsonString());
+    }
 }

@@ -62,7 +62,12 @@ public sealed class ArmTemplate
         @"^\[reference\(.*'Microsoft\.Resources/deployments', '(?<module>[^']+)'\), '[^']+'\)\.outputs\.(?<output>\w+)\.value\]$");
 
     /// <summary>The raw expression the parent passes for a module parameter (null when none is passed).</summary>
-    public string? PassedParameterExpression(string name) => (string?)parameterValuesFromParent?[name]?["value"];
+    /// <remarks>A conditional value compiles to one expression for the whole parameter ("[if(c, createObject('value', a), …)]"), returned as is.</remarks>
+    public string? PassedParameterExpression(string name) => parameterValuesFromParent?[name] switch
+    {
+        JsonValue whole => (string?)whole,
+        var passed => (string?)passed?["value"],
+    };
 
     public JsonNode? Parameter(string name)
     {
