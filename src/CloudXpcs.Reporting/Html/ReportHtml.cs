@@ -23,7 +23,9 @@ public static class ReportHtml
         .missing { color: #777; font-style: italic; } nav a { margin-right: 1em; }
         """;
 
-    public static string Build(ReportContent content, ReportOptions options, DateTimeOffset generatedUtc)
+    /// <param name="toolVersion">Version shown when the run has no run.json, and as the report's writer.</param>
+    /// <param name="runFolderLabel">How the provenance names the run folder; null = its path.</param>
+    public static string Build(ReportContent content, string toolVersion, string? runFolderLabel, DateTimeOffset generatedUtc)
     {
         var inputs = content.Inputs;
         string title = $"CloudXpcs report: {Beamtime(inputs)}";
@@ -32,7 +34,7 @@ public static class ReportHtml
             .Element("title", title)
             .Raw($"<style>\n{Style}\n</style>\n</head>\n<body>\n")
             .Element("h1", title)
-            .Element("p", $"Run {inputs.Run?.RunId ?? Path.GetFileName(inputs.RunDir)}; generated {generatedUtc:yyyy-MM-dd HH:mm:ss} UTC by cloudxpcs {Version(inputs, options)}.");
+            .Element("p", $"Run {inputs.Run?.RunId ?? Path.GetFileName(inputs.RunDir)}; generated {generatedUtc:yyyy-MM-dd HH:mm:ss} UTC by cloudxpcs {Version(inputs, toolVersion)}.");
         html.Raw("<nav>");
         foreach (var (id, name) in Contents(content)) html.Raw($"<a href=\"#{id}\">{HtmlBuilder.Encode(name)}</a>");
         html.Raw("</nav>\n");
@@ -46,7 +48,7 @@ public static class ReportHtml
             foreach (var figure in section.Figures) FigureElement(html, figure);
             if (section.Id == ReportContent.VelocitiesId) ComparisonSection(html, inputs.Comparison);
         }
-        ProvenanceSection(html, inputs, options);
+        ProvenanceSection(html, inputs, toolVersion, runFolderLabel);
         html.Raw("</body>\n</html>\n");
         return html.ToString();
     }
@@ -139,11 +141,11 @@ public static class ReportHtml
                 $"{Grids.Number(c.Value, "0.###")} ± {(c.Sigma is double s ? Grids.Number(s, "0.###") : "∞")}", c.Determined ? "yes" : "no"])));
     }
 
-    private static void ProvenanceSection(HtmlBuilder html, RunInputs inputs, ReportOptions options)
+    private static void ProvenanceSection(HtmlBuilder html, RunInputs inputs, string toolVersion, string? runFolderLabel)
     {
         html.Element("h2", "Run parameters and provenance", "id=\"provenance\"");
         var run = inputs.Run;
-        var pairs = new List<(string, string)> { ("run folder", options.RunFolderLabel ?? inputs.RunDir) };
+        var pairs = new List<(string, string)> { ("run folder", runFolderLabel ?? inputs.RunDir) };
         if (run is null) pairs.Add((RunJson.FileName, $"{ReportContent.NotAvailable} (an offline run)"));
         else
         {
@@ -153,7 +155,7 @@ public static class ReportHtml
             pairs.AddRange(run.ParameterTexts().Select(p => ("parameter " + p.Key, p.Value)));
             pairs.AddRange(run.Versions.Select(v => ("version of " + v.Key, v.Value)));
         }
-        pairs.Add(("report written by", $"cloudxpcs {options.ToolVersion}"));
+        pairs.Add(("report written by", $"cloudxpcs {toolVersion}"));
         html.Pairs(pairs);
         if (run is { Inputs.Count: > 0 })
         {
@@ -182,6 +184,6 @@ public static class ReportHtml
 
     private static string Beamtime(RunInputs inputs) => inputs.Run?.Beamtime ?? Path.GetFileName(inputs.RunDir);
 
-    private static string Version(RunInputs inputs, ReportOptions options) =>
-        inputs.Run?.Versions.GetValueOrDefault("cloudxpcs") ?? options.ToolVersion;
+    private static string Version(RunInputs inputs, string toolVersion) =>
+        inputs.Run?.Versions.GetValueOrDefault("cloudxpcs") ?? toolVersion;
 }

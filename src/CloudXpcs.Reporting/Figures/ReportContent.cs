@@ -1,8 +1,7 @@
-using CloudXpcs.Reporting.Figures;
 using CloudXpcs.Data.Comparison;
 using CloudXpcs.Reporting.Inputs;
 
-namespace CloudXpcs.Reporting;
+namespace CloudXpcs.Reporting.Figures;
 
 /// <summary>
 /// The report's figures, section by section, prepared from a run's inputs (pure: nothing is drawn or written).
