@@ -1,6 +1,5 @@
 using CloudXpcs.Cli.Commands;
 using CloudXpcs.Data;
-using CloudXpcs.Science.Correlation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -8,16 +7,8 @@ namespace CloudXpcs.Cli;
 
 public static class Program
 {
-    /// <summary>Exit code for input that breaks the data contract or bad arguments.</summary>
-    public const int ExitBadInput = 2;
-    /// <summary>Exit code for any other failure.</summary>
-    public const int ExitFailure = 1;
-
-    /// <summary>
-    /// Correlator state memory of this process: commands that correlate several series in a row (demo) hand it from
-    /// one correlation to the next.
-    /// </summary>
-    internal static CorrelatorStatePool CorrelatorStates { get; } = new();
+    public const int ExitBadInput = ExitCodes.BadInput;
+    public const int ExitFailure = ExitCodes.Failure;
 
     public static int Main(string[] args)
     {
@@ -86,7 +77,7 @@ public static class Program
             foreach (string name in CommandNames) CommandSuggestions.Register(name);
             config.PropagateExceptions();
             config.AddCommand<VersionCommand>("version").WithDescription("Print the version of cloudxpcs.");
-            config.AddCommand<DemoCommand>("demo").WithDescription("The main job: a synthetic beamtime through CloudXpcs (simulation, correlation, fits, continuum model).");
+            config.AddCommand<Commands.Cloud.DemoCommand>("demo").WithDescription("The main job: a synthetic beamtime through CloudXpcs (simulation, correlation, fits, continuum model).");
             config.AddCommand<SimulateBeamtimeCommand>("simulate-beamtime").WithDescription("Simulate a whole beamtime (XPCS series, XAM scans, echem.csv) following a continuum-model run.");
             config.AddCommand<SimulateSeriesCommand>("simulate-series").WithDescription("Simulate a heterodyne XPCS series (contract series folder and truth.json).");
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");

@@ -6,7 +6,10 @@ namespace CloudXpcs.Data;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<string> writeTemporaryFile)
+    public static void Write(string path, Action<string> writeTemporaryFile) =>
+        WriteAsync(path, temporaryPath => { writeTemporaryFile(temporaryPath); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    public static async Task WriteAsync(string path, Func<string, Task> writeTemporaryFile)
     {
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath)!;
@@ -14,7 +17,7 @@ public static class AtomicFile
         string temporaryPath = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            writeTemporaryFile(temporaryPath);
+            await writeTemporaryFile(temporaryPath);
             File.Move(temporaryPath, fullPath, overwrite: true);
         }
         finally

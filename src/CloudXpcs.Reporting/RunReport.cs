@@ -32,7 +32,7 @@ public static class RunReport
                 FigureRenderer.WritePng(figure, Path.Combine(temporary, figure.FileName));
                 options.FiguresDone?.Invoke(Interlocked.Increment(ref done), figures.Count);
             });
-            File.WriteAllText(Path.Combine(temporary, IndexFileName), ReportHtml.Build(content with { Sections = Renamed(content.Sections, figures) }, options, DateTimeOffset.UtcNow));
+            File.WriteAllText(Path.Combine(temporary, IndexFileName), ReportHtml.Build(content with { Sections = Renamed(content.Sections, figures) }, options.ToolVersion, options.RunFolderLabel, DateTimeOffset.UtcNow));
             Swap(temporary, target);
         }
         finally

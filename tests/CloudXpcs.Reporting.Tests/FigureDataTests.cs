@@ -1,4 +1,5 @@
 using CloudXpcs.Data;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Data.Tests.Support;
@@ -111,7 +112,7 @@ public sealed class FigureDataTests
     public void Profiles_give_one_figure_per_measured_time_and_the_prediction_at_a_model_time_is_its_row()
     {
         var sim = Simulation("RS", sign: 1);
-        var measured = new[] { 10.0, 20.0 }.SelectMany(t => new[] { -1.0, 0.0, 1.0 }.Select(x => new MeasuredProfilePoint(t, x, 1 + t / 100 + x, 0.01))).ToList();
+        var measured = new[] { 10.0, 20.0 }.SelectMany(t => new[] { -1.0, 0.0, 1.0 }.Select(x => new ProfilePointJson(t, x, 1 + t / 100 + x, 0.01))).ToList();
 
         var figures = CellFigures.Profiles(measured, [sim]);
 
@@ -150,14 +151,14 @@ public sealed class FigureDataTests
         using var folder = new TempFolder();
         string path = folder.File("inference.json");
         File.WriteAllText(path, """{"schema":"cloudxpcs.inference/1","models":[{"model":"constant","parameters":{"tplus0":0.2},"ci95":{"tplus0":[0.1]}}]}""");
-        var error = Assert.Throws<DataContractException>(() => InferenceFile.Read(path));
+        var error = Assert.Throws<DataContractException>(() => InferenceJson.Read(path));
         Assert.Equal(path, error.Source);
         Assert.Contains("ci95.tplus0", error.Problem);
 
         File.WriteAllText(path, """{"schema":"cloudxpcs.comparison/2"}""");
-        Assert.Contains("expected 'cloudxpcs.comparison/1'", Assert.Throws<DataContractException>(() => ComparisonFile.Read(path)).Problem);
+        Assert.Contains("expected 'cloudxpcs.comparison/1'", Assert.Throws<DataContractException>(() => ComparisonJson.Read(path)).Problem);
         File.WriteAllText(path, "{ not json");
-        Assert.Contains("not valid JSON", Assert.Throws<DataContractException>(() => RunFile.Read(path)).Problem);
+        Assert.Contains("not valid JSON", Assert.Throws<DataContractException>(() => RunJson.Read(path)).Problem);
     }
 
     /// <summary>Positions −0.5, 0.5 mm; times 0, 10, 20, 30 min; v = sign·(position index + 1)·(time index + 1).</summary>

@@ -60,7 +60,7 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions
         {
-            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads, StatePool = Program.CorrelatorStates },
+            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads, StatePool = ProcessCorrelatorStates.Pool },
             ConcentrationM = settings.ConcentrationM,
         };
         var result = ProgressReporting.Run($"analyzing {manifest.Series}", manifest.Frames,

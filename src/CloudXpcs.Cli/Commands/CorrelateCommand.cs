@@ -49,7 +49,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
     {
         string folder = SeriesFolder(settings.Series!);
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
-        var options = new SeriesCorrelationOptions { Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = Program.CorrelatorStates };
+        var options = new SeriesCorrelationOptions { Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = ProcessCorrelatorStates.Pool };
         var clock = Stopwatch.StartNew();
         var result = ProgressReporting.Run($"correlating {manifest.Series}", manifest.Frames,
             progress => SeriesCorrelation.CorrelateToFile(folder, settings.Out!, options, new FramesProgress(progress)));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CloudXpcs.Reporting;
+using CloudXpcs.Reporting.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

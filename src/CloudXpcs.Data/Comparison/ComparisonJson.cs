@@ -79,11 +79,12 @@ public sealed record SetComparisonJson(
     [property: JsonPropertyName("current")] CurrentRatioJson Current,
     [property: JsonPropertyName("profiles")] IReadOnlyList<ProfileComparisonJson> Profiles,
     [property: JsonPropertyName("velocities")] VelocityComparisonJson Velocities,
-    [property: JsonPropertyName("misfit")] MisfitJson Misfit,
-    [property: JsonPropertyName("score")] double? Score)
+    // Optional when read: comparisons written before the misfit breakdown have none.
+    [property: JsonPropertyName("misfit")] MisfitJson? Misfit = null,
+    [property: JsonPropertyName("score")] double? Score = null)
 {
-    /// <summary>The thermodynamic factor the set's simulation used ("unknown" for simulation files without it).</summary>
-    [JsonPropertyName("thermo_factor")] public string ThermodynamicFactor { get; init; } = "unknown";
+    /// <summary>The thermodynamic factor the set's simulation used ("unknown" for simulation files without it); null when read from a comparison written before it was recorded.</summary>
+    [JsonPropertyName("thermo_factor")] public string? ThermodynamicFactor { get; init; }
     /// <summary>The simulation's warnings, e.g. properties clamped outside their tables.</summary>
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -111,9 +112,10 @@ public sealed record ProfileComparisonJson(
     [property: JsonPropertyName("time_min")] double TimeMin,
     [property: JsonPropertyName("rmse_M")] double RmseM,
     [property: JsonPropertyName("max_abs_dev_M")] double MaxAbsDevM,
-    [property: JsonPropertyName("measured_gradient_centre_mm")] double? MeasuredGradientCentreMm,
-    [property: JsonPropertyName("predicted_gradient_centre_mm")] double? PredictedGradientCentreMm,
-    [property: JsonPropertyName("n")] int N);
+    // Optional when read (older comparisons).
+    [property: JsonPropertyName("measured_gradient_centre_mm")] double? MeasuredGradientCentreMm = null,
+    [property: JsonPropertyName("predicted_gradient_centre_mm")] double? PredictedGradientCentreMm = null,
+    [property: JsonPropertyName("n")] int N = 0);
 
 public sealed record PositionRatioJson(
     [property: JsonPropertyName("position_mm")] double PositionMm,
@@ -126,7 +128,7 @@ public sealed record VelocityComparisonJson(
     [property: JsonPropertyName("ratio_mean")] double? RatioMean,
     [property: JsonPropertyName("ratio_std")] double? RatioStd,
     [property: JsonPropertyName("positions_within_1_5_sigma")] IReadOnlyList<double> PositionsWithinBand,
-    [property: JsonPropertyName("ratio_mean_within_1_5_sigma")] double? RatioMeanWithinBand);
+    [property: JsonPropertyName("ratio_mean_within_1_5_sigma")] double? RatioMeanWithinBand = null);
 
 /// <summary>Weighted χ² per kind of measurement (see docs/DATA_CONTRACT.md, comparison and inference).</summary>
 public sealed record MisfitJson(
@@ -148,7 +150,10 @@ public sealed record SetRankingJson(
     [property: JsonPropertyName("rank")] int Rank,
     [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons);
 
-/// <summary>Reads and writes comparison.json.</summary>
+/// <summary>
+/// Reads and writes comparison.json: the one owner of the format, used by the CLI, the pipeline and the report. Parts
+/// that older comparisons lack (misfit breakdown, gradient centres, thermodynamic factor) are optional when read.
+/// </summary>
 public static class ComparisonJson
 {
     public const string FileName = "comparison.json";
@@ -159,6 +164,11 @@ public static class ComparisonJson
     {
         var d = ResultJson.Deserialize<ComparisonDocument>(json, source, FileName, x => x.Schema, ComparisonDocument.SchemaId);
         if (d.VelocityWindowMin.Length != 2) throw new DataContractException(source, "velocity_window_min must hold two numbers [start, end]");
+        if (d.Measured.Current.TimeMin.Count != d.Measured.Current.CurrentMAPerCm2.Count)
+            throw new DataContractException(source, "measured.current: time_min and current_mA_cm2 differ in length");
+        foreach (var set in d.Sets)
+            if (set.Current.TimeMin.Count != set.Current.RatioPredictedToMeasured.Count)
+                throw new DataContractException(source, $"set {set.Set}: current.time_min and current.ratio_predicted_to_measured differ in length");
         return d;
     }
 

@@ -48,35 +48,44 @@ public sealed record InferenceDocument
         : new() { [TransferenceInference.InterceptParameter] = c.Tplus0AtRef, [TransferenceInference.SlopeParameter] = c.SlopePerM };
 }
 
-public sealed record ModelFitJson(
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("parameters")] IReadOnlyDictionary<string, double> Parameters,
-    [property: JsonPropertyName("ci95")] IReadOnlyDictionary<string, double[]> Ci95,
-    [property: JsonPropertyName("ci95_open")] IReadOnlyDictionary<string, bool[]> Ci95Open,
-    [property: JsonPropertyName("misfit")] double Misfit,
-    [property: JsonPropertyName("n_data")] int NData,
-    [property: JsonPropertyName("misfit_breakdown")] MisfitJson MisfitBreakdown,
-    [property: JsonPropertyName("reduced_chi2")] double? ReducedChi2,
-    [property: JsonPropertyName("chi2_scale")] double Chi2Scale,
-    [property: JsonPropertyName("delta_chi2_threshold")] double DeltaChi2Threshold,
-    [property: JsonPropertyName("profile")] IReadOnlyList<IReadOnlyDictionary<string, double>> Profile,
-    [property: JsonPropertyName("slope_profile")] IReadOnlyList<IReadOnlyDictionary<string, double>> SlopeProfile,
-    [property: JsonPropertyName("evaluated")] int Evaluated,
-    [property: JsonPropertyName("failed")] int Failed,
-    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes)
+/// <summary>One fitted transference-number model. Only its name, parameters, intervals, misfit and profile are required when read (older inferences lack the rest).</summary>
+public sealed record ModelFitJson
 {
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    /// <summary>The fitted parameters; the first is the model's main one, the one its profile is over.</summary>
+    [JsonPropertyName("parameters")] public required IReadOnlyDictionary<string, double> Parameters { get; init; }
+    [JsonPropertyName("ci95")] public required IReadOnlyDictionary<string, double[]> Ci95 { get; init; }
+    [JsonPropertyName("ci95_open")] public IReadOnlyDictionary<string, bool[]> Ci95Open { get; init; } = new Dictionary<string, bool[]>();
+    [JsonPropertyName("misfit")] public required double Misfit { get; init; }
+    [JsonPropertyName("n_data")] public required int NData { get; init; }
+    [JsonPropertyName("misfit_breakdown")] public MisfitJson? MisfitBreakdown { get; init; }
+    [JsonPropertyName("reduced_chi2")] public double? ReducedChi2 { get; init; }
+    [JsonPropertyName("chi2_scale")] public double Chi2Scale { get; init; }
+    [JsonPropertyName("delta_chi2_threshold")] public double DeltaChi2Threshold { get; init; }
+    /// <summary>Points {main parameter: value, "misfit": χ²} of the profile likelihood over the main parameter.</summary>
+    [JsonPropertyName("profile")] public required IReadOnlyList<IReadOnlyDictionary<string, double>> Profile { get; init; }
+    [JsonPropertyName("slope_profile")] public IReadOnlyList<IReadOnlyDictionary<string, double>> SlopeProfile { get; init; } = [];
+    [JsonPropertyName("evaluated")] public int Evaluated { get; init; }
+    [JsonPropertyName("failed")] public int Failed { get; init; }
+    [JsonPropertyName("notes")] public IReadOnlyList<string> Notes { get; init; } = [];
+
+    [JsonIgnore] public string? MainParameter => Parameters.Count > 0 ? Parameters.Keys.First() : null;
+
     public static ModelFitJson From(ModelFit f)
     {
         string main = f.Parameters[0].Name;
-        return new ModelFitJson(
-            InferenceDocument.ModelName(f.Model),
-            f.Parameters.ToDictionary(p => p.Name, p => p.Value),
-            f.Parameters.ToDictionary(p => p.Name, p => new[] { p.CiLow, p.CiHigh }),
-            f.Parameters.ToDictionary(p => p.Name, p => new[] { p.CiLowOpen, p.CiHighOpen }),
-            f.Misfit, f.DataPoints, MisfitJson.From(f.Breakdown), ResultJson.Finite(f.ReducedChi2), f.Chi2Scale, f.DeltaChi2Threshold,
-            f.Profile.Select(p => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [main] = p.Value, ["misfit"] = p.Misfit }).ToList(),
-            f.SlopeProfile.Select(p => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [TransferenceInference.SlopeParameter] = p.Value, ["misfit"] = p.Misfit }).ToList(),
-            f.Evaluated, f.Failed, f.Notes.ToList());
+        return new ModelFitJson
+        {
+            Model = InferenceDocument.ModelName(f.Model),
+            Parameters = f.Parameters.ToDictionary(p => p.Name, p => p.Value),
+            Ci95 = f.Parameters.ToDictionary(p => p.Name, p => new[] { p.CiLow, p.CiHigh }),
+            Ci95Open = f.Parameters.ToDictionary(p => p.Name, p => new[] { p.CiLowOpen, p.CiHighOpen }),
+            Misfit = f.Misfit, NData = f.DataPoints, MisfitBreakdown = MisfitJson.From(f.Breakdown), ReducedChi2 = ResultJson.Finite(f.ReducedChi2),
+            Chi2Scale = f.Chi2Scale, DeltaChi2Threshold = f.DeltaChi2Threshold,
+            Profile = f.Profile.Select(p => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [main] = p.Value, ["misfit"] = p.Misfit }).ToList(),
+            SlopeProfile = f.SlopeProfile.Select(p => (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [TransferenceInference.SlopeParameter] = p.Value, ["misfit"] = p.Misfit }).ToList(),
+            Evaluated = f.Evaluated, Failed = f.Failed, Notes = f.Notes.ToList(),
+        };
     }
 }
 
@@ -89,7 +98,7 @@ public sealed record HypothesisJson(
     [property: JsonPropertyName("p_value")] double? PValue,
     [property: JsonPropertyName("failure")] string? Failure);
 
-/// <summary>Reads and writes inference.json.</summary>
+/// <summary>Reads and writes inference.json: the one owner of the format, used by the CLI, the pipeline and the report.</summary>
 public static class InferenceJson
 {
     public const string FileName = "inference.json";
@@ -98,11 +107,25 @@ public static class InferenceJson
 
     public static InferenceDocument Deserialize(string json, string source)
     {
-        var d = ResultJson.Deserialize<InferenceDocument>(json, source, FileName, x => x.Schema, InferenceDocument.SchemaId);
+        var d = ResultJson.Deserialize<InferenceDocument>(json, source, FileName, x => x.Schema, InferenceDocument.SchemaId, root => CheckModels(root, source));
         foreach (var m in d.Models)
-            foreach (var (name, ci) in m.Ci95)
-                if (ci.Length != 2) throw new DataContractException(source, $"model '{m.Model}': ci95.{name} must hold two numbers [low, high]");
+            if (m.MainParameter is { } main && m.Profile.Any(p => !p.ContainsKey(main) || !p.ContainsKey("misfit")))
+                throw new DataContractException(source, $"model {m.Model}: profile points need '{main}' and 'misfit'");
         return d;
+    }
+
+    /// <summary>Each model's intervals are [low, high], checked before the fields (so that this is the problem named).</summary>
+    private static void CheckModels(JsonElement root, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Array) return;
+        foreach (var m in models.EnumerateArray())
+        {
+            if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("ci95", out var ci95) || ci95.ValueKind != JsonValueKind.Object) continue;
+            string model = m.TryGetProperty("model", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()! : "?";
+            foreach (var ci in ci95.EnumerateObject())
+                if (ci.Value.ValueKind != JsonValueKind.Array || ci.Value.GetArrayLength() != 2)
+                    throw new DataContractException(source, $"model '{model}': ci95.{ci.Name} must hold two numbers [low, high]");
+        }
     }
 
     public static void Write(string path, InferenceDocument document) => AtomicFile.WriteAllText(path, Serialize(document));

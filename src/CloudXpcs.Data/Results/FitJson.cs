@@ -159,18 +159,7 @@ public static class FitJson
     /// <param name="source">File or blob name, for error messages.</param>
     public static FitDocument Deserialize(string json, string source)
     {
-        FitDocument? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<FitDocument>(json, ResultJson.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new DataContractException(source, $"not a valid fit.json ({e.Message})", e);
-        }
-        if (document is null) throw new DataContractException(source, "fit.json is empty (null)");
-        if (document.Schema != FitDocument.SchemaId)
-            throw new DataContractException(source, $"schema is '{document.Schema}', expected '{FitDocument.SchemaId}'");
+        var document = ResultJson.Deserialize<FitDocument>(json, source, FileName, x => x.Schema, FitDocument.SchemaId);
         if (document.Bins is null) throw new DataContractException(source, "fit.json has no 'bins'");
         if (document.Velocity is null) throw new DataContractException(source, "fit.json has no 'velocity'");
         return document;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CloudXpcs.Data;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
@@ -45,11 +46,8 @@ public static class BlobTransfer
     public static async Task DownloadFileAsync(BlobContainerClient container, string blobName, string localPath, ETag? ifMatch = null,
         CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localPath))!);
-        string temporary = localPath + ".part";
         var options = new BlobDownloadToOptions { Conditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : null };
-        await container.GetBlobClient(blobName).DownloadToAsync(temporary, options, cancellationToken);
-        File.Move(temporary, localPath, overwrite: true);
+        await AtomicFile.WriteAsync(localPath, temporary => container.GetBlobClient(blobName).DownloadToAsync(temporary, options, cancellationToken));
     }
 
     /// <summary>The blob's text (at most <paramref name="maxBytes"/>), of version <paramref name="ifMatch"/> when given; null when absent.</summary>

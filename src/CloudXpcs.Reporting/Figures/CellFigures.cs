@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Reporting.Inputs;
 
@@ -16,32 +17,33 @@ public static class CellFigures
     private const double PositionToleranceMm = 1e-6;
     private const double TimeToleranceMin = 1e-6;
 
-    public static Figure? Current(MeasuredCurrent? measured, IReadOnlyList<SimulationJson.Document> simulations)
+    public static Figure? Current(CurrentSeriesJson? measured, IReadOnlyList<SimulationJson.Document> simulations)
     {
         var traces = new List<Trace>();
-        if (measured is { TimeMin.Length: > 0 })
-            traces.Add(new Trace("measured", measured.TimeMin, measured.CurrentMAPerCm2, TraceStyle.Points, 0));
+        if (measured is { TimeMin.Count: > 0 })
+            traces.Add(new Trace("measured", measured.TimeMin.ToArray(), measured.CurrentMAPerCm2.ToArray(), TraceStyle.Points, 0));
         for (int k = 0; k < simulations.Count; k++)
             traces.Add(new Trace($"{simulations[k].Set} (predicted)", simulations[k].TimeMin, simulations[k].CurrentMAPerCm2, TraceStyle.Line, k + 1));
         if (traces.Count == 0) return null;
-        string source = measured is { TimeMin.Length: > 0 } ? "measured current (echem.csv, as used by the comparison, points) and " : "";
+        string source = measured is { TimeMin.Count: > 0 } ? "measured current (echem.csv, as used by the comparison, points) and " : "";
         return new Figure("current.png", "Current density", "time (min)", "current density (mA/cm²)", traces,
             $"Cell current: {source}the continuum model's prediction for each transport set (lines).");
     }
 
-    public static Figure? CurrentRatio(ComparisonFile? comparison)
+    public static Figure? CurrentRatio(ComparisonDocument? comparison)
     {
         if (comparison is null) return null;
-        var sets = comparison.Sets.Select((s, k) => (s, k)).Where(p => p.s.CurrentTimeMin.Length > 0).ToList();
+        var sets = comparison.Sets.Select((s, k) => (s.Set, s.Current, k)).Where(p => p.Current.TimeMin.Count > 0).ToList();
         if (sets.Count == 0) return null;
-        var traces = sets.Select(p => new Trace(p.s.Set, p.s.CurrentTimeMin, p.s.CurrentRatioPredictedToMeasured, TraceStyle.Line, p.k + 1)).ToList();
-        traces.Add(new Trace(null, [sets.Min(p => p.s.CurrentTimeMin[0]), sets.Max(p => p.s.CurrentTimeMin[^1])], [1, 1], TraceStyle.Dashed, 0));
+        var traces = sets.Select(p => new Trace(p.Set, p.Current.TimeMin.ToArray(), p.Current.RatioPredictedToMeasured.Select(r => r ?? double.NaN).ToArray(),
+            TraceStyle.Line, p.k + 1)).ToList();
+        traces.Add(new Trace(null, [sets.Min(p => p.Current.TimeMin[0]), sets.Max(p => p.Current.TimeMin[^1])], [1, 1], TraceStyle.Dashed, 0));
         return new Figure("current-ratio.png", "Predicted / measured current", "time (min)", "i predicted / i measured", traces,
             "Ratio of the predicted to the measured current for each transport set (comparison.json); dashed: 1.");
     }
 
     /// <summary>One figure per measured time: the measured profile and each set's profile at that time.</summary>
-    public static IReadOnlyList<Figure> Profiles(IReadOnlyList<MeasuredProfilePoint> measured, IReadOnlyList<SimulationJson.Document> simulations)
+    public static IReadOnlyList<Figure> Profiles(IReadOnlyList<ProfilePointJson> measured, IReadOnlyList<SimulationJson.Document> simulations)
     {
         var figures = new List<Figure>();
         foreach (double time in Grids.DistinctWithin(measured.Select(p => p.TimeMin), TimeToleranceMin))
@@ -68,13 +70,13 @@ public static class CellFigures
     /// Measured velocities: comparison.json's when it has them; else each resolvable fit.json speed, signed like the
     /// first simulation's prediction at its time and position (fits measure |v| only), unsigned without simulations.
     /// </summary>
-    public static IReadOnlyList<VelocityPoint> MeasuredVelocities(ComparisonFile? comparison, IReadOnlyList<SeriesResult> series,
+    public static IReadOnlyList<VelocityPoint> MeasuredVelocities(ComparisonDocument? comparison, IReadOnlyList<SeriesResult> series,
         IReadOnlyList<SimulationJson.Document> simulations, out string source)
     {
-        if (comparison is { MeasuredVelocities.Count: > 0 })
+        if (comparison is { Measured.Velocities.Count: > 0 })
         {
             source = "comparison.json (signed by the predicted direction)";
-            return comparison.MeasuredVelocities.Select(v => new VelocityPoint(v.TimeMin, v.PositionMm, v.VEoAPerS, v.VEoErrAPerS)).ToList();
+            return comparison.Measured.Velocities.Select(v => new VelocityPoint(v.TimeMin, v.PositionMm, v.VEoAPerS, v.VEoErrAPerS)).ToList();
         }
         var reference = simulations.Count > 0 ? simulations[0] : null;
         source = reference is null ? "fit.json speeds (|v|, unsigned: no simulation to take the direction from)"

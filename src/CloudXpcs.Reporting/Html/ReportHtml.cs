@@ -23,7 +23,9 @@ public static class ReportHtml
         .missing { color: #777; font-style: italic; } nav a { margin-right: 1em; }
         """;
 
-    public static string Build(ReportContent content, ReportOptions options, DateTimeOffset generatedUtc)
+    /// <param name="toolVersion">Version shown when the run has no run.json, and as the report's writer.</param>
+    /// <param name="runFolderLabel">How the provenance names the run folder; null = its path.</param>
+    public static string Build(ReportContent content, string toolVersion, string? runFolderLabel, DateTimeOffset generatedUtc)
     {
         var inputs = content.Inputs;
         string title = $"CloudXpcs report: {Beamtime(inputs)}";
@@ -32,7 +34,7 @@ public static class ReportHtml
             .Element("title", title)
             .Raw($"<style>\n{Style}\n</style>\n</head>\n<body>\n")
             .Element("h1", title)
-            .Element("p", $"Run {inputs.Run?.RunId ?? Path.GetFileName(inputs.RunDir)}; generated {generatedUtc:yyyy-MM-dd HH:mm:ss} UTC by cloudxpcs {Version(inputs, options)}.");
+            .Element("p", $"Run {inputs.Run?.RunId ?? Path.GetFileName(inputs.RunDir)}; generated {generatedUtc:yyyy-MM-dd HH:mm:ss} UTC by cloudxpcs {Version(inputs, toolVersion)}.");
         html.Raw("<nav>");
         foreach (var (id, name) in Contents(content)) html.Raw($"<a href=\"#{id}\">{HtmlBuilder.Encode(name)}</a>");
         html.Raw("</nav>\n");
@@ -46,7 +48,7 @@ public static class ReportHtml
             foreach (var figure in section.Figures) FigureElement(html, figure);
             if (section.Id == ReportContent.VelocitiesId) ComparisonSection(html, inputs.Comparison);
         }
-        ProvenanceSection(html, inputs, options);
+        ProvenanceSection(html, inputs, toolVersion, runFolderLabel);
         html.Raw("</body>\n</html>\n");
         return html.ToString();
     }
@@ -82,7 +84,7 @@ public static class ReportHtml
                 r.UsedBins?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", r.Note ?? ""]));
     }
 
-    private static void ComparisonSection(HtmlBuilder html, ComparisonFile? comparison)
+    private static void ComparisonSection(HtmlBuilder html, ComparisonDocument? comparison)
     {
         html.Element("h2", "Comparison of transport sets", "id=\"comparison\"");
         if (comparison is null) { html.Element("p", $"{ReportContent.NotAvailable} (no comparison.json).", "class=\"missing\""); return; }
@@ -94,9 +96,9 @@ public static class ReportHtml
                 s.Set,
                 ranks.TryGetValue(s.Set, out var r) ? r.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
                 s.Score is double score ? Grids.Number(score, "0.###") : "",
-                s.VelocityRatioMean is double m ? $"{Grids.Number(m, "0.00")} ± {Grids.Number(s.VelocityRatioStd ?? 0, "0.00")}" : "",
-                string.Join(", ", s.PositionsWithin1_5Sigma.Select(p => Grids.Number(p, "0.00"))),
-                s.Profiles.Where(p => p.RmseM.HasValue).Select(p => p.RmseM!.Value).DefaultIfEmpty(double.NaN).Average() is var rmse && double.IsFinite(rmse) ? Grids.Number(rmse, "0.000") : "",
+                s.Velocities.RatioMean is double m ? $"{Grids.Number(m, "0.00")} ± {Grids.Number(s.Velocities.RatioStd ?? 0, "0.00")}" : "",
+                string.Join(", ", s.Velocities.PositionsWithinBand.Select(p => Grids.Number(p, "0.00"))),
+                s.Profiles.Select(p => p.RmseM).DefaultIfEmpty(double.NaN).Average() is var rmse && double.IsFinite(rmse) ? Grids.Number(rmse, "0.000") : "",
                 r is null ? "" : string.Join("; ", r.Reasons)]));
         // Every result states the thermodynamic factor it used and the properties clamped outside their tables.
         foreach (var s in comparison.Sets)
@@ -104,62 +106,62 @@ public static class ReportHtml
                 (s.Warnings.Count > 0 ? "; " + string.Join("; ", s.Warnings) : "") + ".");
     }
 
-    private static void InferenceTable(HtmlBuilder html, InferenceFile? inference)
+    private static void InferenceTable(HtmlBuilder html, InferenceDocument? inference)
     {
         if (inference is null) return;
-        html.Element("p", $"Base set {inference.BaseSet ?? "?"}; reference concentration {(inference.ReferenceConcentrationM is double c ? Grids.Number(c, "0.###") + " mol/L" : "?")}. " +
-            $"Preferred model: {inference.Preferred ?? "none"}{(inference.Reason is null ? "" : " — " + inference.Reason)}. " +
+        html.Element("p", $"Base set {inference.BaseSet}; reference concentration {Grids.Number(inference.ReferenceConcentrationM, "0.###")} mol/L. " +
+            $"Preferred model: {inference.Preferred} — {inference.Reason}. " +
             $"Thermodynamic factor held fixed: {inference.ThermodynamicFactor ?? "not stated"} (the data constrain mainly T_f(1 − t+0)²).");
         html.Table(["model", "parameter", "value", "95% interval", "misfit", "data points"],
             inference.Models.SelectMany(m => m.Parameters.Select((p, i) => (IReadOnlyList<string>)[
-                i == 0 ? m.Model + (m.Model == inference.Preferred ? " (preferred)" : "") : "", p.Name, Grids.Number(p.Value, "0.####"),
-                p.Ci95Low is double lo && p.Ci95High is double hi ? $"[{Grids.Number(lo, "0.####")}, {Grids.Number(hi, "0.####")}]" : "",
-                i == 0 && m.Misfit is double misfit ? Grids.Number(misfit, "0.###") : "",
-                i == 0 && m.NData is int n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""])));
+                i == 0 ? m.Model + (m.Model == inference.Preferred ? " (preferred)" : "") : "", p.Key, Grids.Number(p.Value, "0.####"),
+                m.Ci95.GetValueOrDefault(p.Key) is [double lo, double hi] ? $"[{Grids.Number(lo, "0.####")}, {Grids.Number(hi, "0.####")}]" : "",
+                i == 0 ? Grids.Number(m.Misfit, "0.###") : "",
+                i == 0 ? m.NData.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""])));
         NuisanceTables(html, inference);
     }
 
     /// <summary>t+0 with T_f, κ, D and R_int as nuisance parameters, per model and T_f assumption, and what the data determine.</summary>
-    private static void NuisanceTables(HtmlBuilder html, InferenceFile inference)
+    private static void NuisanceTables(HtmlBuilder html, InferenceDocument inference)
     {
-        if (inference.Nuisance.Count == 0) return;
+        if (inference.Nuisance is not { Fits: var fits } || fits.Count == 0) return;
         html.Element("h3", "t+0 with nuisance parameters (T_f, κ scale, D scale, R_int)");
         html.Element("p", "Each fit: t+0 jointly with the nuisances (priors: inference.json nuisance.priors), residual correlation handled by " +
             "per-kind effective sample sizes; 95 % intervals ±1.96σ at the optimum. The intervals depend on the T_f assumption: the data determine " +
             "T_f(1 − t+0)² better than T_f or t+0 alone.");
-        static string Interval(InferredParameter p) => p.Ci95Low is double lo && p.Ci95High is double hi ? $"[{Grids.Number(lo, "0.###")}, {Grids.Number(hi, "0.###")}]" : "";
+        static string Interval(NuisanceEstimateJson p) => p.Ci95 is [double lo, double hi] ? $"[{Grids.Number(lo, "0.###")}, {Grids.Number(hi, "0.###")}]" : "";
         html.Table(["model", "T_f", "t+0 (95 %)", "nuisances (95 %)", "misfit", "effective / data points"],
-            inference.Nuisance.Select(f => (IReadOnlyList<string>)[f.Model, f.Assumption,
+            fits.Select(f => (IReadOnlyList<string>)[f.Model, f.Assumption,
                 f.Parameters.Count > 0 ? $"{Grids.Number(f.Parameters[0].Value, "0.###")} {Interval(f.Parameters[0])}" : "",
                 string.Join("; ", f.Parameters.Skip(1).Select(p => $"{p.Name} {Grids.Number(p.Value, "0.###")} {Interval(p)}")),
-                f.Chi2 is double c ? Grids.Number(c, "0.#") : "",
-                $"{(f.EffectivePoints is double e ? Grids.Number(e, "0") : "?")} / {f.Points?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}"]));
+                Grids.Number(f.Chi2, "0.#"),
+                $"{Grids.Number(f.EffectivePoints, "0")} / {f.Points.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]));
         html.Table(["model", "T_f", "combination", "value ± σ", "determined by the data"],
-            inference.Nuisance.SelectMany(f => f.Combinations.Select(c => (IReadOnlyList<string>)[f.Model, f.Assumption, c.Combination,
+            fits.SelectMany(f => f.Combinations.Select(c => (IReadOnlyList<string>)[f.Model, f.Assumption, c.Description,
                 $"{Grids.Number(c.Value, "0.###")} ± {(c.Sigma is double s ? Grids.Number(s, "0.###") : "∞")}", c.Determined ? "yes" : "no"])));
     }
 
-    private static void ProvenanceSection(HtmlBuilder html, RunInputs inputs, ReportOptions options)
+    private static void ProvenanceSection(HtmlBuilder html, RunInputs inputs, string toolVersion, string? runFolderLabel)
     {
         html.Element("h2", "Run parameters and provenance", "id=\"provenance\"");
         var run = inputs.Run;
-        var pairs = new List<(string, string)> { ("run folder", options.RunFolderLabel ?? inputs.RunDir) };
+        var pairs = new List<(string, string)> { ("run folder", runFolderLabel ?? inputs.RunDir) };
         if (run is null) pairs.Add((RunJson.FileName, $"{ReportContent.NotAvailable} (an offline run)"));
         else
         {
-            pairs.Add(("run id", run.RunId ?? ""));
-            pairs.Add(("beamtime", run.Beamtime ?? ""));
-            pairs.Add(("created (UTC)", run.CreatedUtc ?? ""));
-            pairs.AddRange(run.Parameters.Select(p => ("parameter " + p.Key, p.Value)));
+            pairs.Add(("run id", run.RunId));
+            pairs.Add(("beamtime", run.Beamtime));
+            pairs.Add(("created (UTC)", run.CreatedUtc));
+            pairs.AddRange(run.ParameterTexts().Select(p => ("parameter " + p.Key, p.Value)));
             pairs.AddRange(run.Versions.Select(v => ("version of " + v.Key, v.Value)));
         }
-        pairs.Add(("report written by", $"cloudxpcs {options.ToolVersion}"));
+        pairs.Add(("report written by", $"cloudxpcs {toolVersion}"));
         html.Pairs(pairs);
         if (run is { Inputs.Count: > 0 })
         {
             html.Element("h3", $"Inputs ({run.Inputs.Count} blobs)");
             html.Table(["blob", "MD5 (base64)", "bytes"], run.Inputs.Select(i => (IReadOnlyList<string>)[i.Blob, i.Md5 ?? "",
-                i.Bytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]));
+                i.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
         }
         html.Element("h3", "Result files this report read");
         html.Table(["file", "bytes"], ReadFiles(inputs.RunDir).Select(f => (IReadOnlyList<string>)[f.Name, f.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
@@ -182,6 +184,6 @@ public static class ReportHtml
 
     private static string Beamtime(RunInputs inputs) => inputs.Run?.Beamtime ?? Path.GetFileName(inputs.RunDir);
 
-    private static string Version(RunInputs inputs, ReportOptions options) =>
-        inputs.Run?.Versions.FirstOrDefault(v => v.Key == "cloudxpcs").Value ?? options.ToolVersion;
+    private static string Version(RunInputs inputs, string toolVersion) =>
+        inputs.Run?.Versions.GetValueOrDefault("cloudxpcs") ?? toolVersion;
 }

@@ -27,7 +27,7 @@ public sealed record SeriesRow(string Series, double? PositionMm, double? TimeMi
             statuses.TryGetValue(name, out var status);
             var fit = folder?.Fit;
             var velocity = fit?.Velocity;
-            string state = status?.Status ?? (fit is not null ? "analysed" : "correlated (no fit.json)");
+            string state = status?.Status.Name() ?? (fit is not null ? "analysed" : "correlated (no fit.json)");
             return new SeriesRow(name, fit?.PositionMm, fit?.PolarizationTimeMin, state,
                 status?.SpeedAPerS ?? velocity?.SpeedAPerS, status?.SpeedErrAPerS ?? velocity?.SpeedErrAPerS,
                 status?.Resolvable ?? velocity?.Resolvable, velocity?.UsedBins, status?.Reason ?? velocity?.Reason)

@@ -23,9 +23,9 @@ public sealed record RunInputs(
     IReadOnlyList<SeriesResult> Series,
     IReadOnlyList<SimulationJson.Document> Simulations,
     IReadOnlyList<ConcentrationPoint> XamProfiles,
-    ComparisonFile? Comparison,
-    InferenceFile? Inference,
-    RunFile? Run)
+    ComparisonDocument? Comparison,
+    InferenceDocument? Inference,
+    RunJson? Run)
 {
     public const string XpcsFolder = SeriesManifest.XpcsFolder;
     public const string G2FileName = G2Paths.FileName;
@@ -49,9 +49,9 @@ public sealed record RunInputs(
             : [];
         string profilesPath = Path.Combine(dir, ProfilesRelativePath);
         var profiles = File.Exists(profilesPath) ? XamProfilesCsv.Read(profilesPath) : [];
-        var comparison = ReadIfPresent(dir, ComparisonJson.FileName, ComparisonFile.Read);
-        var inference = ReadIfPresent(dir, InferenceJson.FileName, InferenceFile.Read);
-        var run = ReadIfPresent(dir, RunJson.FileName, RunFile.Read);
+        var comparison = ReadIfPresent(dir, ComparisonJson.FileName, ComparisonJson.Read);
+        var inference = ReadIfPresent(dir, InferenceJson.FileName, InferenceJson.Read);
+        var run = ReadIfPresent(dir, RunJson.FileName, RunJson.Read);
 
         if (series.Count == 0 && comparison is null && (run?.Series.Count ?? 0) == 0)
             throw new DataContractException(dir, $"nothing to report: no {XpcsFolder}/<series>/{G2FileName} or {FitFileName}, no {ComparisonJson.FileName}");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudXpcs.Data;
 using CloudXpcs.Pipeline.Hosting;
 
 namespace CloudXpcs.Cli.Commands.Cloud;
@@ -138,12 +139,8 @@ public sealed class LocalStore : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        string temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, text, cancellationToken);
-        File.Move(temp, path, overwrite: true);
-    }
+    private static Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(path, temporary => File.WriteAllTextAsync(temporary, text, cancellationToken));
 
     private static DateTime CurrentStartUtc()
     {

@@ -5,7 +5,7 @@ namespace CloudXpcs.Cli.Commands.Cloud;
 /// <summary>
 /// The exit code of the commands that end with a run's status (<c>run</c>, <c>reprocess</c>, <c>demo</c>, <c>status</c>):
 /// 0 completed; 3 completed with failures (results written, at least one series not analysed); 1 failed (a step of the
-/// run failed). 2 stays bad input and 1 also an internal error (<see cref="ExitLine"/>).
+/// run failed). 2 stays bad input and 1 also an internal error (<c>ExitLine</c>).
 /// </summary>
 public static class RunExitCode
 {
@@ -15,7 +15,7 @@ public static class RunExitCode
     {
         RunStatus.Completed or RunStatus.Running => 0,
         RunStatus.CompletedWithFailures => CompletedWithFailures,
-        _ => Program.ExitFailure,
+        _ => ExitCodes.Failure,
     };
 
     /// <summary>The worst code over several runs (status lists the newest run of each beamtime).</summary>

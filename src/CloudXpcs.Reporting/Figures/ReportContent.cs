@@ -1,8 +1,7 @@
-using CloudXpcs.Reporting.Figures;
-using CloudXpcs.Data.Results;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Reporting.Inputs;
 
-namespace CloudXpcs.Reporting;
+namespace CloudXpcs.Reporting.Figures;
 
 /// <summary>
 /// The report's figures, section by section, prepared from a run's inputs (pure: nothing is drawn or written).
@@ -28,7 +27,7 @@ public sealed record ReportContent(RunInputs Inputs, IReadOnlyList<FigureSection
             Section("omega-q", "ω against q and the master curve",
                 new[] { XpcsFigures.OmegaVsQ(series), XpcsFigures.MasterCurve(series) }.OfType<Figure>().ToList(), "no fitted series"),
             Section("current", "Current: measured and predicted",
-                new[] { CellFigures.Current(comparison?.MeasuredCurrent, sims), CellFigures.CurrentRatio(comparison) }.OfType<Figure>().ToList(),
+                new[] { CellFigures.Current(comparison?.Measured.Current, sims), CellFigures.CurrentRatio(comparison) }.OfType<Figure>().ToList(),
                 "no simulations/<set>.json and no measured current in comparison.json"),
             Section("profiles", "Concentration profiles", CellFigures.Profiles(MeasuredProfiles(inputs), sims), "no xam/profiles.csv and no measured profiles in comparison.json"),
         };
@@ -40,10 +39,10 @@ public sealed record ReportContent(RunInputs Inputs, IReadOnlyList<FigureSection
     }
 
     /// <summary>Measured profiles: comparison.json's (what the comparison used) when it has them, else xam/profiles.csv.</summary>
-    public static IReadOnlyList<MeasuredProfilePoint> MeasuredProfiles(RunInputs inputs) =>
-        inputs.Comparison is { MeasuredProfiles.Count: > 0 } c
-            ? c.MeasuredProfiles
-            : inputs.XamProfiles.Select(p => new MeasuredProfilePoint(p.TimeMin, p.PositionMm, p.ConcentrationM, p.ConcentrationErrM)).ToList();
+    public static IReadOnlyList<ProfilePointJson> MeasuredProfiles(RunInputs inputs) =>
+        inputs.Comparison is { Measured.Profiles.Count: > 0 } c
+            ? c.Measured.Profiles
+            : inputs.XamProfiles.Select(p => new ProfilePointJson(p.TimeMin, p.PositionMm, p.ConcentrationM, p.ConcentrationErrM)).ToList();
 
     private static FigureSection Section(string id, string title, IReadOnlyList<Figure> figures, string missingBecause) =>
         new(id, title, figures, figures.Count == 0 ? $"{NotAvailable} ({missingBecause})." : null);

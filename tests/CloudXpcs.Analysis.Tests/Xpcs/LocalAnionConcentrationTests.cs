@@ -4,7 +4,7 @@ using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Science.Geometry;
 
-namespace CloudXpcs.Cli.Tests;
+namespace CloudXpcs.Analysis.Tests.Xpcs;
 
 /// <summary>ε of fit.json's anion velocities at the local concentration when the beamtime has measured/profiles.csv covering the series.</summary>
 public sealed class LocalAnionConcentrationTests : IDisposable

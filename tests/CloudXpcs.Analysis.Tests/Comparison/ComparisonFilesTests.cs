@@ -1,3 +1,4 @@
+using CloudXpcs.Data;
 using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
@@ -9,7 +10,7 @@ using CloudXpcs.Science.Tests.Support;
 using CloudXpcs.Analysis.Comparison;
 using CloudXpcs.Analysis.Import;
 
-namespace CloudXpcs.Data.Tests.Comparison;
+namespace CloudXpcs.Analysis.Tests.Comparison;
 
 public sealed class ComparisonFilesTests : IDisposable
 {
@@ -92,25 +93,6 @@ public sealed class ComparisonFilesTests : IDisposable
         Assert.Equal(3, document.Measured.Velocities.Select(v => v.PositionMm).Distinct().Count());
     }
 
-    [Fact]
-    public void InferenceJsonRoundTrips()
-    {
-        var options = new InferenceOptions { IncludeLinear = false };
-        var misfits = Enumerable.Range(0, 41).Select(k => -0.2 + 0.01 * k).Select(t => new CandidateMisfit(
-            new TransferenceCandidate(TransferenceModel.Constant, t, 0, CandidateStage.Grid),
-            new MisfitBreakdown(5 + Math.Pow((t - 0.05) / 0.02, 2), 10, 1, 5, 0, 0), null)).ToList();
-        misfits.Add(new CandidateMisfit(new TransferenceCandidate(TransferenceModel.Constant, 0.2, 0, CandidateStage.Hypothesis, "study"),
-                                        new MisfitBreakdown(70, 10, 1, 5, 0, 0), null));
-        var document = InferenceDocument.From(TransferenceInference.Summarize(options, misfits), "b", "PNB", options);
-        string path = Path.Combine(_root, "inference.json");
-        InferenceJson.Write(path, document);
-        var read = InferenceJson.Read(path);
-        Assert.Equal(InferenceJson.Serialize(document), InferenceJson.Serialize(read));
-        Assert.Equal(0.05, read.Models[0].Parameters["tplus0"], 9);
-        Assert.Equal("study", read.Hypotheses[0].Label);
-        Assert.Equal("constant", read.Preferred);
-    }
-
     [Theory]
     [InlineData("echem.csv", "time_min,current_mA_cm2\n0,0.9\n10,abc\n", "line 3: column current_mA_cm2: non-numeric cell 'abc'")]
     [InlineData("echem.csv", "time_min,current\n0,0.9\n", "missing column current_mA_cm2")]
@@ -125,18 +107,6 @@ public sealed class ComparisonFilesTests : IDisposable
         var error = Assert.Throws<DataContractException>(() => MeasuredBeamtimeLoader.Load(folder));
         Assert.Equal(path, error.Source);
         Assert.Contains(problem, error.Problem);
-    }
-
-    [Theory]
-    [InlineData("{\"schema\": \"cloudxpcs.fit/1\"}", "schema is")]
-    [InlineData("{\"schema\": \"cloudxpcs.comparison/1\", \"beamtime\": \"b\"", "not a valid comparison.json")]
-    [InlineData("{\"schema\": \"cloudxpcs.comparison/1\", \"beamtime\": \"b\"}", "not a valid comparison.json")]
-    public void BadComparisonJsonIsAContractError(string json, string problem)
-    {
-        var error = Assert.Throws<DataContractException>(() => ComparisonJson.Deserialize(json, "x/comparison.json"));
-        Assert.Equal("x/comparison.json", error.Source);
-        Assert.Contains(problem, error.Problem);
-        Assert.Throws<DataContractException>(() => InferenceJson.Deserialize(json.Replace("comparison", "inference"), "i.json"));
     }
 
     [SkippableFact]

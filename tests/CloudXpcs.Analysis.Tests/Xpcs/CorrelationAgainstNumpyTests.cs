@@ -4,7 +4,7 @@ using CloudXpcs.Analysis.Xpcs;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Science.Tests.Support;
 
-namespace CloudXpcs.Data.Tests.Analysis;
+namespace CloudXpcs.Analysis.Tests.Xpcs;
 
 /// <summary>
 /// `correlate` against an independent implementation on series it has never seen: h5py writes a random

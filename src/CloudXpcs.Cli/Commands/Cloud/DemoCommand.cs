@@ -11,7 +11,7 @@ using CloudXpcs.Science.Electrolyte;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace CloudXpcs.Cli.Commands;
+namespace CloudXpcs.Cli.Commands.Cloud;
 
 /// <summary>
 /// <c>cloudxpcs demo [--out DIR]</c>, the main job (offline until the durable pipeline lands): the study's cell is
@@ -22,7 +22,7 @@ namespace CloudXpcs.Cli.Commands;
 /// </summary>
 public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {
-    public sealed class Settings : Cloud.StorageSettings
+    public sealed class Settings : StorageSettings
     {
         [CommandOption("--out <DIR>")]
         [Description("Output folder (default out/demo); holds beamtime/ (inputs) and results/ (outputs).")]
@@ -63,7 +63,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         {
             var analysis = ProgressReporting.Run($"analysing {truth.Series}", spec.Frames, progress =>
                 SeriesAnalysis.AnalyzeToFolder(Path.Combine(inputs, SeriesManifest.XpcsFolder, truth.Series), Path.Combine(results, SeriesManifest.XpcsFolder, truth.Series),
-                    new SeriesAnalysisOptions { Correlation = new SeriesCorrelationOptions { StatePool = Program.CorrelatorStates } },
+                    new SeriesAnalysisOptions { Correlation = new SeriesCorrelationOptions { StatePool = ProcessCorrelatorStates.Pool } },
                     new CorrelateCommand.FramesProgress(progress)));
             var velocity = analysis.Fit.Velocity;
             rows.Add(velocity is { Resolvable: true, SpeedAPerS: double v, SpeedErrAPerS: double e }
@@ -89,14 +89,14 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     private static async Task<int> RunThroughPipelineAsync(Settings settings, SyntheticBeamtime beamtime, string inputs, string resultsRoot, Stopwatch clock,
         CancellationToken cancellationToken)
     {
-        var runSettings = new Cloud.RunSettings
+        var runSettings = new RunSettings
         {
             Storage = settings.Storage, TaskHub = settings.TaskHub, NamePrefix = settings.NamePrefix, RawContainer = settings.RawContainer,
             ResultsContainer = settings.ResultsContainer, Out = resultsRoot, Workers = settings.Workers,
         };
-        await using var session = await Cloud.StorageSession.OpenAsync(runSettings, cancellationToken);
-        var run = await Cloud.BeamtimeRunner.RunAsync(session, runSettings, Path.GetFileName(inputs), inputs, cancellationToken);
-        Cloud.BeamtimeRunner.PrintSummary(run, session);
+        await using var session = await StorageSession.OpenAsync(runSettings, cancellationToken);
+        var run = await BeamtimeRunner.RunAsync(session, runSettings, Path.GetFileName(inputs), inputs, cancellationToken);
+        BeamtimeRunner.PrintSummary(run, session);
         var table = new Table().AddColumns("series", "true v A/s", "fitted v A/s", "(fit-true)/sigma");
         foreach (var truth in beamtime.Series)
         {
@@ -112,7 +112,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         AnsiConsole.WriteLine($"inputs:  {inputs}");
         AnsiConsole.WriteLine($"results: {run.LocalFolder} (xpcs/<series>/g2.h5 and fit.json, xam/profiles.csv, simulations/<set>.json, run.json)");
         AnsiConsole.WriteLine($"report:  {Path.Combine(run.LocalFolder, "report", "index.html")}");
-        return Cloud.RunExitCode.For(run.Outcome.Status);
+        return RunExitCode.For(run.Outcome.Status);
     }
 
     private static CellSimulationResult SimulateCell(string set, string results)

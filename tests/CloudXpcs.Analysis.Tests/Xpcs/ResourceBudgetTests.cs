@@ -4,7 +4,7 @@ using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Science.Geometry;
 
-namespace CloudXpcs.Data.Tests.Analysis;
+namespace CloudXpcs.Analysis.Tests.Xpcs;
 
 /// <summary>Memory and time bombs are refused from the manifest and the q-map, before anything of their size is allocated.</summary>
 public sealed class ResourceBudgetTests
