@@ -68,7 +68,7 @@ public static class SeriesCorrelation
         IProgress<long>? framesDone, out SeriesManifest manifest)
     {
         options ??= new SeriesCorrelationOptions();
-        using var source = SeriesFrameSource.Open(seriesFolder);
+        using var source = SeriesFrames.Open(seriesFolder);
         manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (manifest.Frames < 2)
@@ -93,7 +93,7 @@ public static class SeriesCorrelation
         return correlator.ToPartialSums();
     }
 
-    private static void Stream<T>(SeriesFrameSource source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
+    private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>
     {
         int pixels = source.PixelsPerFrame;
