@@ -10,5 +10,5 @@ internal static class ErrorText
 
     // PureHDF wraps a compression filter's own error in "Filter pipeline failed."; the cause is what says why.
     private static string Cause(Exception ex) =>
-        ex.InnerException is InvalidDataException inner && ex.Message == "Filter pipeline failed." ? $" ({OneLine(inner.Message)})" : "";
+        ex.InnerException is { } inner && ex.Message == "Filter pipeline failed." ? $" ({OneLine(inner.Message)})" : "";
 }

@@ -40,8 +40,14 @@ public sealed record SeriesCorrelationOptions
 public static class SeriesCorrelation
 {
     /// <summary>The q/χ map of a series, with a clear error when no pixel falls in its q range.</summary>
-    public static QMap BuildQMap(SeriesManifest manifest, byte[]? mask, string source)
+    public static QMap BuildQMap(SeriesManifest manifest, byte[]? mask, string source, string? seriesFolder = null)
     {
+        if (manifest.QMapFile is { } qmapFile)
+        {
+            string path = Path.Combine(seriesFolder ?? Path.GetDirectoryName(Path.GetFullPath(source))!, qmapFile.Name);
+            Data.Inputs.InputFile.RequireRegularFile(path);
+            return MaskingToolQMapFile.Read(path).BuildQMap(manifest.Detector, manifest.FlowAxisDeg, mask ?? default(ReadOnlySpan<byte>));
+        }
         var map = QMap.Build(manifest.Detector, manifest.QMap, manifest.FlowAxisDeg, mask ?? default(ReadOnlySpan<byte>));
         if (map.BinnedPixelCount == 0)
         {
@@ -69,13 +75,13 @@ public static class SeriesCorrelation
     {
         options ??= new SeriesCorrelationOptions();
         using var source = SeriesFrames.Open(seriesFolder);
-        manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning } : source.Manifest;
+        manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (manifest.Frames < 2)
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
-        var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
+        var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
         using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
         {
             DelaysPerLevel = manifest.DelaysPerLevel,

@@ -115,3 +115,43 @@ public sealed class DetectorHdf5FrameSource : ISeriesFrames
         _open = null;
     }
 }
+
+/// <summary>The files of one detector acquisition in frame order, as series.json's "raw" lists them.</summary>
+public sealed record DetectorHdf5Acquisition(IReadOnlyList<string> Files, int Frames, int Rows, int Cols)
+{
+    /// <summary>
+    /// The acquisition of <paramref name="path"/>: a file storing <paramref name="datasetPath"/> itself, or a master
+    /// file whose <c>/entry/data</c> links to data files of the same folder (listed after it, in link-name order).
+    /// </summary>
+    public static DetectorHdf5Acquisition Of(string path, string datasetPath = SeriesRawFiles.DefaultDataset)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var files = new List<string> { Path.GetFileName(path) };
+        var dataFiles = new List<string>();
+        using (var file = ContractHdf5.OpenRead(path))
+        {
+            if (Hdf5Links.StoresDatasetHere(file, path, datasetPath)) dataFiles.Add(path);
+            else
+            {
+                string group = datasetPath[..datasetPath.LastIndexOf('/')];
+                foreach (var link in Hdf5Links.ExternalLinksIn(file, path, group.Length == 0 ? "/" : group))
+                {
+                    if (!files.Contains(link.File)) files.Add(link.File);
+                    dataFiles.Add(Path.Combine(folder, link.File));
+                }
+            }
+        }
+        if (dataFiles.Count == 0)
+            throw new DataContractException(path, $"stores no {datasetPath} and links to no data file");
+        int frames = 0, rows = 0, cols = 0;
+        foreach (var dataFile in dataFiles.Distinct())
+        {
+            using var reader = ChunkFileReader.OpenDetectorFile(dataFile, datasetPath);
+            if (rows != 0 && (reader.Rows != rows || reader.Cols != cols))
+                throw new DataContractException(dataFile, $"frames are {reader.Rows} x {reader.Cols} pixels, the first data file's {rows} x {cols}");
+            (rows, cols) = (reader.Rows, reader.Cols);
+            frames = checked(frames + reader.FrameCount);
+        }
+        return new DetectorHdf5Acquisition(files, frames, rows, cols);
+    }
+}

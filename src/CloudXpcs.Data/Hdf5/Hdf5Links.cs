@@ -65,6 +65,51 @@ internal static class Hdf5Links
         return false;
     }
 
+    /// <summary>
+    /// The external links held directly in group <paramref name="groupPath"/> (e.g. a master file's /entry/data), in
+    /// link-name order, each target checked to be a regular file of the same folder; empty when the group is absent.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string File, string Object)> ExternalLinksIn(NativeFile file, string path, string groupPath)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!StoresGroupHere(file, path, groupPath, out var group)) return [];
+        var links = new List<(string, string, string)>();
+        foreach (var message in LinkMessages(group!, path))
+        {
+            var info = LinkInfo.GetValue(message);
+            if (info is null || !ExternalLinkInfo.IsInstanceOfType(info)) continue;
+            string name = (string)LinkName.GetValue(message)!, target = (string)ExternalFilePath.GetValue(info)!;
+            CheckTarget(path, folder, groupPath.TrimEnd('/') + "/" + name, target);
+            links.Add((name, Path.GetFileName(target), (string)ExternalObjectPath.GetValue(info)!));
+        }
+        return links.OrderBy(l => l.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool StoresGroupHere(NativeFile file, string path, string groupPath, out NativeGroup? group)
+    {
+        group = file;
+        string walked = "";
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        foreach (var segment in groupPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            walked += "/" + segment;
+            if (FindExternal(group, path, segment) is { } external)
+            {
+                CheckTarget(path, folder, walked, external.File);
+                group = null;
+                return false;
+            }
+            string here = walked;
+            if (ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(here) ? file.Get(here) : null)) is not NativeGroup next)
+            {
+                group = null;
+                return false;
+            }
+            group = next;
+        }
+        return true;
+    }
+
     /// <summary>The external link named <paramref name="name"/> in <paramref name="group"/>, read from its link messages, or null.</summary>
     private static (string File, string Object)? FindExternal(NativeGroup group, string path, string name)
     {

@@ -26,6 +26,8 @@ public sealed record SeriesManifest
     public required int Chunks { get; init; }
     /// <summary>The detector's own files holding the frames ("raw"), or null for contract chunks.</summary>
     public SeriesRawFiles? Raw { get; init; }
+    /// <summary>A q-map file of the field's masking tools used as is instead of <see cref="QMap"/>'s binning ("qmap_file"), or null.</summary>
+    public SeriesQMapFile? QMapFile { get; init; }
     public required double FrameTimeS { get; init; }
     public required double PositionMm { get; init; }
     public required double PolarizationTimeMin { get; init; }
@@ -80,7 +82,7 @@ public sealed record SeriesManifest
                 throw root.Error($"describes a series given as a result file ('{ResultSeriesManifest.ResultKey}'), which has no frames to correlate: fit it (analyze-series on its folder)");
 
             root.RejectMisspeltFields("schema", "beamtime", "series", "frames", "chunks", "frame_time_s", "position_mm", "polarization_time_min",
-                "detector", "flow_axis_deg", "mask", "qmap", "multitau", "calibration_uncertainty", SeriesRawFiles.Key);
+                "detector", "flow_axis_deg", "mask", "qmap", "multitau", "calibration_uncertainty", SeriesRawFiles.Key, SeriesQMapFile.Key);
             var detector = root.RequiredObject("detector");
             detector.RejectUnknownFields("rows", "cols", "pixel_size_m", "distance_m", "beam_center_row", "beam_center_col", "energy_keV");
             var geometry = new DetectorGeometry(
@@ -132,6 +134,7 @@ public sealed record SeriesManifest
                 Frames = root.RequiredInt("frames"),
                 Chunks = raw is null ? root.RequiredInt("chunks") : 0,
                 Raw = raw,
+                QMapFile = root.Has(SeriesQMapFile.Key) ? SeriesQMapFile.Parse(root) : null,
                 FrameTimeS = root.RequiredDouble("frame_time_s"),
                 PositionMm = root.RequiredDouble("position_mm"),
                 PolarizationTimeMin = root.RequiredDouble("polarization_time_min"),
@@ -199,6 +202,7 @@ public sealed record SeriesManifest
             w.WriteNumber("frames", Frames);
             if (Raw is null) w.WriteNumber("chunks", Chunks);
             else Raw.Write(w);
+            QMapFile?.Write(w);
             w.WriteNumber("frame_time_s", FrameTimeS);
             w.WriteNumber("position_mm", PositionMm);
             w.WriteNumber("polarization_time_min", PolarizationTimeMin);

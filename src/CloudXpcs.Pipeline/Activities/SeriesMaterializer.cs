@@ -19,7 +19,7 @@ namespace CloudXpcs.Pipeline.Activities;
 internal sealed record MaterializedSeries(string Folder, string ManifestBlob, SeriesManifest Manifest, byte[]? Mask)
 {
     /// <summary>The q-map of the analysis (the run's binning, the series' mask), as the correlator builds it.</summary>
-    public QMap BuildQMap(string source) => SeriesCorrelation.BuildQMap(Manifest, Mask, source);
+    public QMap BuildQMap(string source) => SeriesCorrelation.BuildQMap(Manifest, Mask, source, Folder);
 }
 
 /// <summary>
@@ -67,7 +67,7 @@ internal static class SeriesMaterializer
         return workspace.NamingBlobs(() =>
         {
             var manifest = SeriesManifest.Load(manifestPath);
-            if (qmap is not null) manifest = manifest with { QMap = qmap.ToSpec() };
+            if (qmap is not null) manifest = manifest with { QMap = qmap.ToSpec(), QMapFile = null };
             byte[]? mask = maskPath is null ? null : DetectorMaskFile.Read(maskPath, manifest.Rows, manifest.Cols);
             return new MaterializedSeries(folder, manifestBlob, manifest, mask);
         });
