@@ -51,9 +51,11 @@ internal static class SeriesMaterializer
             await BlobTransfer.DownloadFileAsync(storage.Raw, manifestBlob, manifestPath, new ETag(content.Row.ManifestETag!), cancellationToken);
             if (content.MaskBlob is not null)
                 await BlobTransfer.DownloadFileAsync(storage.Raw, content.MaskBlob, maskPath!, new ETag(content.MaskETag!), cancellationToken);
-            if (withChunks)
+            // The q-map file is needed by every step (fits too); the frames only by correlation.
+            var needed = content.Chunks.Where(c => withChunks || c.RowKey == SeriesFileInputs.QMapRowKey).ToList();
+            if (needed.Count > 0)
             {
-                await Parallel.ForEachAsync(content.Chunks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                await Parallel.ForEachAsync(needed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
                     async (chunk, ct) => await BlobTransfer.DownloadFileAsync(storage.Raw, chunk.BlobName,
                         Path.Combine(folder, Path.GetFileName(chunk.BlobName)), new ETag(chunk.BlobETag), ct));
             }
