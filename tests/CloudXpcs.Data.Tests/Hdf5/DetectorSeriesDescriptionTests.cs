@@ -34,7 +34,11 @@ public class DetectorSeriesDescriptionTests
             QMap = new QMapSpec(), // ignored: the file's bins are used
         }).Save(Path.Combine(raw, SeriesManifest.FileName));
 
-        var imported = SeriesCorrelation.Correlate(raw, new SeriesCorrelationOptions { Threads = 1 });
+        string importedG2 = folder.File("imported-g2.h5");
+        var imported = SeriesCorrelation.CorrelateToFile(raw, importedG2, new SeriesCorrelationOptions { Threads = 1 });
+        // Its g2.h5 given on its own cannot be fitted from a rebuilt equal-width q-map: refused, never fitted wrongly.
+        ContractAssert.Throws(importedG2, () => G2FileQMapSource.ReadOrNull(importedG2)!.BuildQMap(), "was correlated with a q-map file");
+        Assert.Equal(original.QMap.DynamicBinOfPixel, G2FileQMapSource.ReadOrNull(Path.Combine(contract, "g2.h5"))!.BuildQMap().DynamicBinOfPixel);
 
         var columns = G2QMapLayout.Of(original.QMap).ColumnBins;
         Assert.Equal(columns.Length, imported.QMap.DynamicBinCount);
