@@ -17,6 +17,12 @@ if $want_test_packages && ! /usr/bin/python3 -c 'import numpy, h5py' 2>/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-h5py >/dev/null
 fi
 
+if $want_test_packages && ! /usr/bin/python3 -c 'import hdf5plugin, h5py; assert all(h5py.h5z.filter_avail(i) for i in (32001, 32004, 32008))' 2>/dev/null; then
+  echo "setup: installing python3-hdf5plugin and the HDF5 filter plugins (detector-file tests: Blosc, LZ4, bitshuffle)"
+  as_root apt-get update -qq >/dev/null || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-hdf5plugin hdf5-filter-plugin hdf5-filter-plugin-blosc-serial bitshuffle >/dev/null
+fi
+
 if $want_test_packages && ! { [[ -x /usr/bin/chromium ]] && [[ -x /usr/bin/chromedriver ]]; }; then
   echo "setup: installing chromium and chromium-driver (browser test of the report)"
   as_root apt-get update -qq >/dev/null || true

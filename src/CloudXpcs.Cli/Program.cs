@@ -82,6 +82,7 @@ public static class Program
             config.AddCommand<SimulateSeriesCommand>("simulate-series").WithDescription("Simulate a heterodyne XPCS series (contract series folder and truth.json).");
             config.AddCommand<CorrelateCommand>("correlate").WithDescription("Multi-tau correlation of one XPCS series into g2.h5.");
             config.AddCommand<FitCommand>("fit").WithDescription("Heterodyne fit of a g2.h5 (one series) into fit.json: per-bin fits, the series speed and the anion velocities.");
+            config.AddCommand<DescribeCommand>("describe").WithDescription("Write series.json for a series as the detector wrote it (HDF5 file or master + data files), from the beamline's metadata file and a masking tool's q-map (used as is).");
             config.AddCommand<AnalyzeSeriesCommand>("analyze-series").WithAlias("analyse-series").WithDescription("Correlate and fit one XPCS series into DIR/g2.h5 and DIR/fit.json; prints the speed or why it is not resolvable.");
             config.AddCommand<XamCommand>("xam").WithDescription("Convert XAM raster scans of a beamtime into salt concentration profiles.");
             // Commands: one line each, keep sorted by area.

@@ -40,8 +40,14 @@ public sealed record SeriesCorrelationOptions
 public static class SeriesCorrelation
 {
     /// <summary>The q/χ map of a series, with a clear error when no pixel falls in its q range.</summary>
-    public static QMap BuildQMap(SeriesManifest manifest, byte[]? mask, string source)
+    public static QMap BuildQMap(SeriesManifest manifest, byte[]? mask, string source, string? seriesFolder = null)
     {
+        if (manifest.QMapFile is { } qmapFile)
+        {
+            string path = Path.Combine(seriesFolder ?? Path.GetDirectoryName(Path.GetFullPath(source))!, qmapFile.Name);
+            Data.Inputs.InputFile.RequireRegularFile(path);
+            return MaskingToolQMapFile.Read(path).BuildQMap(manifest.Detector, manifest.FlowAxisDeg, mask ?? default(ReadOnlySpan<byte>));
+        }
         var map = QMap.Build(manifest.Detector, manifest.QMap, manifest.FlowAxisDeg, mask ?? default(ReadOnlySpan<byte>));
         if (map.BinnedPixelCount == 0)
         {
@@ -68,14 +74,14 @@ public static class SeriesCorrelation
         IProgress<long>? framesDone, out SeriesManifest manifest)
     {
         options ??= new SeriesCorrelationOptions();
-        using var source = SeriesFrameSource.Open(seriesFolder);
-        manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning } : source.Manifest;
+        using var source = SeriesFrames.Open(seriesFolder);
+        manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (manifest.Frames < 2)
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
-        var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
+        var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
         using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
         {
             DelaysPerLevel = manifest.DelaysPerLevel,
@@ -93,7 +99,7 @@ public static class SeriesCorrelation
         return correlator.ToPartialSums();
     }
 
-    private static void Stream<T>(SeriesFrameSource source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
+    private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>
     {
         int pixels = source.PixelsPerFrame;

@@ -19,9 +19,10 @@ public sealed class ChunkFileReader : IDisposable
     private readonly NativeDataset _dataset;
     private readonly StoredDataCheck _stored;
 
-    private ChunkFileReader(string path, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout)
+    private ChunkFileReader(string path, string datasetPath, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout)
     {
         Path = path;
+        DatasetPath = datasetPath;
         _file = file;
         _dataset = dataset;
         _stored = stored;
@@ -34,6 +35,7 @@ public sealed class ChunkFileReader : IDisposable
     }
 
     public string Path { get; }
+    public string DatasetPath { get; }
     public FrameDType DType { get; }
     public int FrameCount { get; }
     public int Rows { get; }
@@ -46,23 +48,31 @@ public sealed class ChunkFileReader : IDisposable
     /// <param name="checkHeader">Called with the header before any pixel data is read or decompressed, so that a file
     /// whose declared shape does not match the series (e.g. a tiny deflated "bomb" declaring huge frames) is rejected
     /// before anything of that size is allocated; throws <see cref="DataContractException"/> to reject.</param>
-    public static ChunkFileReader Open(string path, Action<ChunkHeader>? checkHeader = null)
+    public static ChunkFileReader Open(string path, Action<ChunkHeader>? checkHeader = null) =>
+        Open(path, ContractHdf5.FramesDatasetPath, requireFirstFrame: true, checkHeader);
+
+    /// <summary>Opens the frames of a detector's own HDF5 file (e.g. an Eiger data file): dataset
+    /// <paramref name="datasetPath"/> of shape (frames, rows, cols), no first_frame attribute (<see cref="FirstFrame"/> is 0).</summary>
+    public static ChunkFileReader OpenDetectorFile(string path, string datasetPath, Action<ChunkHeader>? checkHeader = null) =>
+        Open(path, datasetPath, requireFirstFrame: false, checkHeader);
+
+    private static ChunkFileReader Open(string path, string datasetPath, bool requireFirstFrame, Action<ChunkHeader>? checkHeader)
     {
         var file = ContractHdf5.OpenRead(path);
         try
         {
-            var dataset = ContractHdf5.RequireDataset(file, path, ContractHdf5.FramesDatasetPath);
+            var dataset = ContractHdf5.RequireDataset(file, path, datasetPath);
             var (dtype, dims, layout) = ContractHdf5.Guard(path, () => (ReadDType(path, dataset), dataset.Space.Dimensions, dataset.Layout.Class));
             if (dims.Length != 3)
-                throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has shape {ContractHdf5.Shape(dims)}, expected 3 dimensions (frames, rows, cols)");
-            if (dims[0] == 0) throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} holds no frames");
+                throw new DataContractException(path, $"{datasetPath} has shape {ContractHdf5.Shape(dims)}, expected 3 dimensions (frames, rows, cols)");
+            if (dims[0] == 0) throw new DataContractException(path, $"{datasetPath} holds no frames");
             if (dims[0] > int.MaxValue || dims[1] == 0 || dims[2] == 0 || dims[1] > int.MaxValue || dims[2] > int.MaxValue || dims[1] * dims[2] > int.MaxValue)
-                throw new DataContractException(path, $"{ContractHdf5.FramesDatasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
-            long firstFrame = ReadFirstFrame(path, dataset);
+                throw new DataContractException(path, $"{datasetPath} has an unusable shape {ContractHdf5.Shape(dims)}");
+            long firstFrame = requireFirstFrame ? ReadFirstFrame(path, dataset) : 0;
             checkHeader?.Invoke(new ChunkHeader((int)dims[0], (int)dims[1], (int)dims[2], firstFrame));
-            var stored = new StoredDataCheck(Hdf5Confinement.GuardOf(file)!, path, ContractHdf5.FramesDatasetPath);
-            ProbePixelData(path, dataset, dtype, stored, layout, dims[0]);
-            return new ChunkFileReader(path, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
+            var stored = new StoredDataCheck(Hdf5Confinement.GuardOf(file)!, path, datasetPath);
+            ProbePixelData(path, datasetPath, dataset, dtype, stored, layout, dims[0]);
+            return new ChunkFileReader(path, datasetPath, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
         }
         catch
         {
@@ -76,7 +86,7 @@ public sealed class ChunkFileReader : IDisposable
     /// types, which PureHDF 2.2 does not convert, or an unknown filter) and frames the file declares but does not
     /// store are reported when the series is opened, not in the middle of a correlation.
     /// </summary>
-    private static void ProbePixelData(string path, NativeDataset dataset, FrameDType dtype, StoredDataCheck stored, H5DataLayoutClass layout, ulong frames)
+    private static void ProbePixelData(string path, string datasetPath, NativeDataset dataset, FrameDType dtype, StoredDataCheck stored, H5DataLayoutClass layout, ulong frames)
     {
         try
         {
@@ -98,7 +108,7 @@ public sealed class ChunkFileReader : IDisposable
         }
         catch (Exception ex) when (ex is not DataContractException)
         {
-            throw new DataContractException(path, $"not a readable HDF5 file: cannot read pixel data of {ContractHdf5.FramesDatasetPath}: {ErrorText.Describe(ex)}", ex);
+            throw new DataContractException(path, $"not a readable HDF5 file: cannot read pixel data of {datasetPath}: {ErrorText.Describe(ex)}", ex);
         }
     }
 
@@ -207,7 +217,7 @@ public sealed class ChunkFileReader : IDisposable
         catch (Exception ex) when (ex is not DataContractException)
         {
             throw new DataContractException(Path,
-                $"not a readable HDF5 file: cannot read frames {firstFrameInChunk}..{firstFrameInChunk + frameCount - 1} of {ContractHdf5.FramesDatasetPath}: {ErrorText.Describe(ex)}", ex);
+                $"not a readable HDF5 file: cannot read frames {firstFrameInChunk}..{firstFrameInChunk + frameCount - 1} of {DatasetPath}: {ErrorText.Describe(ex)}", ex);
         }
     }
 

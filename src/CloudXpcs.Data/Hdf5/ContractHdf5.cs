@@ -20,7 +20,7 @@ internal static class ContractHdf5
     /// PureHDF cannot parse becomes "not a readable HDF5 file".</summary>
     public static NativeFile OpenRead(string path)
     {
-        LzfFilter.EnsureRegistered();
+        Filters.DetectorFilters.EnsureRegistered();
         return Hdf5Confinement.OpenRead(path);
     }
 
@@ -50,6 +50,7 @@ internal static class ContractHdf5
                 ?? throw new DataContractException(path, $"{datasetPath} is not a dataset");
         }));
         Hdf5Confinement.CheckStorage(file, dataset, path, datasetPath);
+        Filters.DetectorFilters.CheckSupported(dataset, path, datasetPath);
         return dataset;
     }
 

@@ -7,7 +7,7 @@ namespace CloudXpcs.Data.Hdf5;
 /// frames and the pixels in a bin (/xpcs/qmap/mask). <see cref="BuildQMap"/> rebuilds that q-map pixel for pixel, so a
 /// g2.h5 given in place of its raw series is fitted exactly as the series itself (the bin spread needs every pixel's q).
 /// </summary>
-public sealed record G2FileQMapSource(DetectorGeometry Detector, QMapSpec Spec, double FlowAxisDeg, long Frames, byte[] Mask)
+public sealed record G2FileQMapSource(DetectorGeometry Detector, QMapSpec Spec, double FlowAxisDeg, long Frames, byte[] Mask, string Path = "", int[]? DynamicRoi = null)
 {
     /// <summary>Reads the q-map source of a CloudXpcs g2.h5; null for a result file of another correlator (no /xpcs/cloudxpcs).</summary>
     public static G2FileQMapSource? ReadOrNull(string path)
@@ -42,11 +42,19 @@ public sealed record G2FileQMapSource(DetectorGeometry Detector, QMapSpec Spec, 
             throw new DataContractException(path, "its q-map is not valid: " + e.Message);
         }
         return new G2FileQMapSource(detector, spec, Scalar(G2Paths.FlowAxis), (long)Hdf5Numbers.Read(file, path, G2Paths.Frames, 0).Scalar,
-            Array.ConvertAll(mask.Data, v => v != 0 ? (byte)1 : (byte)0));
+            Array.ConvertAll(mask.Data, v => v != 0 ? (byte)1 : (byte)0), path,
+            Array.ConvertAll(Hdf5Numbers.Read(file, path, G2Paths.DynamicRoiMap, 2).Data, v => (int)v));
     }
 
     /// <summary>The q-map the file was correlated with (its binned pixels as the mask: the same bins, pixel for pixel).</summary>
-    public QMap BuildQMap() => QMap.Build(Detector, Spec, FlowAxisDeg, Mask);
+    public QMap BuildQMap()
+    {
+        var qmap = QMap.Build(Detector, Spec, FlowAxisDeg, Mask);
+        // A g2.h5 correlated with a masking tool's q-map (series.json qmap_file) has bins no equal-width binning rebuilds.
+        if (DynamicRoi is not null && !G2QMapLayout.Of(qmap).DynamicRoi.AsSpan().SequenceEqual(DynamicRoi))
+            throw new DataContractException(Path, "was correlated with a q-map file (series.json qmap_file), whose bins cannot be rebuilt from it; fit it with the series.json it was correlated from (fit --g2 ... --series ...)");
+        return qmap;
+    }
 
     private static double[] EdgesOfCentres(double[] centres)
     {

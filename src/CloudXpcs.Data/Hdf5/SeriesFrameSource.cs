@@ -11,7 +11,7 @@ namespace CloudXpcs.Data.Hdf5;
 /// dtype, first_frame, frame counts) before any pixel is read. Frames are then read chunk file by chunk file, so
 /// memory stays O(batch × pixels). Not thread-safe: one reader per thread.
 /// </summary>
-public sealed partial class SeriesFrameSource : IDisposable
+public sealed partial class SeriesFrameSource : ISeriesFrames
 {
     public const int DefaultBatchFrames = 64;
 
@@ -43,6 +43,7 @@ public sealed partial class SeriesFrameSource : IDisposable
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         if (!File.Exists(manifestPath)) throw new DataContractException(seriesFolder, $"incomplete series: {SeriesManifest.FileName} is missing");
         var manifest = SeriesManifest.Load(manifestPath, limits);
+        if (manifest.Raw is not null) throw new DataContractException(manifestPath, $"names the detector's own files ('{SeriesRawFiles.Key}'), not contract chunks; read it through {nameof(SeriesFrames)}.{nameof(SeriesFrames.Open)}");
         var chunkPaths = FindChunkFiles(seriesFolder, manifest.Chunks);
         var chunks = new ChunkFileInfo[manifest.Chunks];
         var pixelType = FramePixelType.UInt16;

@@ -22,7 +22,12 @@ public sealed record SeriesManifest
     public required string Beamtime { get; init; }
     public required string Series { get; init; }
     public required int Frames { get; init; }
+    /// <summary>Contract chunks chunk-NNNNN.h5; 0 for a series whose frames are the detector's own files (<see cref="Raw"/>).</summary>
     public required int Chunks { get; init; }
+    /// <summary>The detector's own files holding the frames ("raw"), or null for contract chunks.</summary>
+    public SeriesRawFiles? Raw { get; init; }
+    /// <summary>A q-map file of the field's masking tools used as is instead of <see cref="QMap"/>'s binning ("qmap_file"), or null.</summary>
+    public SeriesQMapFile? QMapFile { get; init; }
     public required double FrameTimeS { get; init; }
     public required double PositionMm { get; init; }
     public required double PolarizationTimeMin { get; init; }
@@ -77,7 +82,7 @@ public sealed record SeriesManifest
                 throw root.Error($"describes a series given as a result file ('{ResultSeriesManifest.ResultKey}'), which has no frames to correlate: fit it (analyze-series on its folder)");
 
             root.RejectMisspeltFields("schema", "beamtime", "series", "frames", "chunks", "frame_time_s", "position_mm", "polarization_time_min",
-                "detector", "flow_axis_deg", "mask", "qmap", "multitau", "calibration_uncertainty");
+                "detector", "flow_axis_deg", "mask", "qmap", "multitau", "calibration_uncertainty", SeriesRawFiles.Key, SeriesQMapFile.Key);
             var detector = root.RequiredObject("detector");
             detector.RejectUnknownFields("rows", "cols", "pixel_size_m", "distance_m", "beam_center_row", "beam_center_col", "energy_keV");
             var geometry = new DetectorGeometry(
@@ -119,12 +124,17 @@ public sealed record SeriesManifest
                     given.OptionalDouble("beam_center_err_px", d.BeamCenterErrPx));
             }
 
+            var raw = root.OptionalObject(SeriesRawFiles.Key) is { } rawObject ? SeriesRawFiles.Parse(rawObject) : null;
+            if (raw is not null && root.Has("chunks"))
+                throw root.Error($"field 'chunks' must be absent when '{SeriesRawFiles.Key}' names the detector's files");
             var manifest = new SeriesManifest
             {
                 Beamtime = root.RequiredString("beamtime"),
                 Series = root.RequiredString("series"),
                 Frames = root.RequiredInt("frames"),
-                Chunks = root.RequiredInt("chunks"),
+                Chunks = raw is null ? root.RequiredInt("chunks") : 0,
+                Raw = raw,
+                QMapFile = root.Has(SeriesQMapFile.Key) ? SeriesQMapFile.Parse(root) : null,
                 FrameTimeS = root.RequiredDouble("frame_time_s"),
                 PositionMm = root.RequiredDouble("position_mm"),
                 PolarizationTimeMin = root.RequiredDouble("polarization_time_min"),
@@ -149,7 +159,8 @@ public sealed record SeriesManifest
         if (ManifestNames.SegmentProblem(Beamtime) is { } beamtimeProblem) Fail($"field 'beamtime' {beamtimeProblem} (got \"{ManifestNames.Shorten(Beamtime)}\")");
         if (ManifestNames.SegmentProblem(Series) is { } seriesProblem) Fail($"field 'series' {seriesProblem} (got \"{ManifestNames.Shorten(Series)}\")");
         if (Frames <= 0) Fail($"field 'frames' must be positive (got {Frames})");
-        if (Chunks <= 0) Fail($"field 'chunks' must be positive (got {Chunks})");
+        if (Raw is null && Chunks <= 0) Fail($"field 'chunks' must be positive (got {Chunks})");
+        if (Raw is not null && Chunks != 0) Fail($"field 'chunks' must be absent when '{SeriesRawFiles.Key}' names the detector's files");
         if (Chunks > Frames) Fail($"field 'chunks' ({Chunks}) must not exceed 'frames' ({Frames}): every chunk holds at least one frame");
         if (!(FrameTimeS > 0) || !double.IsFinite(FrameTimeS)) Fail($"field 'frame_time_s' must be positive and finite (got {FrameTimeS:R})");
         // Delays are frame_time_s x lag and the fit works with their squares: keep the whole series within 1e12 s.
@@ -189,7 +200,9 @@ public sealed record SeriesManifest
             w.WriteString("beamtime", Beamtime);
             w.WriteString("series", Series);
             w.WriteNumber("frames", Frames);
-            w.WriteNumber("chunks", Chunks);
+            if (Raw is null) w.WriteNumber("chunks", Chunks);
+            else Raw.Write(w);
+            QMapFile?.Write(w);
             w.WriteNumber("frame_time_s", FrameTimeS);
             w.WriteNumber("position_mm", PositionMm);
             w.WriteNumber("polarization_time_min", PolarizationTimeMin);

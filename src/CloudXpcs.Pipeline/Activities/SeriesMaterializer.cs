@@ -19,7 +19,7 @@ namespace CloudXpcs.Pipeline.Activities;
 internal sealed record MaterializedSeries(string Folder, string ManifestBlob, SeriesManifest Manifest, byte[]? Mask)
 {
     /// <summary>The q-map of the analysis (the run's binning, the series' mask), as the correlator builds it.</summary>
-    public QMap BuildQMap(string source) => SeriesCorrelation.BuildQMap(Manifest, Mask, source);
+    public QMap BuildQMap(string source) => SeriesCorrelation.BuildQMap(Manifest, Mask, source, Folder);
 }
 
 /// <summary>
@@ -51,9 +51,11 @@ internal static class SeriesMaterializer
             await BlobTransfer.DownloadFileAsync(storage.Raw, manifestBlob, manifestPath, new ETag(content.Row.ManifestETag!), cancellationToken);
             if (content.MaskBlob is not null)
                 await BlobTransfer.DownloadFileAsync(storage.Raw, content.MaskBlob, maskPath!, new ETag(content.MaskETag!), cancellationToken);
-            if (withChunks)
+            // The q-map file is needed by every step (fits too); the frames only by correlation.
+            var needed = content.Chunks.Where(c => withChunks || c.RowKey == SeriesFileInputs.QMapRowKey).ToList();
+            if (needed.Count > 0)
             {
-                await Parallel.ForEachAsync(content.Chunks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                await Parallel.ForEachAsync(needed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
                     async (chunk, ct) => await BlobTransfer.DownloadFileAsync(storage.Raw, chunk.BlobName,
                         Path.Combine(folder, Path.GetFileName(chunk.BlobName)), new ETag(chunk.BlobETag), ct));
             }
@@ -67,7 +69,7 @@ internal static class SeriesMaterializer
         return workspace.NamingBlobs(() =>
         {
             var manifest = SeriesManifest.Load(manifestPath);
-            if (qmap is not null) manifest = manifest with { QMap = qmap.ToSpec() };
+            if (qmap is not null) manifest = manifest with { QMap = qmap.ToSpec(), QMapFile = null };
             byte[]? mask = maskPath is null ? null : DetectorMaskFile.Read(maskPath, manifest.Rows, manifest.Cols);
             return new MaterializedSeries(folder, manifestBlob, manifest, mask);
         });

@@ -207,6 +207,7 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
                 row.PositionMm = given.PositionMm;
                 row.PolarizationTimeMin = given.PolarizationTimeMin;
                 row.ResultPath = given.ResultPath;
+                (row.RawFiles, row.QMapFile) = (null, null);
                 if (row.Status == SeriesStatus.Failed && row.AnalysisId is null) { row.Status = SeriesStatus.Incomplete; row.Reason = null; }
             }
             else
@@ -219,6 +220,8 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
                 row.PolarizationTimeMin = manifest.PolarizationTimeMin;
                 row.MaskPath = manifest.MaskPath;
                 row.ResultPath = null;
+                row.RawFiles = manifest.Raw is { } raw ? string.Join('\n', raw.Files) : null;
+                row.QMapFile = manifest.QMapFile?.Name;
                 if (row.Status == SeriesStatus.Failed && row.AnalysisId is null) { row.Status = SeriesStatus.Incomplete; row.Reason = null; }
             }
             bool written = existing.HasValue ? await TryUpdateAsync(row, cancellationToken) : await TryAddAsync(row, cancellationToken);

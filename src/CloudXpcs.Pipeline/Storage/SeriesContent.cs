@@ -50,7 +50,7 @@ public static class AnalysisIdentity
     {
         var rowResponse = await storage.Series.GetEntityIfExistsAsync<SeriesRow>(beamtime, series, cancellationToken: cancellationToken);
         var row = rowResponse.HasValue ? rowResponse.Value : null;
-        if (row?.ManifestMd5 is null || (row.ChunksExpected < 1 && row.ResultPath is null))
+        if (row?.ManifestMd5 is null || (row.ChunksExpected < 1 && row.ResultPath is null && row.RawFiles is null))
             return (null, new IncompleteSeries(beamtime, series, $"{beamtime}/xpcs/{series}/series.json has not arrived", row));
         if (row.ResultPath is { } resultPath)
         {
@@ -66,7 +66,10 @@ public static class AnalysisIdentity
                 return (null, new IncompleteSeries(beamtime, series, $"the result file {resultBlob} named in series.json has not arrived", row));
             }
         }
+        var (files, missingFile) = await SeriesFileInputs.LoadAsync(storage, beamtime, series, row, cancellationToken);
+        if (missingFile is not null) return (null, new IncompleteSeries(beamtime, series, missingFile, row));
         var chunks = new SortedDictionary<int, ChunkRow>();
+        if (row.RawFiles is null)
         await foreach (var chunk in storage.Chunks.QueryAsync<ChunkRow>(c => c.PartitionKey == ChunkRow.Partition(beamtime, series),
                            cancellationToken: cancellationToken))
         {
@@ -93,7 +96,7 @@ public static class AnalysisIdentity
                 return (null, new IncompleteSeries(beamtime, series, $"the mask {maskBlob} named in series.json has not arrived", row));
             }
         }
-        return (new SeriesContent(beamtime, series, row, chunks.Values.ToList(), maskBlob, maskETag?.ToString(), maskHash), null);
+        return (new SeriesContent(beamtime, series, row, [.. chunks.Values, .. files], maskBlob, maskETag?.ToString(), maskHash), null);
     }
 
     /// <summary>"0,2-4,7" for [0,2,3,4,7].</summary>

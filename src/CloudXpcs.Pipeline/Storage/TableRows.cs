@@ -32,6 +32,10 @@ public sealed class SeriesRow : PipelineRow
     public string? MaskPath { get; set; }
     /// <summary>series.json "result" (relative to the series folder) of a series given as a result file (no chunks), or null.</summary>
     public string? ResultPath { get; set; }
+    /// <summary>series.json "raw": the detector's files holding the frames, '\n'-separated names in frame order; null for chunks.</summary>
+    public string? RawFiles { get; set; }
+    /// <summary>series.json "qmap_file": the masking tool's q-map in the series folder, or null.</summary>
+    public string? QMapFile { get; set; }
     public int ChunksSeen { get; set; }
     /// <summary>Missing chunk indices, e.g. "2,5-7" (empty when none or unknown).</summary>
     public string MissingChunks { get; set; } = "";

@@ -6,7 +6,8 @@ namespace CloudXpcs.Science.Geometry;
 /// </summary>
 public sealed class QMap
 {
-    private QMap(DetectorGeometry geometry, QMapSpec spec, double flowAxisDeg, int[] dynamicBin, int[] staticBin)
+    private QMap(DetectorGeometry geometry, QMapSpec spec, double flowAxisDeg, int[] dynamicBin, int[] staticBin,
+        double[]? qCentersInvA = null, double[]? chiCentersDeg = null)
     {
         Geometry = geometry;
         Spec = spec;
@@ -23,9 +24,31 @@ public sealed class QMap
             BinnedPixelCount++;
         }
         double dq = (spec.QMaxInvA - spec.QMinInvA) / spec.QBins;
-        QCentersInvA = Enumerable.Range(0, spec.QBins).Select(i => spec.QMinInvA + (i + 0.5) * dq).ToArray();
+        QCentersInvA = qCentersInvA ?? Enumerable.Range(0, spec.QBins).Select(i => spec.QMinInvA + (i + 0.5) * dq).ToArray();
         double dchi = 360.0 / spec.PhiBins;
-        ChiCentersDeg = Enumerable.Range(0, spec.PhiBins).Select(i => -180.0 + (i + 0.5) * dchi).ToArray();
+        ChiCentersDeg = chiCentersDeg ?? Enumerable.Range(0, spec.PhiBins).Select(i => -180.0 + (i + 0.5) * dchi).ToArray();
+    }
+
+    /// <summary>
+    /// A q-map given bin by bin (e.g. made by a masking tool) rather than by equal-width binning: dynamic bin
+    /// b = iq·phi_bins + iφ of each pixel, static bin b·static_per_dynamic + sub, and the bins' q and χ centres.
+    /// </summary>
+    public static QMap FromBins(DetectorGeometry geometry, QMapSpec spec, double flowAxisDeg, int[] dynamicBin, int[] staticBin,
+        double[] qCentersInvA, double[] chiCentersDeg)
+    {
+        geometry.Validate();
+        spec.Validate();
+        int n = geometry.PixelCount;
+        if (dynamicBin.Length != n || staticBin.Length != n) throw new ArgumentException($"bin maps have {dynamicBin.Length} and {staticBin.Length} pixels, detector has {n}");
+        if (qCentersInvA.Length != spec.QBins || chiCentersDeg.Length != spec.PhiBins)
+            throw new ArgumentException($"{qCentersInvA.Length} q and {chiCentersDeg.Length} chi centres for {spec.QBins} x {spec.PhiBins} bins");
+        for (int p = 0; p < n; p++)
+        {
+            int b = dynamicBin[p], s = staticBin[p];
+            if (b < 0 != s < 0 || b >= spec.DynamicBinCount || (b >= 0 && s / spec.StaticPerDynamic != b))
+                throw new ArgumentException($"pixel {p}: dynamic bin {b} and static bin {s} do not nest");
+        }
+        return new QMap(geometry, spec, flowAxisDeg, dynamicBin, staticBin, qCentersInvA, chiCentersDeg);
     }
 
     public DetectorGeometry Geometry { get; }
