@@ -86,7 +86,7 @@ public class EventPathCorrelationTests
         var g = SmallDetector.Geometry(16, 23);
         var map = SmallDetector.Map(g);
         int n = 400;
-        var sparse = SmallDetector.PoissonFrames(n, g.PixelCount, 0.005, 10);
+        var sparse = SmallDetector.PoissonFrames(n, g.PixelCount, 0.001, 10);
         var busy = SmallDetector.PoissonFrames(n, g.PixelCount, 1.0, 11);
         var options = new MultiTauOptions();
         foreach (var (frames, eventPath) in new[] { (sparse, true), (busy, false) })
