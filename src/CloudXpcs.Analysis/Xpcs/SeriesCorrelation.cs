@@ -76,14 +76,7 @@ public static class SeriesCorrelation
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath);
-        using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
-        {
-            DelaysPerLevel = manifest.DelaysPerLevel,
-            MaxDegreeOfParallelism = options.Threads,
-            PixelStart = options.PixelStart,
-            PixelEnd = options.PixelEnd,
-            StatePool = options.StatePool,
-        });
+        using var correlator = CreateCorrelator(map, manifest, options);
         switch (source.PixelType)
         {
             case FramePixelType.UInt16: Stream<ushort>(source, correlator, options, framesDone); break;
@@ -92,6 +85,17 @@ public static class SeriesCorrelation
         }
         return correlator.ToPartialSums();
     }
+
+    /// <summary>The correlator of a series (or one pixel shard of it) with the series' multi-tau settings and the options' threads and pool.</summary>
+    internal static MultiTauCorrelator CreateCorrelator(QMap map, SeriesManifest manifest, SeriesCorrelationOptions options) =>
+        new(map, manifest.Frames, new MultiTauOptions
+        {
+            DelaysPerLevel = manifest.DelaysPerLevel,
+            MaxDegreeOfParallelism = options.Threads,
+            PixelStart = options.PixelStart,
+            PixelEnd = options.PixelEnd,
+            StatePool = options.StatePool,
+        });
 
     private static void Stream<T>(SeriesFrameSource source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>

@@ -35,7 +35,7 @@ public sealed class SparseDetectorSource
     public static SparseDetectorSource Open(string format, IReadOnlyList<string> paths)
     {
         if (paths.Count == 0) throw new ArgumentException("no detector file given", nameof(paths));
-        return format switch
+        var source = format switch
         {
             Rigaku500kFormat when paths.Count == 1 => RigakuBinFile.Read500k(paths[0]),
             Rigaku500kFormat => throw new DataContractException(paths[1], "a Rigaku 500K series is one .bin file"),
@@ -44,7 +44,12 @@ public sealed class SparseDetectorSource
             ImmFormat => throw new DataContractException(paths[1], "an IMM series is one .imm file"),
             _ => throw new DataContractException(paths[0], $"unknown detector format '{format}' (known: {string.Join(", ", Formats)})"),
         };
+        source.Paths = paths.ToArray();
+        return source;
     }
+
+    /// <summary>The file(s) read, as given to <see cref="Open"/>.</summary>
+    public IReadOnlyList<string> Paths { get; private set; } = [];
 
     public string Format { get; }
     public int Rows { get; }
