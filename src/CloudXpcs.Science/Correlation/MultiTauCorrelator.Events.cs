@@ -18,7 +18,7 @@ public sealed partial class MultiTauCorrelator
 {
     // From the first level at which at least this fraction of a column's values is expected non-zero, the dense
     // kernels are cheaper than event lists (measured with bench/sparse-correlation.sh).
-    private const double DenseLevelOccupancy = 0.25;
+    private const double DenseLevelOccupancy = 0.08;
     // Dense integer frames take the event path below this fraction of non-zero pixels: measured (same bench), the event
     // path is ahead at 0.1 % and behind at 1 % non-zero pixels, where the dense kernels' zero-row skipping is cheaper.
     private const double EventPathOccupancy = 0.003;
