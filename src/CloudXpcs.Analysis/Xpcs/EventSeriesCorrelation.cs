@@ -1,5 +1,6 @@
 using CloudXpcs.Data;
 using CloudXpcs.Data.Detectors;
+using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Correlation;
 
@@ -13,7 +14,25 @@ namespace CloudXpcs.Analysis.Xpcs;
 public static class EventSeriesCorrelation
 {
     /// <summary>Frames per event batch: long batches keep the per-batch pass over the detector's columns small.</summary>
-    public const int BatchFrames = 1024;
+    public const int BatchFrames = 16384;
+
+    /// <summary>
+    /// Correlates the detector file(s) of a series folder's series.json (geometry, binning, mask, multi-tau; its chunks
+    /// are not read) and writes g2.h5 (under a temporary name, then renamed).
+    /// </summary>
+    public static MultiTauResult CorrelateToFile(string seriesFolder, string format, IReadOnlyList<string> files, string g2Path,
+        SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null)
+    {
+        string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
+        var manifest = SeriesManifest.Load(manifestPath);
+        byte[]? mask = manifest.MaskPath is null ? null
+            : DetectorMaskFile.Read(Path.Combine(seriesFolder, manifest.MaskPath.Replace('/', Path.DirectorySeparatorChar)), manifest.Rows, manifest.Cols);
+        var result = Correlate(SparseDetectorSource.Open(format, files), manifest, mask, manifestPath, options, framesDone);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(g2Path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        G2FileWriter.Write(g2Path, result);
+        return result;
+    }
 
     public static MultiTauResult Correlate(SparseDetectorSource source, SeriesManifest manifest, byte[]? mask, string manifestPath,
         SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null) =>

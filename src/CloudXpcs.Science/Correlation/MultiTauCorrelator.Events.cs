@@ -23,6 +23,7 @@ public sealed partial class MultiTauCorrelator
     // path is ahead at 0.1 % and behind at 1 % non-zero pixels, where the dense kernels' zero-row skipping is cheaper.
     private const double EventPathOccupancy = 0.003;
     private const int EventColumnsPerWorkItem = 64;
+    private const int MaxEventSubBatchFrames = 1 << 16;
 
     private readonly bool _eventPathForSparseFrames;
     private int[]? _columnOfBlock;
@@ -47,8 +48,12 @@ public sealed partial class MultiTauCorrelator
         if (_framesSeen + n > _totalFrames)
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
         ObjectDisposedException.ThrowIf(_stateMemory is null, this);
-        for (int first = 0; first < n; first += MaxSubBatchFrames)
-            AddEventSubBatch(batch, first, Math.Min(MaxSubBatchFrames, n - first));
+        // The per-batch cost is a pass over the columns' state of every level, so sub-batches are as long as the dense
+        // levels' work buffers allow: the first dense level must receive at most MaxSubBatchFrames values.
+        int denseLevel = DenseLevel((double)batch.EventCount / ((double)n * Math.Max(1, _columnStart.Length) * Lanes));
+        int subBatch = (int)Math.Min(MaxEventSubBatchFrames, (long)(MaxSubBatchFrames - 1) << Math.Min(denseLevel, 20));
+        for (int first = 0; first < n; first += subBatch)
+            AddEventSubBatch(batch, first, Math.Min(subBatch, n - first));
         GC.KeepAlive(_stateMemory);
     }
 
@@ -232,12 +237,12 @@ public sealed partial class MultiTauCorrelator
         var plan = new BatchPlan(_levels, n);
         double lanes = (double)n * columns * Lanes;
         double occupancy = lanes > 0 ? running / lanes : 0, meanCount = lanes > 0 ? partCountSum.Sum() / lanes : 0;
-        int denseLevel = 0;
-        while (denseLevel < _levels.Length && Math.ScaleB(occupancy, denseLevel) < DenseLevelOccupancy) denseLevel++;
+        int denseLevel = DenseLevel(occupancy);
+        while (denseLevel < _levels.Length && plan.NewValues[denseLevel] > MaxSubBatchFrames) denseLevel++;
         int workItems = (columns + EventColumnsPerWorkItem - 1) / EventColumnsPerWorkItem;
         Parallel.For(0, workItems, options,
             () => (Events: _eventScratchPool.TryTake(out var e) ? e : new EventScratch(_history),
-                   Dense: _scratchPool.TryTake(out var d) ? d.Reset(n) : new Scratch(_history).Reset(n)),
+                   Dense: _scratchPool.TryTake(out var d) ? d.Reset(0) : new Scratch(_history).Reset(0)),
             (item, _, scratch) =>
             {
                 scratch.Dense.MeanCount = meanCount;
@@ -256,6 +261,14 @@ public sealed partial class MultiTauCorrelator
         plan.Commit(_levels);
         _framesSeen += n;
         FramesOnEventPath += n;
+    }
+
+    /// <summary>The first level whose values are expected non-zero often enough for the dense kernels.</summary>
+    private int DenseLevel(double occupancy)
+    {
+        int level = 0;
+        while (level < _levels.Length && Math.ScaleB(occupancy, level) < DenseLevelOccupancy) level++;
+        return level;
     }
 
     private static int PartStart(int n, int parts, int part) => (int)((long)n * part / parts);

@@ -70,6 +70,19 @@ public class EventPathCorrelationTests
     }
 
     [Fact]
+    public void A_long_event_batch_with_a_busy_stretch_is_the_dense_result()
+    {
+        var g = SmallDetector.Geometry(8, 9);
+        var map = SmallDetector.Map(g);
+        int n = 20000, pixels = g.PixelCount;
+        var frames = new ushort[n * pixels];
+        SmallDetector.PoissonFrames(1000, pixels, 0.6, 12).CopyTo(frames.AsSpan(9000 * pixels));
+        SmallDetector.PoissonFrames(5000, pixels, 0.002, 13).CopyTo(frames.AsSpan(14000 * pixels));
+        var options = new MultiTauOptions();
+        AssertSameResult(Dense(map, frames, n, options), Events(map, frames, n, options, [n]));
+    }
+
+    [Fact]
     public void A_pixel_shard_on_the_event_path_is_the_dense_shard()
     {
         var g = SmallDetector.Geometry(16, 23);
