@@ -17,7 +17,8 @@ namespace CloudXpcs.Science.Correlation;
 public sealed partial class MultiTauCorrelator
 {
     // From the first level at which at least this fraction of a column's values is expected non-zero, the dense
-    // kernels are cheaper than event lists (measured with bench/sparse-correlation.sh).
+    // kernels are cheaper than event lists (0.02, 0.08 and 0.25 tried at mean 0.01 with bench/sparse-correlation.sh;
+    // 0.08 was best, within the noise of a shared machine).
     private const double DenseLevelOccupancy = 0.08;
     // Dense integer frames take the event path below this fraction of non-zero pixels: measured (same bench), the event
     // path is ahead at 0.1 % and behind at 1 % non-zero pixels, where the dense kernels' zero-row skipping is cheaper.
