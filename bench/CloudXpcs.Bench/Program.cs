@@ -7,6 +7,7 @@ public static class Program
 {
     /// <summary>
     /// `correlation [frames] [mean] [threads] [batch] [side] [repeats]` runs the correlation throughput measurement;
+    /// `sparse-correlation [side] [frames] [mean,...] [repeats]` the event path against the dense path (see SparseCorrelationThroughput);
     /// `pipeline [series] [frames] [workers,...] [reprocess]` the durable pipeline on Azurite (see PipelineThroughput);
     /// `speed-coverage [seeds] [firstSeed] [QxPHI,...] [side] [frames]` the calibration of the speed's error bar (see SpeedCoverage);
     /// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *Continuum*`).
@@ -27,6 +28,7 @@ public static class Program
             return 0;
         }
         if (args.Length > 0 && args[0] == "detector-read") return DetectorReadThroughput.Run(args);
+        if (args.Length > 0 && args[0] == "sparse-correlation") return SparseCorrelationThroughput.Run(args);
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "speed-coverage") return SpeedCoverage.Run(args);
         if (args.Length > 0 && args[0] == "null-claims") return NullClaims.Run(args);

@@ -74,6 +74,13 @@ public static class SeriesCorrelation
         IProgress<long>? framesDone, out SeriesManifest manifest)
     {
         options ??= new SeriesCorrelationOptions();
+        var declared = SeriesFrames.LoadManifest(seriesFolder);
+        if (SeriesFrames.IsPhotonEventSeries(declared))
+        {
+            manifest = options.QMap is { } rebinning ? declared with { QMap = rebinning, QMapFile = null } : declared;
+            return EventSeriesCorrelation.CorrelatePartial(SeriesFrames.OpenEvents(seriesFolder, declared), manifest, SeriesFrames.ReadMask(seriesFolder, declared),
+                Path.Combine(seriesFolder, SeriesManifest.FileName), options with { QMap = null }, framesDone);
+        }
         using var source = SeriesFrames.Open(seriesFolder);
         manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
@@ -82,14 +89,7 @@ public static class SeriesCorrelation
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
-        using var correlator = new MultiTauCorrelator(map, manifest.Frames, new MultiTauOptions
-        {
-            DelaysPerLevel = manifest.DelaysPerLevel,
-            MaxDegreeOfParallelism = options.Threads,
-            PixelStart = options.PixelStart,
-            PixelEnd = options.PixelEnd,
-            StatePool = options.StatePool,
-        });
+        using var correlator = CreateCorrelator(map, manifest, options);
         switch (source.PixelType)
         {
             case FramePixelType.UInt16: Stream<ushort>(source, correlator, options, framesDone); break;
@@ -98,6 +98,17 @@ public static class SeriesCorrelation
         }
         return correlator.ToPartialSums();
     }
+
+    /// <summary>The correlator of a series (or one pixel shard of it) with the series' multi-tau settings and the options' threads and pool.</summary>
+    internal static MultiTauCorrelator CreateCorrelator(QMap map, SeriesManifest manifest, SeriesCorrelationOptions options) =>
+        new(map, manifest.Frames, new MultiTauOptions
+        {
+            DelaysPerLevel = manifest.DelaysPerLevel,
+            MaxDegreeOfParallelism = options.Threads,
+            PixelStart = options.PixelStart,
+            PixelEnd = options.PixelEnd,
+            StatePool = options.StatePool,
+        });
 
     private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>

@@ -28,8 +28,17 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         [Description("Frames read per batch (default: about 256 MiB of frames).")]
         public int BatchFrames { get; init; }
 
+        [CommandOption("--detector-format <FORMAT>")]
+        [Description("Read the frames from a photon-counting detector file instead of the chunks: rigaku-500k, rigaku-3m or imm (series.json gives geometry, binning, mask).")]
+        public string? DetectorFormat { get; init; }
+
+        [CommandOption("--detector-files <FILES>")]
+        [Description("With --detector-format: the detector file, or for rigaku-3m the six .bin.000-.bin.005 files (comma-separated) or the .bin.000 file.")]
+        public string? DetectorFiles { get; init; }
+
         public override ValidationResult Validate()
         {
+            if ((DetectorFormat is null) != (DetectorFiles is null)) return ValidationResult.Error("--detector-format and --detector-files go together");
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out G2_H5 is required");
             if (BatchFrames < 0) return ValidationResult.Error("--batch-frames must be positive");
@@ -52,7 +61,10 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         var options = new SeriesCorrelationOptions { Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = ProcessCorrelatorStates.Pool };
         var clock = Stopwatch.StartNew();
         var result = ProgressReporting.Run($"correlating {manifest.Series}", manifest.Frames,
-            progress => SeriesCorrelation.CorrelateToFile(folder, settings.Out!, options, new FramesProgress(progress)));
+            progress => settings.DetectorFormat is { } format
+                ? EventSeriesCorrelation.CorrelateToFile(folder, format, settings.DetectorFiles!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                    settings.Out!, options, new FramesProgress(progress))
+                : SeriesCorrelation.CorrelateToFile(folder, settings.Out!, options, new FramesProgress(progress)));
         double seconds = clock.Elapsed.TotalSeconds;
         double pixelFrames = (double)manifest.Frames * manifest.PixelsPerFrame;
         AnsiConsole.WriteLine($"correlate: {manifest.Series}: {manifest.Frames} frames of {manifest.Rows} x {manifest.Cols} pixels, " +

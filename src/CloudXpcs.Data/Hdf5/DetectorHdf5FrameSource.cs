@@ -71,12 +71,7 @@ public sealed class DetectorHdf5FrameSource : ISeriesFrames
         return Hdf5Links.StoresDatasetHere(file, path, datasetPath);
     }
 
-    public byte[]? ReadMask()
-    {
-        if (Manifest.MaskPath is null) return null;
-        string path = Path.Combine(Folder, Manifest.MaskPath.Replace('/', Path.DirectorySeparatorChar));
-        return DetectorMaskFile.Read(path, Manifest.Rows, Manifest.Cols);
-    }
+    public byte[]? ReadMask() => SeriesFrames.ReadMask(Folder, Manifest);
 
     public void ReadFrames<TPixel>(int firstFrame, int frameCount, Span<TPixel> destination) where TPixel : unmanaged, INumber<TPixel>
     {

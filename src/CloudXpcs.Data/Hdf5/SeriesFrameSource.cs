@@ -116,12 +116,7 @@ public sealed partial class SeriesFrameSource : ISeriesFrames
     }
 
     /// <summary>The detector mask of series.json (non-zero = use), or null when it names none.</summary>
-    public byte[]? ReadMask()
-    {
-        if (Manifest.MaskPath is null) return null;
-        string path = Path.Combine(Folder, Manifest.MaskPath.Replace('/', Path.DirectorySeparatorChar));
-        return DetectorMaskFile.Read(path, Manifest.Rows, Manifest.Cols);
-    }
+    public byte[]? ReadMask() => SeriesFrames.ReadMask(Folder, Manifest);
 
     /// <summary>
     /// Reads series frames [<paramref name="firstFrame"/>, +<paramref name="frameCount"/>) into a caller-supplied

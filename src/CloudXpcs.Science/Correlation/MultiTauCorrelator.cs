@@ -68,6 +68,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         _qmap = qmap;
         _delaysPerLevel = options.DelaysPerLevel;
         _statePool = options.StatePool;
+        _eventPathForSparseFrames = options.EventPathForSparseFrames;
         _history = 2 * _delaysPerLevel;
         _totalFrames = totalFrames;
         _pixelStart = options.PixelStart;
@@ -167,6 +168,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         if (_framesSeen + n > _totalFrames)
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
         ObjectDisposedException.ThrowIf(_stateMemory is null, this);
+        if (TryAddAsEvents(frames, n)) return;
         for (int first = 0; first < n; first += MaxSubBatchFrames)
         {
             int count = Math.Min(MaxSubBatchFrames, n - first);

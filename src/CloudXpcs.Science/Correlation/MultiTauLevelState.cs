@@ -64,6 +64,11 @@ internal sealed unsafe class MultiTauLevelState
     }
 
     public Span<double> Acc(int c) => State.Slice(AccOffset(c), _lagCount * Lanes);
+    public int KMax => KMin + _lagCount - 1;
+    /// <summary>The last `history` values, oldest row first (the event path reads and rewrites them).</summary>
+    public Span<double> Window(int c) => State.Slice(WindowOffset(c), _history * Lanes);
+    public Span<double> Head(int c) => State.Slice(HeadOffset(c), _history * Lanes);
+    public Span<double> Pending(int c) => State.Slice(PendingOffset(c), Lanes);
     public double Total(int c, int lane) => State[TotalOffset(c) + lane];
 
     public LaneRow AccRow(int c, int k) => LoadRow(AccOffset(c) + (k - KMin) * Lanes);

@@ -13,6 +13,12 @@ public sealed record MultiTauOptions
 
     public int PixelStart { get; init; }
 
+    /// <summary>
+    /// Integer frames with few non-zero pixels are correlated as event lists (work in proportion to the photons, the
+    /// same sums); false keeps every dense batch on the dense kernels.
+    /// </summary>
+    public bool EventPathForSparseFrames { get; init; } = true;
+
     /// <summary>Exclusive end of the pixel shard; −1 means the last pixel of the detector.</summary>
     public int PixelEnd { get; init; } = -1;
 

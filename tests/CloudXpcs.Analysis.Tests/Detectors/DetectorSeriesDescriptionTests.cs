@@ -4,7 +4,7 @@ using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Tests.Support;
 using CloudXpcs.Science.Geometry;
 
-namespace CloudXpcs.Data.Tests.Hdf5;
+namespace CloudXpcs.Analysis.Tests.Detectors;
 
 /// <summary>describe's parts: the beamline metadata file, a masking tool's q-map used as is, and series.json from both.</summary>
 public class DetectorSeriesDescriptionTests

@@ -3,7 +3,7 @@ using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Tests.Support;
 
-namespace CloudXpcs.Data.Tests.Hdf5;
+namespace CloudXpcs.Analysis.Tests.Detectors;
 
 /// <summary>
 /// Area-detector HDF5 files as Eiger and Lambda write them, made by an independent writer (h5py with hdf5plugin's

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using CloudXpcs.Science.Correlation;
+
+namespace CloudXpcs.Bench;
+
+/// <summary>
+/// The event path against the dense path on the same Poisson frames (512×512 uint16, every pixel binned): frames given
+/// as event lists (<see cref="MultiTauCorrelator.AddEvents"/>), the same frames dense with the event path off, and
+/// dense with the automatic choice. Reports pixel-frames per second of each and whether the g2 are bit-identical.
+/// The event lists are made batch by batch outside the timed part (as a reader delivers them).
+/// </summary>
+public static class SparseCorrelationThroughput
+{
+    private static readonly CorrelatorStatePool StatePool = new();
+
+    public static int Run(string[] args)
+    {
+        int side = args.Length > 1 ? int.Parse(args[1]) : 512;
+        int frames = args.Length > 2 ? int.Parse(args[2]) : 4096;
+        var means = args.Length > 3 ? args[3].Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [0.001, 0.01, 0.1, 1.0];
+        int repeats = args.Length > 4 ? int.Parse(args[4]) : 2;
+        const int batch = 1024;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        var map = CorrelationThroughput.AllPixelsMap(side, side);
+        int pixels = side * side;
+        double pixelFrames = (double)pixels * frames;
+        foreach (double mean in means)
+        {
+            var data = CorrelationThroughput.PoissonFrames(frames, pixels, mean, 7);
+            long events = 0;
+            foreach (var v in data) if (v != 0) events++;
+            (double Seconds, MultiTauResult Result, double Finalize) Time(Func<MultiTauCorrelator, TimeSpan> feed, bool eventPath)
+            {
+                double best = double.MaxValue, finalize = 0;
+                MultiTauResult? result = null;
+                for (int r = 0; r < repeats; r++)
+                {
+                    using var correlator = new MultiTauCorrelator(map, frames, new MultiTauOptions { StatePool = StatePool, EventPathForSparseFrames = eventPath });
+                    var fed = feed(correlator);
+                    var sw = Stopwatch.StartNew();
+                    result = correlator.ToResult(0.2);
+                    if ((fed + sw.Elapsed).TotalSeconds < best) finalize = sw.Elapsed.TotalSeconds;
+                    best = Math.Min(best, (fed + sw.Elapsed).TotalSeconds);
+                }
+                return (best, result!, finalize);
+            }
+            TimeSpan Dense(MultiTauCorrelator c)
+            {
+                var sw = Stopwatch.StartNew();
+                for (int t = 0; t < frames; t += batch) c.AddFrames<ushort>(data.AsSpan(t * pixels, Math.Min(batch, frames - t) * pixels));
+                return sw.Elapsed;
+            }
+            TimeSpan Events(MultiTauCorrelator c)
+            {
+                var spent = TimeSpan.Zero;
+                // As a reader delivers them: long batches of events (EventSeriesCorrelation.BatchFrames) while they are few.
+                int eventBatch = mean <= 0.01 ? 16384 : batch;
+                for (int t = 0; t < frames; t += eventBatch)
+                {
+                    var events = PhotonEventBatch.FromDense(data.AsSpan(t * pixels, Math.Min(eventBatch, frames - t) * pixels), pixels);
+                    var sw = Stopwatch.StartNew();
+                    c.AddEvents(events);
+                    spent += sw.Elapsed;
+                }
+                return spent;
+            }
+            var dense = Time(Dense, eventPath: false);
+            var sparse = Time(Events, eventPath: false);
+            var auto = Time(Dense, eventPath: true);
+            bool same = SameBits(dense.Result.G2, sparse.Result.G2) && SameBits(dense.Result.G2Err, sparse.Result.G2Err);
+            bool autoSame = SameBits(dense.Result.G2, auto.Result.G2) && SameBits(dense.Result.G2Err, auto.Result.G2Err);
+            Console.WriteLine(
+                $"mean {mean}: {side}x{side} x {frames} frames, {events} events ({(double)events / pixelFrames:P2} of pixel-frames), best of {repeats}: "
+                + $"events {sparse.Seconds:F3} s {pixelFrames / sparse.Seconds:E3} pixel-frames/s | dense {dense.Seconds:F3} s {pixelFrames / dense.Seconds:E3} pixel-frames/s | "
+                + $"dense frames, automatic choice {auto.Seconds:F3} s {pixelFrames / auto.Seconds:E3} pixel-frames/s | events {dense.Seconds / sparse.Seconds:F1}x dense | "
+                + $"finalization (shared) {dense.Finalize:F3} s / {sparse.Finalize:F3} s | g2 and g2_err bit-identical: events {same}, automatic {autoSame}");
+            if (!same || !autoSame) return 1;
+        }
+        return 0;
+    }
+
+    private static bool SameBits(double[] a, double[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => BitConverter.DoubleToInt64Bits(p.First) == BitConverter.DoubleToInt64Bits(p.Second));
+}
