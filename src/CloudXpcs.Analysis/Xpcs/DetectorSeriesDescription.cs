@@ -21,7 +21,9 @@ public static class DetectorSeriesDescription
         string raw = Path.GetFullPath(rawPath);
         Data.Inputs.InputFile.RequireRegularFile(raw);
         string folder = Path.GetDirectoryName(raw)!;
-        var acquisition = DetectorHdf5Acquisition.Of(raw);
+        var acquisition = Acquisition.Of(raw);
+        if (metadataPath is null && acquisition.Format != SeriesRawFiles.Hdf5)
+            throw new DataContractException(raw, $"a {acquisition.Format} file carries no geometry: give the beamline's metadata file (--metadata)");
         var metadata = BeamlineMetadataFile.Read(metadataPath ?? raw);
         string? qmapName = null;
         if (qmapPath is not null)
@@ -46,7 +48,7 @@ public static class DetectorSeriesDescription
             Series = labels.Series ?? Path.GetFileName(folder),
             Frames = acquisition.Frames,
             Chunks = 0,
-            Raw = new SeriesRawFiles(SeriesRawFiles.Hdf5, acquisition.Files, SeriesRawFiles.DefaultDataset),
+            Raw = new SeriesRawFiles(acquisition.Format, acquisition.Files, SeriesRawFiles.DefaultDataset),
             QMapFile = qmapName is null ? null : new SeriesQMapFile(qmapName),
             FrameTimeS = metadata.FrameTimeS,
             PositionMm = labels.PositionMm,
@@ -58,5 +60,30 @@ public static class DetectorSeriesDescription
         string manifestPath = Path.Combine(folder, SeriesManifest.FileName);
         manifest.Save(manifestPath);
         return (manifest, manifestPath);
+    }
+
+    /// <summary>The files, frames and frame size of a detector file, by its kind: .imm (IMM), .bin (Rigaku 500K), .bin.000 (the
+    /// first of a Rigaku 3M's six module files, the others beside it), else HDF5 (one file, or a master with data files).</summary>
+    private sealed record Acquisition(string Format, IReadOnlyList<string> Files, int Frames, int Rows, int Cols)
+    {
+        public static Acquisition Of(string raw)
+        {
+            string name = Path.GetFileName(raw);
+            string? format = name.EndsWith(".imm", StringComparison.OrdinalIgnoreCase) ? SeriesRawFiles.Imm
+                : name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? SeriesRawFiles.Rigaku500K
+                : name.EndsWith(".bin.000", StringComparison.OrdinalIgnoreCase) ? SeriesRawFiles.Rigaku3M
+                : null;
+            if (format is null)
+            {
+                var hdf5 = DetectorHdf5Acquisition.Of(raw);
+                return new Acquisition(SeriesRawFiles.Hdf5, hdf5.Files, hdf5.Frames, hdf5.Rows, hdf5.Cols);
+            }
+            IReadOnlyList<string> files = format == SeriesRawFiles.Rigaku3M
+                ? Enumerable.Range(0, 6).Select(i => name[..^3] + i.ToString("000")).ToList()
+                : [name];
+            string folder = Path.GetDirectoryName(raw)!;
+            var events = Data.Detectors.SparseDetectorSource.Open(format, files.Select(f => Path.Combine(folder, f)).ToList());
+            return new Acquisition(format, files, events.Frames, events.Rows, events.Cols);
+        }
     }
 }
