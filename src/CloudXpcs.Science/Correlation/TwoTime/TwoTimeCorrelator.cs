@@ -1,6 +1,5 @@
 using System.Numerics;
 using CloudXpcs.Science.Geometry;
-using MathNet.Numerics.LinearAlgebra.Double;
 
 namespace CloudXpcs.Science.Correlation.TwoTime;
 
@@ -12,7 +11,7 @@ namespace CloudXpcs.Science.Correlation.TwoTime;
 /// boost_corr divides by the static bin's mean of each frame instead of its time average; within one static bin the
 /// two agree exactly (the factor cancels), across static bins of one dynamic bin the time average keeps the weights fixed.
 /// <para>Frames are kept per processed bin (frame-major, float64) until <see cref="ComputeBin"/>, which forms the
-/// frame products as one matrix product XᵀX (MathNet's provider) per bin. Static bins are nested in dynamic bins
+/// frame products as one symmetric matrix product X·Xᵀ per bin (<see cref="FrameProducts"/>). Static bins are nested in dynamic bins
 /// (static = dynamic · static_per_dynamic + sub-bin), so a processed bin holds all pixels of its static bins.</para>
 /// </summary>
 public sealed class TwoTimeCorrelator
@@ -107,24 +106,24 @@ public sealed class TwoTimeCorrelator
     {
         if (!Complete) throw new InvalidOperationException($"two-time needs {_rawUsed} raw frames, {_rawSeen} were added");
         int n = Frames, p = _pixels[index].Length;
-        var x = NormalizedFrames(index);
+        int paddedFrames = Pad(n), paddedPixels = Pad(p);
+        var x = NormalizedFrames(index, paddedFrames, paddedPixels);
         var rowSums = new double[n];
         for (int t = 0; t < n; t++)
         {
             double s = 0;
-            var row = x.AsSpan(t * p, p);
+            var row = x.AsSpan(t * paddedPixels, p);
             for (int j = 0; j < p; j++) s += row[j];
             rowSums[t] = s > 0 ? s : 1.0;
         }
-        // x is frame-major N×P, i.e. column-major P×N: XᵀX of that matrix is the N×N frame-product matrix.
-        var frames = new DenseMatrix(p, n, x);
-        var products = frames.TransposeThisAndMultiply(frames);
-        var c2 = products is DenseMatrix dense ? dense.Values : products.ToColumnMajorArray();
+        var products = FrameProducts.Gram(x, paddedFrames, paddedPixels);
+        var c2 = new double[(long)n * n];
         for (int t1 = 0; t1 < n; t1++)
         {
             double scale = p / rowSums[t1];
+            var source = products.AsSpan(t1 * paddedFrames, n);
             var row = c2.AsSpan(t1 * n, n);
-            for (int t2 = 0; t2 < n; t2++) row[t2] = row[t2] * scale / rowSums[t2];
+            for (int t2 = 0; t2 < n; t2++) row[t2] = source[t2] * scale / rowSums[t2];
         }
         var g2 = TwoTimeBinMap.DiagonalMeans(c2, n, 0, n, n);
         int segments = Math.Min(_options.Segments, n);
@@ -141,8 +140,10 @@ public sealed class TwoTimeCorrelator
         for (int k = 0; k < _bins.Length; k++) yield return ComputeBin(k);
     }
 
-    /// <summary>X_p(t) = I_p(t) / S_s(p), frame-major N × P, with I_p(t) the mean of the averaged raw frames.</summary>
-    private double[] NormalizedFrames(int index)
+    private static int Pad(int count) => (count + 3) / 4 * 4;
+
+    /// <summary>X_p(t) = I_p(t) / S_s(p), frame-major N × P (zero-padded to the given sizes), with I_p(t) the mean of the averaged raw frames.</summary>
+    private double[] NormalizedFrames(int index, int paddedFrames, int paddedPixels)
     {
         int n = Frames, p = _pixels[index].Length;
         var sums = _sums[index];
@@ -162,9 +163,9 @@ public sealed class TwoTimeCorrelator
             double mean = sum / count;
             weight[j] = (mean > 0 ? 1.0 / mean : 1.0) / _options.AverageFrames;
         }
-        var x = new double[(long)n * p];
+        var x = new double[(long)paddedFrames * paddedPixels];
         for (int t = 0; t < n; t++)
-            for (int j = 0; j < p; j++) x[(long)t * p + j] = sums[(long)t * p + j] * weight[j];
+            for (int j = 0; j < p; j++) x[(long)t * paddedPixels + j] = sums[(long)t * p + j] * weight[j];
         return x;
     }
 }
