@@ -29,8 +29,30 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         [Description("Correlation threads (default: all cores).")]
         public int Threads { get; init; } = -1;
 
+        [CommandOption("--twotime")]
+        [Description("Also two-time correlation (g2.h5 /xpcs/twotime) and the speed in time windows along its diagonal (fit.json age_resolved_speed).")]
+        public bool TwoTime { get; init; }
+
+        [CommandOption("--twotime-bins <BINS>")]
+        [Description(TwoTimeArguments.BinsDescription)]
+        public string? TwoTimeBins { get; init; }
+
+        [CommandOption("--avg-frame <N>")]
+        [Description("Two-time: raw frames averaged into one correlator frame (default 1).")]
+        public int AverageFrames { get; init; } = 1;
+
+        [CommandOption("--stride-frame <N>")]
+        [Description("Two-time: take every N-th raw frame (default 1).")]
+        public int StrideFrames { get; init; } = 1;
+
+        [CommandOption("--age-windows <N>")]
+        [Description("Two-time: time windows for the age-resolved speed (default 4).")]
+        public int AgeWindows { get; init; } = 4;
+
         public override ValidationResult Validate()
         {
+            if (TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames) is { Successful: false } twoTime) return twoTime;
+            if (AgeWindows < 1) return ValidationResult.Error("--age-windows must be >= 1");
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (ConcentrationM is { } c && !(c > 0 && double.IsFinite(c))) return ValidationResult.Error("--concentration-M must be positive");
@@ -60,12 +82,20 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions
         {
-            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads, StatePool = Program.CorrelatorStates },
+            Correlation = new SeriesCorrelationOptions
+            {
+                Threads = settings.Threads, StatePool = Program.CorrelatorStates,
+                TwoTime = TwoTimeArguments.Options(settings.TwoTime, settings.TwoTimeBins, settings.AverageFrames, settings.StrideFrames),
+            },
             ConcentrationM = settings.ConcentrationM,
+            AgeWindows = settings.AgeWindows,
         };
         var result = ProgressReporting.Run($"analyzing {manifest.Series}", manifest.Frames,
             progress => SeriesAnalysis.AnalyzeToFolder(folder, settings.Out!, options, new CorrelateCommand.FramesProgress(progress)));
         Console.WriteLine(SpeedLine(result.Document));
+        foreach (var w in result.Document.AgeResolvedSpeed ?? [])
+            Console.WriteLine(FormattableString.Invariant($"  age {w.AgeS:G4} s ({w.StartS:G4}-{w.EndS:G4} s): ") + (w.Velocity is { Resolvable: true, SpeedAPerS: { } v }
+                ? FormattableString.Invariant($"speed {v:G4} ± {w.Velocity.SpeedErrAPerS:G2} A/s") : $"not resolvable: {w.Velocity.Reason}"));
         Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.G2FileName))}");
         Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.FitFileName))}");
         return 0;
