@@ -108,3 +108,33 @@ public sealed class TwoTimeCorrelatorTests
         Assert.Throws<ArgumentException>(() => new TwoTimeCorrelator(map, 3, new TwoTimeOptions { StrideFrames = 2 }));
     }
 }
+
+/// <summary>Two-time of disjoint bin groups (the fan-out over bin groups) merges into exactly the all-bins result.</summary>
+public sealed class TwoTimeMergeTests
+{
+    [Fact]
+    public void BinGroupsMergeExactly()
+    {
+        var geometry = ReducedDetector.ContractExampleBinned(16);
+        var map = QMap.Build(geometry, new QMapSpec(QBins: 3, PhiBins: 4, StaticPerDynamic: 2), 0.0);
+        var rng = new Random(5);
+        var frames = new ushort[24 * map.PixelCount];
+        for (int i = 0; i < frames.Length; i++) frames[i] = (ushort)rng.Next(0, 4);
+        TwoTimeResult Run(IReadOnlyList<int>? bins)
+        {
+            var c = new TwoTimeCorrelator(map, 24, new TwoTimeOptions { Bins = bins });
+            c.AddFrames<ushort>(frames);
+            return TwoTimeResult.Of(c, 0.1);
+        }
+        var all = Run(null);
+        var bins = all.Maps.Select(m => m.Bin).ToArray();
+        var merged = TwoTimeResult.Merge([Run(bins.Where((_, i) => i % 2 == 1).ToArray()), Run(bins.Where((_, i) => i % 2 == 0).ToArray())]);
+        Assert.Equal(bins, merged.Maps.Select(m => m.Bin));
+        for (int k = 0; k < bins.Length; k++)
+        {
+            Assert.Equal(all.Maps[k].C2, merged.Maps[k].C2);
+            Assert.Equal(all.Maps[k].G2, merged.Maps[k].G2);
+        }
+        Assert.Throws<ArgumentException>(() => TwoTimeResult.Merge([all, all]));
+    }
+}
