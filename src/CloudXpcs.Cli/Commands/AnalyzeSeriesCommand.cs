@@ -11,7 +11,7 @@ namespace CloudXpcs.Cli.Commands;
 /// <summary><c>cloudxpcs analyze-series --series DIR/series.json --out OUT</c>: correlation and heterodyne fit into OUT/g2.h5 and OUT/fit.json.</summary>
 public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : TwoTimeCommandSettings
     {
         [CommandOption("--series <SERIES_JSON>")]
         [Description("series.json of a contract series folder (or the folder itself), or an APS 8-ID-I beamline result file (.hdf/.h5: fitted, not correlated again).")]
@@ -29,29 +29,13 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         [Description("Correlation threads (default: all cores).")]
         public int Threads { get; init; } = -1;
 
-        [CommandOption("--twotime")]
-        [Description("Also two-time correlation (g2.h5 /xpcs/twotime) and the speed in time windows along its diagonal (fit.json age_resolved_speed).")]
-        public bool TwoTime { get; init; }
-
-        [CommandOption("--twotime-bins <BINS>")]
-        [Description(TwoTimeArguments.BinsDescription)]
-        public string? TwoTimeBins { get; init; }
-
-        [CommandOption("--avg-frame <N>")]
-        [Description("Two-time: raw frames averaged into one correlator frame (default 1).")]
-        public int AverageFrames { get; init; } = 1;
-
-        [CommandOption("--stride-frame <N>")]
-        [Description("Two-time: take every N-th raw frame (default 1).")]
-        public int StrideFrames { get; init; } = 1;
-
         [CommandOption("--age-windows <N>")]
         [Description("Two-time: time windows for the age-resolved speed (default 4).")]
         public int AgeWindows { get; init; } = 4;
 
         public override ValidationResult Validate()
         {
-            if (TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames) is { Successful: false } twoTime) return twoTime;
+            if (ValidateTwoTime() is { Successful: false } twoTime) return twoTime;
             if (AgeWindows < 1) return ValidationResult.Error("--age-windows must be >= 1");
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
@@ -85,7 +69,7 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
             Correlation = new SeriesCorrelationOptions
             {
                 Threads = settings.Threads, StatePool = Program.CorrelatorStates,
-                TwoTime = TwoTimeArguments.Options(settings.TwoTime, settings.TwoTimeBins, settings.AverageFrames, settings.StrideFrames),
+                TwoTime = settings.TwoTimeOptions(),
             },
             ConcentrationM = settings.ConcentrationM,
             AgeWindows = settings.AgeWindows,

@@ -10,7 +10,7 @@ namespace CloudXpcs.Cli.Commands;
 /// <summary><c>cloudxpcs correlate --series DIR/series.json --out g2.h5</c>: multi-tau correlation of one series.</summary>
 public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : TwoTimeCommandSettings
     {
         [CommandOption("--series <SERIES_JSON>")]
         [Description("series.json of a contract series folder (or the folder itself).")]
@@ -28,25 +28,9 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         [Description("Frames read per batch (default: about 256 MiB of frames).")]
         public int BatchFrames { get; init; }
 
-        [CommandOption("--twotime")]
-        [Description("Also the two-time correlation of each processed bin (written under /xpcs/twotime in the viewer's layout).")]
-        public bool TwoTime { get; init; }
-
-        [CommandOption("--twotime-bins <BINS>")]
-        [Description(TwoTimeArguments.BinsDescription)]
-        public string? TwoTimeBins { get; init; }
-
-        [CommandOption("--avg-frame <N>")]
-        [Description("Two-time: raw frames averaged into one correlator frame (default 1).")]
-        public int AverageFrames { get; init; } = 1;
-
-        [CommandOption("--stride-frame <N>")]
-        [Description("Two-time: take every N-th raw frame (default 1).")]
-        public int StrideFrames { get; init; } = 1;
-
         public override ValidationResult Validate()
         {
-            if (TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames) is { Successful: false } twoTime) return twoTime;
+            if (ValidateTwoTime() is { Successful: false } twoTime) return twoTime;
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out G2_H5 is required");
             if (BatchFrames < 0) return ValidationResult.Error("--batch-frames must be positive");
@@ -69,7 +53,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         var options = new SeriesCorrelationOptions
         {
             Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = Program.CorrelatorStates,
-            TwoTime = TwoTimeArguments.Options(settings.TwoTime, settings.TwoTimeBins, settings.AverageFrames, settings.StrideFrames),
+            TwoTime = settings.TwoTimeOptions(),
         };
         var clock = Stopwatch.StartNew();
         var result = ProgressReporting.Run($"correlating {manifest.Series}", manifest.Frames,

@@ -1,8 +1,34 @@
+using System.ComponentModel;
 using System.Globalization;
 using CloudXpcs.Science.Correlation.TwoTime;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace CloudXpcs.Cli.Commands;
+
+/// <summary>The settings of a command that can add two-time correlation (correlate, analyze-series).</summary>
+public abstract class TwoTimeCommandSettings : CommandSettings
+{
+    [CommandOption("--twotime")]
+    [Description("Also the two-time correlation of each processed bin (g2.h5 /xpcs/twotime, the viewer's layout).")]
+    public bool TwoTime { get; init; }
+
+    [CommandOption("--twotime-bins <BINS>")]
+    [Description(TwoTimeArguments.BinsDescription)]
+    public string? TwoTimeBins { get; init; }
+
+    [CommandOption("--avg-frame <N>")]
+    [Description("Two-time: raw frames averaged into one correlator frame (default 1).")]
+    public int AverageFrames { get; init; } = 1;
+
+    [CommandOption("--stride-frame <N>")]
+    [Description("Two-time: take every N-th raw frame (default 1).")]
+    public int StrideFrames { get; init; } = 1;
+
+    protected ValidationResult ValidateTwoTime() => TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames);
+
+    public TwoTimeOptions? TwoTimeOptions() => TwoTimeArguments.Options(TwoTime, TwoTimeBins, AverageFrames, StrideFrames);
+}
 
 /// <summary>The two-time options shared by correlate and analyze-series: --twotime, --twotime-bins, --avg-frame, --stride-frame.</summary>
 internal static class TwoTimeArguments
