@@ -5,8 +5,9 @@ namespace CloudXpcs.Science.Correlation.TwoTime;
 /// <summary>
 /// G = X·Xᵀ for a frame-major X (N frames × P pixels, float64): the frame products of one bin. A symmetric rank-P update
 /// (SYRK) with a 4 × 4 register block of 256-bit fused multiply-adds over pixel panels that stay in cache, only the
-/// blocks on and above the diagonal computed, rows of blocks spread over the cores. MathNet's managed provider
-/// (TransposeThisAndMultiply) reached 0.26 G multiply-adds/s on the benchmark machine, numpy's BLAS about 1; see bench/twotime.sh.
+/// blocks on and above the diagonal computed, rows of blocks spread over the cores. On the 2-core benchmark machine
+/// (loaded) MathNet's managed provider (TransposeThisAndMultiply) reached 0.26 G multiply-adds/s, this kernel 1.0–1.4,
+/// and numpy of the same definition (matmul on OpenBLAS) took as long or longer overall; see bench/twotime.sh.
 /// </summary>
 internal static class FrameProducts
 {
