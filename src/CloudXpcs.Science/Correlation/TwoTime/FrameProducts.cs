@@ -15,11 +15,11 @@ internal static class FrameProducts
     private const int PanelPixels = 256;
 
     /// <param name="x">Frame-major N × P with N and P multiples of 4 (zero-padded).</param>
-    /// <returns>Row-major N × N, symmetric.</returns>
-    public static double[] Gram(double[] x, int n, int p)
+    /// <param name="g">Receives G, row-major N × N, symmetric (its first N² values; cleared here).</param>
+    public static void Gram(double[] x, int n, int p, double[] g)
     {
         if (n % Block != 0 || p % Block != 0) throw new ArgumentException("frames and pixels must be padded to multiples of 4");
-        var g = new double[(long)n * n];
+        Array.Clear(g, 0, n * n);
         int blocks = n / Block;
         Parallel.For(0, blocks, new ParallelOptions(), ib =>
         {
@@ -32,7 +32,6 @@ internal static class FrameProducts
         });
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++) g[(long)b * n + a] = g[(long)a * n + b];
-        return g;
     }
 
     private static void Kernel(double[] x, double[] g, int n, int p, int i, int j, int k0, int k1)
