@@ -31,6 +31,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "sparse-correlation") return SparseCorrelationThroughput.Run(args);
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "speed-coverage") return SpeedCoverage.Run(args);
+        if (args.Length > 0 && args[0] == "twotime") return TwoTimeThroughput.Run(args);
         if (args.Length > 0 && args[0] == "null-claims") return NullClaims.Run(args);
         if (args.Length > 0 && args[0] == "speed-coverage-g2") return SpeedCoverage.RunSyntheticG2(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -2,6 +2,7 @@ using CloudXpcs.Data;
 using System.Globalization;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Correlation;
+using CloudXpcs.Science.Correlation.TwoTime;
 using CloudXpcs.Science.Geometry;
 
 namespace CloudXpcs.Analysis.Xpcs;
@@ -74,6 +75,16 @@ public sealed record ResourceBudget(long MaxMemoryBytes = 4L << 30, long MaxFram
         if (bytes > MaxMemoryBytes)
             throw new DataContractException(source,
                 $"q-map of {qmap.StaticBinCount} static bins x {lags} lags needs about {Mib(bytes)} MiB, beyond the budget of {Mib(MaxMemoryBytes)} MiB (CLOUDXPCS_MAX_MEMORY_MB)");
+    }
+
+    /// <summary>Throws <see cref="DataContractException"/> when a two-time correlation's stated memory exceeds the budget.</summary>
+    public void CheckTwoTime(TwoTimeCost cost, string source)
+    {
+        if (cost.TotalBytes > MaxMemoryBytes)
+            throw new DataContractException(source,
+                $"two-time of {cost.CorrelatorFrames} correlator frames x {cost.Pixels} pixels in {cost.Bins} bins needs about {Mib(cost.TotalBytes)} MiB " +
+                $"({Mib(cost.CacheBytes)} MiB of frames, {Mib(cost.MapBytes)} MiB of maps) and {cost.MultiplyAdds:E2} multiply-adds, beyond the budget of " +
+                $"{Mib(MaxMemoryBytes)} MiB (CLOUDXPCS_MAX_MEMORY_MB): select fewer bins (--twotime-bins) or raise --avg-frame/--stride-frame");
     }
 
     private static long Mib(long bytes) => (bytes + (1 << 20) - 1) >> 20;

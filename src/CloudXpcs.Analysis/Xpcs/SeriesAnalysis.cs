@@ -1,3 +1,4 @@
+using CloudXpcs.Science.Correlation.TwoTime;
 using CloudXpcs.Analysis.Comparison;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Absorption;
@@ -22,6 +23,9 @@ public sealed record SeriesAnalysisOptions
 
     /// <summary>Salt concentration (M) for ε of the anion velocities; null: the beamtime's initial concentration, else the default.</summary>
     public double? ConcentrationM { get; init; }
+
+    /// <summary>Time windows along the two-time diagonal for the age-resolved speed (with <see cref="SeriesCorrelationOptions.TwoTime"/>).</summary>
+    public int AgeWindows { get; init; } = 4;
 }
 
 /// <summary>
@@ -105,13 +109,23 @@ public static class SeriesAnalysis
         options ??= new SeriesAnalysisOptions();
         var manifest = SeriesManifest.Load(Path.Combine(seriesFolder, SeriesManifest.FileName));
         var concentration = Concentration(seriesFolder, options.ConcentrationM, manifest.PolarizationTimeMin, manifest.PositionMm);
-        var correlation = SeriesCorrelation.Correlate(seriesFolder, options.Correlation, framesDone);
+        var (correlation, twoTime) = SeriesCorrelation.CorrelateWithTwoTime(seriesFolder, options.Correlation, framesDone);
         var fit = HeterodyneSeriesFitter.Fit(correlation, options.Fit);
         var document = Document(fit, manifest, concentration, correlation.QMap);
+        if (twoTime is not null) document = document with { AgeResolvedSpeed = AgeResolved(twoTime, correlation.QMap, options) };
         Directory.CreateDirectory(outFolder);
-        G2FileWriter.Write(Path.Combine(outFolder, G2FileName), correlation);
+        G2FileWriter.Write(Path.Combine(outFolder, G2FileName), correlation, twoTime: twoTime);
         FitJson.Write(Path.Combine(outFolder, FitFileName), document);
         return new SeriesAnalysisResult(manifest, correlation, fit, document);
+    }
+
+    /// <summary>The speed in <see cref="SeriesAnalysisOptions.AgeWindows"/> windows along the two-time diagonal (fit.json age_resolved_speed).</summary>
+    public static IReadOnlyList<FitAgeWindowJson> AgeResolved(TwoTimeResult twoTime, QMap map, SeriesAnalysisOptions options)
+    {
+        int averaged = twoTime.StrideFrames == 1 ? twoTime.AverageFrames : 1;
+        int windows = Math.Max(1, Math.Min(options.AgeWindows, twoTime.Frames / 16));
+        return AgeResolvedSpeedFitter.Fit(twoTime.Maps, map, twoTime.CorrelatorFrameTimeS, windows, options.Fit, averaged, twoTime.FrameTimeS)
+            .Select(FitAgeWindowJson.From).ToList();
     }
 
     /// <summary>Fits a g2.h5 file of the series described by <paramref name="seriesJsonPath"/> and writes fit.json.</summary>

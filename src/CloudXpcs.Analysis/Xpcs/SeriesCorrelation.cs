@@ -2,6 +2,7 @@ using System.Numerics;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Correlation;
+using CloudXpcs.Science.Correlation.TwoTime;
 using CloudXpcs.Science.Geometry;
 using CloudXpcs.Data;
 
@@ -31,6 +32,9 @@ public sealed record SeriesCorrelationOptions
 
     /// <summary>The cost limits checked before correlating; null reads them from the environment (<see cref="ResourceBudget.FromEnvironment"/>).</summary>
     public ResourceBudget? Budget { get; init; }
+
+    /// <summary>Two-time correlation beside multi-tau in the same pass over the frames (written under /xpcs/twotime); null: none.</summary>
+    public TwoTimeOptions? TwoTime { get; init; }
 }
 
 /// <summary>
@@ -63,21 +67,34 @@ public static class SeriesCorrelation
         return map;
     }
 
-    public static MultiTauResult Correlate(string seriesFolder, SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null)
+    public static MultiTauResult Correlate(string seriesFolder, SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null) =>
+        CorrelateWithTwoTime(seriesFolder, options, framesDone).MultiTau;
+
+    /// <summary>Multi-tau and, when <see cref="SeriesCorrelationOptions.TwoTime"/> is set, two-time from one pass over the frames.</summary>
+    public static (MultiTauResult MultiTau, TwoTimeResult? TwoTime) CorrelateWithTwoTime(string seriesFolder, SeriesCorrelationOptions? options = null,
+        IProgress<long>? framesDone = null)
     {
-        var sums = CorrelatePartial(seriesFolder, options, framesDone, out var manifest);
-        return sums.ToResult(manifest.FrameTimeS);
+        var sums = CorrelatePartial(seriesFolder, options, framesDone, out var manifest, out var twoTime);
+        return (sums.ToResult(manifest.FrameTimeS), twoTime is null ? null : TwoTimeResult.Of(twoTime, manifest.FrameTimeS));
     }
 
     /// <summary>The partial sums of one pixel shard (all pixels by default); shards merge with CorrelationPartialSums.Merge.</summary>
     public static CorrelationPartialSums CorrelatePartial(string seriesFolder, SeriesCorrelationOptions? options,
-        IProgress<long>? framesDone, out SeriesManifest manifest)
+        IProgress<long>? framesDone, out SeriesManifest manifest) =>
+        CorrelatePartial(seriesFolder, options, framesDone, out manifest, out _);
+
+    private static CorrelationPartialSums CorrelatePartial(string seriesFolder, SeriesCorrelationOptions? options,
+        IProgress<long>? framesDone, out SeriesManifest manifest, out TwoTimeCorrelator? twoTime)
     {
         options ??= new SeriesCorrelationOptions();
         var declared = SeriesFrames.LoadManifest(seriesFolder);
         if (SeriesFrames.IsPhotonEventSeries(declared))
         {
             manifest = options.QMap is { } rebinning ? declared with { QMap = rebinning, QMapFile = null } : declared;
+            if (options.TwoTime is not null)
+                throw new DataContractException(Path.Combine(seriesFolder, SeriesManifest.FileName),
+                    $"two-time correlation of a photon-event series ({declared.Raw!.Format}) is not supported yet; correlate it without --twotime");
+            twoTime = null;
             return EventSeriesCorrelation.CorrelatePartial(SeriesFrames.OpenEvents(seriesFolder, declared), manifest, SeriesFrames.ReadMask(seriesFolder, declared),
                 Path.Combine(seriesFolder, SeriesManifest.FileName), options with { QMap = null }, framesDone);
         }
@@ -89,12 +106,13 @@ public static class SeriesCorrelation
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
+        twoTime = options.TwoTime is { } twoTimeOptions ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath) : null;
         using var correlator = CreateCorrelator(map, manifest, options);
         switch (source.PixelType)
         {
-            case FramePixelType.UInt16: Stream<ushort>(source, correlator, options, framesDone); break;
-            case FramePixelType.UInt32: Stream<uint>(source, correlator, options, framesDone); break;
-            default: Stream<float>(source, correlator, options, framesDone); break;
+            case FramePixelType.UInt16: Stream<ushort>(source, correlator, twoTime, options, framesDone); break;
+            case FramePixelType.UInt32: Stream<uint>(source, correlator, twoTime, options, framesDone); break;
+            default: Stream<float>(source, correlator, twoTime, options, framesDone); break;
         }
         return correlator.ToPartialSums();
     }
@@ -110,7 +128,7 @@ public static class SeriesCorrelation
             StatePool = options.StatePool,
         });
 
-    private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator correlator, SeriesCorrelationOptions options,
+    private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator correlator, TwoTimeCorrelator? twoTime, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>
     {
         int pixels = source.PixelsPerFrame;
@@ -139,6 +157,7 @@ public static class SeriesCorrelation
                 current ^= 1;
                 if (next < frames) pending = Read(next, buffers[current]);
                 correlator.AddFrames<T>(data.AsSpan(0, count * pixels));
+                twoTime?.AddFrames<T>(data.AsSpan(0, count * pixels));
                 first = next;
                 framesDone?.Report(first);
             }
@@ -154,10 +173,10 @@ public static class SeriesCorrelation
     public static MultiTauResult CorrelateToFile(string seriesFolder, string g2Path, SeriesCorrelationOptions? options = null,
         IProgress<long>? framesDone = null)
     {
-        var result = Correlate(seriesFolder, options, framesDone);
+        var (result, twoTime) = CorrelateWithTwoTime(seriesFolder, options, framesDone);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(g2Path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        G2FileWriter.Write(g2Path, result);
+        G2FileWriter.Write(g2Path, result, twoTime: twoTime);
         return result;
     }
 }

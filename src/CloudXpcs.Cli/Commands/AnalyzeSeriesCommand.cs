@@ -11,7 +11,7 @@ namespace CloudXpcs.Cli.Commands;
 /// <summary><c>cloudxpcs analyze-series --series DIR/series.json --out OUT</c>: correlation and heterodyne fit into OUT/g2.h5 and OUT/fit.json.</summary>
 public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : TwoTimeCommandSettings
     {
         [CommandOption("--series <SERIES_JSON>")]
         [Description("series.json of a contract series folder (or the folder itself), or an APS 8-ID-I beamline result file (.hdf/.h5: fitted, not correlated again).")]
@@ -29,8 +29,14 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         [Description("Correlation threads (default: all cores).")]
         public int Threads { get; init; } = -1;
 
+        [CommandOption("--age-windows <N>")]
+        [Description("Two-time: time windows for the age-resolved speed (default 4).")]
+        public int AgeWindows { get; init; } = 4;
+
         public override ValidationResult Validate()
         {
+            if (ValidateTwoTime() is { Successful: false } twoTime) return twoTime;
+            if (AgeWindows < 1) return ValidationResult.Error("--age-windows must be >= 1");
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (ConcentrationM is { } c && !(c > 0 && double.IsFinite(c))) return ValidationResult.Error("--concentration-M must be positive");
@@ -60,12 +66,20 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
         var options = new SeriesAnalysisOptions
         {
-            Correlation = new SeriesCorrelationOptions { Threads = settings.Threads, StatePool = ProcessCorrelatorStates.Pool },
+            Correlation = new SeriesCorrelationOptions
+            {
+                Threads = settings.Threads, StatePool = ProcessCorrelatorStates.Pool,
+                TwoTime = settings.TwoTimeOptions(),
+            },
             ConcentrationM = settings.ConcentrationM,
+            AgeWindows = settings.AgeWindows,
         };
         var result = ProgressReporting.Run($"analyzing {manifest.Series}", manifest.Frames,
             progress => SeriesAnalysis.AnalyzeToFolder(folder, settings.Out!, options, new CorrelateCommand.FramesProgress(progress)));
         Console.WriteLine(SpeedLine(result.Document));
+        foreach (var w in result.Document.AgeResolvedSpeed ?? [])
+            Console.WriteLine(FormattableString.Invariant($"  age {w.AgeS:G4} s ({w.StartS:G4}-{w.EndS:G4} s): ") + (w.Velocity is { Resolvable: true, SpeedAPerS: { } v }
+                ? FormattableString.Invariant($"speed {v:G4} ± {w.Velocity.SpeedErrAPerS:G2} A/s") : $"not resolvable: {w.Velocity.Reason}"));
         Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.G2FileName))}");
         Console.WriteLine($"wrote {Path.GetFullPath(Path.Combine(settings.Out!, SeriesAnalysis.FitFileName))}");
         return 0;

@@ -10,7 +10,7 @@ namespace CloudXpcs.Cli.Commands;
 /// <summary><c>cloudxpcs correlate --series DIR/series.json --out g2.h5</c>: multi-tau correlation of one series.</summary>
 public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : TwoTimeCommandSettings
     {
         [CommandOption("--series <SERIES_JSON>")]
         [Description("series.json of a contract series folder (or the folder itself).")]
@@ -39,6 +39,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         public override ValidationResult Validate()
         {
             if ((DetectorFormat is null) != (DetectorFiles is null)) return ValidationResult.Error("--detector-format and --detector-files go together");
+            if (ValidateTwoTime() is { Successful: false } twoTime) return twoTime;
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out G2_H5 is required");
             if (BatchFrames < 0) return ValidationResult.Error("--batch-frames must be positive");
@@ -58,7 +59,11 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
     {
         string folder = SeriesFolder(settings.Series!);
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
-        var options = new SeriesCorrelationOptions { Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = ProcessCorrelatorStates.Pool };
+        var options = new SeriesCorrelationOptions
+        {
+            Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = ProcessCorrelatorStates.Pool,
+            TwoTime = settings.TwoTimeOptions(),
+        };
         var clock = Stopwatch.StartNew();
         var result = ProgressReporting.Run($"correlating {manifest.Series}", manifest.Frames,
             progress => settings.DetectorFormat is { } format

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CloudXpcs.Science.Correlation;
+using CloudXpcs.Science.Correlation.TwoTime;
 using PureHDF;
 
 namespace CloudXpcs.Data.Hdf5;
@@ -15,7 +16,8 @@ public static class G2FileWriter
 
     /// <param name="startTimeUtc">/entry/start_time when the acquisition start is known; series.json carries none, so by default
     /// "unknown" (not the time of writing: results must be byte-identical when an analysis is repeated or resumed).</param>
-    public static void Write(string path, MultiTauResult result, DateTimeOffset? startTimeUtc = null)
+    /// <param name="twoTime">Two-time maps to write beside multi-tau under /xpcs/twotime (<see cref="G2TwoTimeLayout"/>); null: none.</param>
+    public static void Write(string path, MultiTauResult result, DateTimeOffset? startTimeUtc = null, TwoTimeResult? twoTime = null)
     {
         var qmap = result.QMap;
         var geometry = qmap.Geometry;
@@ -130,6 +132,7 @@ public static class G2FileWriter
                 },
             },
         };
+        if (twoTime is not null) ((H5Group)file["xpcs"])["twotime"] = G2TwoTimeLayout.Group(twoTime, layout);
         AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath, ContractHdf5.WriteOptions));
     }
 

@@ -71,6 +71,21 @@ public static class G2Paths
     public const string Scattering2dExact = "/xpcs/cloudxpcs/scattering_2d";
     public const string IntensityVsTimeExact = "/xpcs/cloudxpcs/intensity_vs_time";
 
+    public const string TwoTimeGroup = "/xpcs/twotime";
+    /// <summary>Group of the two-time maps: c2_00001, c2_00002, ... (float32 N × N, upper triangle with the diagonal; the
+    /// viewer adds the transpose and halves the diagonal), one per processed bin in the order of <see cref="TwoTimeProcessedBins"/>.</summary>
+    public const string TwoTimeCorrelationMap = "/xpcs/twotime/correlation_map";
+    /// <summary>The processed bins as dynamic_roi_map values (1-based g2 columns).</summary>
+    public const string TwoTimeProcessedBins = "/xpcs/twotime/processed_bins";
+    /// <summary>Lags of <see cref="TwoTimeG2"/> in correlator frames (0..N−1).</summary>
+    public const string TwoTimeDelayList = "/xpcs/twotime/delay_list";
+    /// <summary>(N, processed bins) float32: the diagonal averages of the maps.</summary>
+    public const string TwoTimeG2 = "/xpcs/twotime/normalized_g2";
+    /// <summary>(L, segments, processed bins) float32: the same in consecutive segments of L frames.</summary>
+    public const string TwoTimeG2Segments = "/xpcs/twotime/normalized_g2_segments";
+    public const string TwoTimeStrideFrame = "/xpcs/twotime/config/stride_frame";
+    public const string TwoTimeAvgFrame = "/xpcs/twotime/config/avg_frame";
+
     /// <summary>A dataset of the earlier CloudXpcs layout (cloudxpcs.g2/1), used to recognise such files.</summary>
     public const string LegacyLagFrames = "/xpcs/multitau/lag_frames";
 }

@@ -26,6 +26,8 @@ public sealed record FitDocument
     [JsonPropertyName("g2_source")] public string? G2Source { get; init; }
     /// <summary>Optional; filled by the anion-velocity step (the study's Eq. 3, Eq. 4).</summary>
     [JsonPropertyName("anion")] public AnionVelocity? Anion { get; init; }
+    /// <summary>Optional: the speed in time windows along the diagonal of the two-time maps (analyses with two-time).</summary>
+    [JsonPropertyName("age_resolved_speed")] public IReadOnlyList<FitAgeWindowJson>? AgeResolvedSpeed { get; init; }
 
     /// <summary>The document for one fitted series.</summary>
     public static FitDocument From(SeriesFit fit, string series, double positionMm, double polarizationTimeMin, AnionVelocity? anion = null) => new()

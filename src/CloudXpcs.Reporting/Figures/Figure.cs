@@ -36,7 +36,8 @@ public sealed record Figure(
     Figure? Inset = null,
     (double Min, double Max)? XLimits = null,
     (double Min, double Max)? YLimits = null,
-    ColourScale Colours = ColourScale.Categorical)
+    ColourScale Colours = ColourScale.Categorical,
+    FigureImage? Image = null)
 {
     public int PointCount => Traces.Sum(t => t.Count) + (Inset?.PointCount ?? 0);
 }
@@ -47,6 +48,11 @@ public sealed record Figure(
 /// spread over the whole range, with neighbours also alternating marker shape, so that adjacent q stay apart.
 /// </summary>
 public enum ColourScale { Categorical, Ordered }
+
+/// <summary>
+/// A square image drawn as a heat map over [0, ExtentX] × [0, ExtentY] (a two-time map), row-major, row 0 at the bottom.
+/// </summary>
+public sealed record FigureImage(double[] Values, int Rows, int Cols, double ExtentX, double ExtentY, string ColourLabel);
 
 /// <summary>A titled part of the report: its figures and, when it has none, why.</summary>
 public sealed record FigureSection(string Id, string Title, IReadOnlyList<Figure> Figures, string? Missing = null);

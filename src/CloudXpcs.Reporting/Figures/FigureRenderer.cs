@@ -70,6 +70,7 @@ public static class FigureRenderer
                 legendEntries++;
             }
         }
+        if (figure.Image is { } image) AddImage(plot, image);
         plot.Title(figure.Title);
         plot.XLabel(figure.XLabel);
         plot.YLabel(figure.YLabel);
@@ -87,6 +88,19 @@ public static class FigureRenderer
         if (figure.XLimits is { } xl) plot.Axes.SetLimitsX(figure.LogX ? Math.Log10(xl.Min) : xl.Min, figure.LogX ? Math.Log10(xl.Max) : xl.Max);
         if (figure.YLimits is { } yl) plot.Axes.SetLimitsY(yl.Min, yl.Max);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    private static void AddImage(Plot plot, FigureImage image)
+    {
+        // ScottPlot draws row 0 of a heat map at the top; the image's row 0 is the bottom (t1 = 0).
+        var values = new double[image.Rows, image.Cols];
+        for (int r = 0; r < image.Rows; r++)
+            for (int c = 0; c < image.Cols; c++) values[image.Rows - 1 - r, c] = image.Values[r * image.Cols + c];
+        var heatmap = plot.Add.Heatmap(values);
+        heatmap.Extent = new CoordinateRect(0, image.ExtentX, 0, image.ExtentY);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        var bar = plot.Add.ColorBar(heatmap);
+        bar.Label = image.ColourLabel;
     }
 
     private static readonly MarkerShape[] OrderedMarkers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp];

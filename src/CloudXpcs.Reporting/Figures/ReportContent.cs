@@ -31,6 +31,9 @@ public sealed record ReportContent(RunInputs Inputs, IReadOnlyList<FigureSection
                 "no simulations/<set>.json and no measured current in comparison.json"),
             Section("profiles", "Concentration profiles", CellFigures.Profiles(MeasuredProfiles(inputs), sims), "no xam/profiles.csv and no measured profiles in comparison.json"),
         };
+        // Two-time is an option of the analysis: its section appears only in runs that have it.
+        var twoTime = series.Select(s => TwoTimeFigures.Map(inputs, s)).Append(TwoTimeFigures.SpeedVsAge(series)).OfType<Figure>().ToList();
+        if (twoTime.Count > 0) sections.Insert(3, Section("twotime", "Two-time correlation and speed against age", twoTime, ""));
         var velocities = CellFigures.MeasuredVelocities(comparison, series, sims, out string source);
         sections.Add(Section(VelocitiesId, "Solvent velocities against time", CellFigures.Velocities(velocities, sims, source),
             "no resolvable speed in fit.json and no measured velocities in comparison.json"));

@@ -9,14 +9,17 @@ namespace CloudXpcs.Science.Synthetic;
 /// </summary>
 public sealed class HeterodynePixelMap
 {
-    private HeterodynePixelMap(double[] meanCounts, double[] omega)
+    private HeterodynePixelMap(double[] meanCounts, double[] omega, double[] omegaEnd)
     {
         MeanCountsPerFrame = meanCounts;
         OmegaRadPerS = omega;
+        OmegaEndRadPerS = omegaEnd;
     }
 
     public double[] MeanCountsPerFrame { get; }
     public double[] OmegaRadPerS { get; }
+    /// <summary>ω_p at the last frame (<see cref="HeterodyneSeriesSpec.SpeedEndAPerS"/>); equal to <see cref="OmegaRadPerS"/> without a ramp.</summary>
+    public double[] OmegaEndRadPerS { get; }
 
     public static HeterodynePixelMap Create(HeterodyneSeriesSpec spec)
     {
@@ -24,6 +27,8 @@ public sealed class HeterodynePixelMap
         int n = g.PixelCount;
         var mean = new double[n];
         var omega = new double[n];
+        var omegaEnd = new double[n];
+        double speedEnd = spec.SpeedEndAPerS ?? spec.SpeedAPerS;
         double sum = 0;
         for (int row = 0; row < g.Rows; row++)
         {
@@ -33,12 +38,13 @@ public sealed class HeterodynePixelMap
                 double q = g.QInvA(row, col);
                 double chiRad = QMap.WrapChiDeg(g.PhiDeg(row, col) - spec.FlowAxisDeg) * (Math.PI / 180.0);
                 omega[p] = q * spec.SpeedAPerS * Math.Cos(chiRad);
+                omegaEnd[p] = q * speedEnd * Math.Cos(chiRad);
                 mean[p] = spec.Scattering.RelativeIntensity(q);
                 sum += mean[p];
             }
         }
         double scale = spec.MeanCountsPerPixelPerFrame * n / sum;
         for (int p = 0; p < n; p++) mean[p] *= scale;
-        return new HeterodynePixelMap(mean, omega);
+        return new HeterodynePixelMap(mean, omega, omegaEnd);
     }
 }

@@ -15,6 +15,9 @@ public sealed record HeterodyneSeriesSpec
     public required double FrameTimeS { get; init; }
     /// <summary>Flow speed (Å/s). Only |v| is visible in g2; the sign is kept in the truth.</summary>
     public required double SpeedAPerS { get; init; }
+    /// <summary>When set, the speed ramps linearly from <see cref="SpeedAPerS"/> at the first frame to this at the last
+    /// (the phase is the integral of ω, so g2 within a short window sees the local speed); null: constant speed.</summary>
+    public double? SpeedEndAPerS { get; init; }
     /// <summary>Speckle contrast β, 0 &lt; β ≤ 1.</summary>
     public double ContrastBeta { get; init; } = 0.2;
     /// <summary>Heterodyne fraction h: the sample's share of the mean intensity, 0 ≤ h ≤ 1 (1 − h is the static reference).</summary>
@@ -37,6 +40,7 @@ public sealed record HeterodyneSeriesSpec
         if (Frames < 2) throw new ArgumentException($"frames must be >= 2 (got {Frames})");
         if (!(FrameTimeS > 0) || !double.IsFinite(FrameTimeS)) throw new ArgumentException($"frame_time_s must be positive (got {FrameTimeS})");
         if (!double.IsFinite(SpeedAPerS)) throw new ArgumentException($"speed must be finite (got {SpeedAPerS})");
+        if (SpeedEndAPerS is { } end && !double.IsFinite(end)) throw new ArgumentException($"end speed must be finite (got {end})");
         if (!double.IsFinite(FlowAxisDeg)) throw new ArgumentException($"flow_axis_deg must be finite (got {FlowAxisDeg})");
         if (!(ContrastBeta > 0 && ContrastBeta <= 1)) throw new ArgumentException($"contrast beta must be in (0, 1] (got {ContrastBeta})");
         if (!(HeterodyneFraction >= 0 && HeterodyneFraction <= 1)) throw new ArgumentException($"heterodyne fraction h must be in [0, 1] (got {HeterodyneFraction})");

@@ -100,13 +100,15 @@ public sealed class HeterodyneSpeckleSimulator
         double sqrtBeta = Math.Sqrt(Spec.ContrastBeta);
         double mean = _pixels.MeanCountsPerFrame[pixel];
         double omegaPerFrame = _pixels.OmegaRadPerS[pixel] * Spec.FrameTimeS;
+        // A linear ramp of ω from the first to the last frame: the phase is its integral.
+        double rampPerFrame2 = (_pixels.OmegaEndRadPerS[pixel] - _pixels.OmegaRadPerS[pixel]) * Spec.FrameTimeS / (2.0 * (Spec.Frames - 1));
         Complex reference = Math.Sqrt(1.0 - h) * ComplexGaussian.Sample(rng);
         ReadOnlySpan<Complex> sample = _sampleField.Generate(rng, worker.Workspace);
         double sampleAmplitude = Math.Sqrt(h);
         var counts = worker.Counts;
         for (int t = 0; t < sample.Length; t++)
         {
-            (double sin, double cos) = Math.SinCos(omegaPerFrame * t);
+            (double sin, double cos) = Math.SinCos(omegaPerFrame * t + rampPerFrame2 * t * (double)t);
             Complex field = reference + sampleAmplitude * sample[t] * new Complex(cos, sin);
             double intensity = mean * (sqrtBeta * (field.Real * field.Real + field.Imaginary * field.Imaginary) + 1.0 - sqrtBeta);
             int n = intensity > 0 ? Poisson.Sample(rng, intensity) : 0;
