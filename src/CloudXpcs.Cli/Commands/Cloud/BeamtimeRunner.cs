@@ -5,6 +5,7 @@ using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Transfer;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Spectre.Console;
 using CloudXpcs.Pipeline.Contracts;
@@ -54,7 +55,7 @@ public static class BeamtimeRunner
             await progress.TickAsync(cancellationToken);
         }, cancellationToken);
         if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
-            throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}");
+            throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {Describe(state.FailureDetails)}");
         var outcome = state.ReadOutputAs<RunOutcome>()!;
 
         string local = Path.GetFullPath(Path.Combine(settings.Out, beamtime));
@@ -65,6 +66,15 @@ public static class BeamtimeRunner
         foreach (string line in await ReusedAnalyses.DescribeAsync(session.Storage, beamtime, runId, startedUtc, series,
                      async owner => await pipeline.Client.GetInstanceAsync(owner, cancellationToken) is not null, cancellationToken)) Console.WriteLine(line);
         return new FinishedRun(outcome, local, clock.Elapsed, series);
+    }
+
+    /// <summary>The orchestration's failure in one line: type, message, the first frame of its stack, and each inner failure.</summary>
+    private static string Describe(TaskFailureDetails? failure)
+    {
+        if (failure is null) return "no failure details";
+        string at = failure.StackTrace?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        string text = $"{failure.ErrorType}: {failure.ErrorMessage}{(at.Length > 0 ? $" [{at}]" : "")}";
+        return failure.InnerFailure is { } inner ? $"{text} <- {Describe(inner)}" : text;
     }
 
     public static void PrintSummary(FinishedRun run, StorageSession session)
