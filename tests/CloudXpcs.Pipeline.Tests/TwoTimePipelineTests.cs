@@ -41,6 +41,7 @@ public sealed class TwoTimePipelineTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         var outcome = state.ReadOutputAs<RunOutcome>()!;
         Assert.Equal((5, 0), (outcome.SeriesAnalysed, outcome.SeriesFailed));
+        Assert.Empty(outcome.StepFailures);
 
         string run = ResultNames.RunPrefix("ttbt", "tt1");
         foreach (var series in beamtime.Series.Take(2))
@@ -69,6 +70,9 @@ public sealed class TwoTimePipelineTests(AzuriteFixture azurite, ITestOutputHelp
             Assert.Equal(2, offlineFit["age_resolved_speed"]!.AsArray().Count);
             Assert.Equal(offlineFit["age_resolved_speed"]!.ToJsonString(), runFit["age_resolved_speed"]!.ToJsonString());
         }
+        // The run's report draws the two-time section from its g2.h5 files.
+        var report = await BeamtimePipelineTests.Snapshot(_bed.Storage.Results, run + "report/");
+        Assert.Equal(5, report.Keys.Count(k => k.Contains("/twotime-", StringComparison.Ordinal) && k.EndsWith(".png", StringComparison.Ordinal)));
         // The bin groups' maps stay beside the analysis (merged, not replaced); the analysis id differs from one without two-time.
         var blobs = await BeamtimePipelineTests.Snapshot(_bed.Storage.Results, $"ttbt/analyses/{beamtime.Series[0].Series}/");
         Assert.Equal(2, blobs.Keys.Count(k => k.Contains("/twotime/", StringComparison.Ordinal)));

@@ -51,11 +51,11 @@ public class RunSettings : StorageSettings
     public string? TwoTimeBins { get; init; }
 
     [CommandOption("--avg-frame <N>")]
-    [Description("Two-time: raw frames averaged into one correlator frame (default 1).")]
+    [Description(TwoTimeArguments.AverageDescription)]
     public int AverageFrames { get; init; } = 1;
 
     [CommandOption("--stride-frame <N>")]
-    [Description("Two-time: take every N-th raw frame (default 1).")]
+    [Description(TwoTimeArguments.StrideDescription)]
     public int StrideFrames { get; init; } = 1;
 
     [CommandOption("--age-windows <N>")]
