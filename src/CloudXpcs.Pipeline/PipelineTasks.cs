@@ -15,6 +15,7 @@ public static class PipelineTasks
         .AddActivity<CorrelateSeriesActivity>()
         .AddActivity<MergeShardsActivity>()
         .AddActivity<FitSeriesActivity>()
+        .AddActivity<TwoTimeGroupActivity>()
         .AddActivity<FitResultSeriesActivity>()
         .AddActivity<CompleteAnalysisActivity>()
         .AddActivity<PlanRunActivity>()

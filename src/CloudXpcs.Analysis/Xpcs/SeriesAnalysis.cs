@@ -139,11 +139,18 @@ public static class SeriesAnalysis
         return FitG2ToJson(g2, g2Path, new SeriesFitContext(manifest, QMapOfSeries(manifest, seriesJsonPath), concentration), fitJsonPath, options.Fit);
     }
 
-    /// <summary>Fits a read g2.h5 in its context and writes fit.json.</summary>
-    public static SeriesAnalysisResult FitG2ToJson(G2File g2, string g2Path, SeriesFitContext context, string fitJsonPath, FitOptions? options = null)
+    /// <summary>Fits a read g2.h5 in its context and writes fit.json (with the age-resolved speed of <paramref name="twoTime"/> when given).</summary>
+    public static SeriesAnalysisResult FitG2ToJson(G2File g2, string g2Path, SeriesFitContext context, string fitJsonPath, FitOptions? options = null,
+        TwoTimeResult? twoTime = null, int ageWindows = 4)
     {
         var fit = FitG2File(g2, context.Manifest, g2Path, options, context.QMap);
         var document = Document(fit, context.Manifest, context.Concentration, context.QMap);
+        if (twoTime is not null)
+            document = document with
+            {
+                AgeResolvedSpeed = AgeResolved(twoTime, context.QMap ?? throw new DataContractException(g2Path, "the age-resolved speed needs the series' q-map"),
+                    new SeriesAnalysisOptions { Fit = options, AgeWindows = ageWindows }),
+            };
         FitJson.Write(fitJsonPath, document);
         return new SeriesAnalysisResult(context.Manifest, null, fit, document);
     }

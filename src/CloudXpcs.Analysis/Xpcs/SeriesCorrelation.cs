@@ -91,9 +91,7 @@ public static class SeriesCorrelation
         if (SeriesFrames.IsPhotonEventSeries(declared))
         {
             manifest = options.QMap is { } rebinning ? declared with { QMap = rebinning, QMapFile = null } : declared;
-            if (options.TwoTime is not null)
-                throw new DataContractException(Path.Combine(seriesFolder, SeriesManifest.FileName),
-                    $"two-time correlation of a photon-event series ({declared.Raw!.Format}) is not supported yet; correlate it without --twotime");
+            if (options.TwoTime is not null) throw TwoTimeOfEvents(seriesFolder, declared);
             twoTime = null;
             return EventSeriesCorrelation.CorrelatePartial(SeriesFrames.OpenEvents(seriesFolder, declared), manifest, SeriesFrames.ReadMask(seriesFolder, declared),
                 Path.Combine(seriesFolder, SeriesManifest.FileName), options with { QMap = null }, framesDone);
@@ -108,13 +106,41 @@ public static class SeriesCorrelation
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
         twoTime = options.TwoTime is { } twoTimeOptions ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath) : null;
         using var correlator = CreateCorrelator(map, manifest, options);
+        StreamAll(source, correlator, twoTime, options, framesDone);
+        return correlator.ToPartialSums();
+    }
+
+    /// <summary>
+    /// Only the two-time correlation of a series (of the bins <see cref="SeriesCorrelationOptions.TwoTime"/> selects), from
+    /// one pass over its frames: one bin group of a pipeline run, whose maps equal those of the same bins correlated with multi-tau.
+    /// </summary>
+    public static TwoTimeResult CorrelateTwoTime(string seriesFolder, SeriesCorrelationOptions options, IProgress<long>? framesDone = null)
+    {
+        var twoTimeOptions = options.TwoTime ?? throw new ArgumentException("no two-time options", nameof(options));
+        var declared = SeriesFrames.LoadManifest(seriesFolder);
+        if (SeriesFrames.IsPhotonEventSeries(declared)) throw TwoTimeOfEvents(seriesFolder, declared);
+        using var source = SeriesFrames.Open(seriesFolder);
+        var manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;
+        string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
+        var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
+        var twoTime = SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath);
+        StreamAll(source, null, twoTime, options, framesDone);
+        return TwoTimeResult.Of(twoTime, manifest.FrameTimeS);
+    }
+
+    private static DataContractException TwoTimeOfEvents(string seriesFolder, SeriesManifest declared) =>
+        new(Path.Combine(seriesFolder, SeriesManifest.FileName),
+            $"two-time correlation of a photon-event series ({declared.Raw!.Format}) is not supported yet; correlate it without --twotime");
+
+    private static void StreamAll(ISeriesFrames source, MultiTauCorrelator? correlator, TwoTimeCorrelator? twoTime, SeriesCorrelationOptions options,
+        IProgress<long>? framesDone)
+    {
         switch (source.PixelType)
         {
             case FramePixelType.UInt16: Stream<ushort>(source, correlator, twoTime, options, framesDone); break;
             case FramePixelType.UInt32: Stream<uint>(source, correlator, twoTime, options, framesDone); break;
             default: Stream<float>(source, correlator, twoTime, options, framesDone); break;
         }
-        return correlator.ToPartialSums();
     }
 
     /// <summary>The correlator of a series (or one pixel shard of it) with the series' multi-tau settings and the options' threads and pool.</summary>
@@ -128,7 +154,7 @@ public static class SeriesCorrelation
             StatePool = options.StatePool,
         });
 
-    private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator correlator, TwoTimeCorrelator? twoTime, SeriesCorrelationOptions options,
+    private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator? correlator, TwoTimeCorrelator? twoTime, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>
     {
         int pixels = source.PixelsPerFrame;
@@ -156,7 +182,7 @@ public static class SeriesCorrelation
                 int next = first + count;
                 current ^= 1;
                 if (next < frames) pending = Read(next, buffers[current]);
-                correlator.AddFrames<T>(data.AsSpan(0, count * pixels));
+                correlator?.AddFrames<T>(data.AsSpan(0, count * pixels));
                 twoTime?.AddFrames<T>(data.AsSpan(0, count * pixels));
                 first = next;
                 framesDone?.Report(first);

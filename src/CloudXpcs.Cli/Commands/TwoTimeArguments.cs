@@ -18,11 +18,11 @@ public abstract class TwoTimeCommandSettings : CommandSettings
     public string? TwoTimeBins { get; init; }
 
     [CommandOption("--avg-frame <N>")]
-    [Description("Two-time: raw frames averaged into one correlator frame (default 1).")]
+    [Description(TwoTimeArguments.AverageDescription)]
     public int AverageFrames { get; init; } = 1;
 
     [CommandOption("--stride-frame <N>")]
-    [Description("Two-time: take every N-th raw frame (default 1).")]
+    [Description(TwoTimeArguments.StrideDescription)]
     public int StrideFrames { get; init; } = 1;
 
     protected ValidationResult ValidateTwoTime() => TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames);
@@ -33,6 +33,8 @@ public abstract class TwoTimeCommandSettings : CommandSettings
 /// <summary>The two-time options shared by correlate and analyze-series: --twotime, --twotime-bins, --avg-frame, --stride-frame.</summary>
 internal static class TwoTimeArguments
 {
+    public const string AverageDescription = "Two-time: raw frames averaged into one correlator frame (default 1).";
+    public const string StrideDescription = "Two-time: take every N-th raw frame (default 1).";
     public const string BinsDescription = "Dynamic bins (0-based q-map bins b = iq*phi_bins + ichi) for --twotime, comma-separated; default: every populated bin.";
 
     public static ValidationResult Validate(bool twoTime, string? bins, int avg, int stride)

@@ -56,7 +56,7 @@ public static class PartialSumsFile
     private static double[][] Doubles(CorrelationPartialSums s) =>
         [s.StaticG2Sum, s.StaticIpSum, s.StaticIfSum, s.RatioMean, s.RatioM2, s.PixelSum, s.BinnedIntensitySum];
 
-    private static void Fill(BinaryReader reader, Span<byte> target)
+    internal static void Fill(BinaryReader reader, Span<byte> target)
     {
         while (target.Length > 0)
         {

@@ -85,6 +85,11 @@ public static class RunRequestValidation
             try { qmap.Validate(); }
             catch (ArgumentException e) { return e.Message; }
         }
+        if (parameters.TwoTime is { } twoTime)
+        {
+            try { twoTime.Validate(); }
+            catch (ArgumentException e) { return e.Message; }
+        }
         if (parameters.TransportSets is { } sets)
         {
             if (sets.Count is 0 or > MaxTransportSets) return $"transport_sets: give 1..{MaxTransportSets} names (or leave it out for those of beamtime.json)";

@@ -72,7 +72,7 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
                 planned.Add(new PlannedSeries(series, null, Stale, reason, 0));
                 continue;
             }
-            planned.Add(new PlannedSeries(series, content.AnalysisId(input.Parameters.QMap), Ready, null,
+            planned.Add(new PlannedSeries(series, content.AnalysisId(input.Parameters.QMap, input.Parameters.TwoTime), Ready, null,
                 PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold),
                 content.ResultBlob is null ? null : content.ResultBlob[(input.Beamtime.Length + 1)..]));
         }

@@ -32,7 +32,7 @@ public sealed class ClaimAnalysisActivity(PipelineStorage storage) : TaskActivit
         {
             // The blob versions this analysis will read; content that changed since planning fails the analysis later (If-Match).
             var (content, _) = await AnalysisIdentity.LoadAsync(storage, input.Beamtime, input.Series);
-            if (content is not null && content.AnalysisId(input.QMap) == input.AnalysisId)
+            if (content is not null && content.AnalysisId(input.QMap, input.TwoTime) == input.AnalysisId)
                 await AnalysisInputs.CaptureAsync(storage, content, input.AnalysisId);
         }
         return claim;
@@ -53,11 +53,11 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
         if (faults is not null) await faults.BeforeActivityAsync(nameof(CorrelateSeriesActivity), $"{input.Series}/{input.AnalysisId}/{input.Shard}");
         using var workspace = LocalWorkspace.Create("correlate");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, true,
-            CancellationToken.None);
+            CancellationToken.None, input.TwoTime);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string output = Path.Combine(workspace.Root, "out.bin");
         string blob;
-        if (input.Shards <= 1)
+        if (input.Shards <= 1 && input.TwoTime is null)
         {
             workspace.NamingBlobs(() => SeriesCorrelation.CorrelateToFile(series.Folder, output,
                 new SeriesCorrelationOptions { Threads = settings.CorrelationThreads, QMap = series.Manifest.QMap, StatePool = settings.StatePool }));
@@ -90,7 +90,7 @@ public sealed class MergeShardsActivity(PipelineStorage storage) : TaskActivity<
         var clock = Stopwatch.StartNew();
         using var workspace = LocalWorkspace.Create("merge");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
-            CancellationToken.None);
+            CancellationToken.None, input.TwoTime);
         var manifest = series.Manifest;
         var qmap = series.BuildQMap(SeriesManifest.FileName);
         var lags = MultiTauLadder.Create(manifest.Frames, manifest.DelaysPerLevel);
@@ -104,8 +104,9 @@ public sealed class MergeShardsActivity(PipelineStorage storage) : TaskActivity<
             var sums = PartialSumsFile.Read(stream, qmap, lags, blob);
             merged = merged is null ? sums : CorrelationPartialSums.Merge(merged, sums);
         }
+        var twoTime = input.TwoTime is { } parameters ? await TwoTimeGroupActivity.MergeAsync(storage, prefix, parameters) : null;
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
-        G2FileWriter.Write(g2Path, merged!.ToResult(manifest.FrameTimeS));
+        G2FileWriter.Write(g2Path, merged!.ToResult(manifest.FrameTimeS), twoTime: twoTime);
         string g2Blob = prefix + ResultNames.G2File;
         await BlobTransfer.UploadFileAsync(storage.Results, g2Blob, g2Path);
         return new ActivityResult(g2Blob, clock.Elapsed.TotalMilliseconds);
@@ -122,18 +123,19 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         if (faults is not null) await faults.BeforeActivityAsync(nameof(FitSeriesActivity), $"{input.Series}/{input.AnalysisId}");
         using var workspace = LocalWorkspace.Create("fit");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
-            CancellationToken.None);
+            CancellationToken.None, input.TwoTime);
         var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.Manifest.PolarizationTimeMin,
             series.Manifest.PositionMm, workspace, CancellationToken.None);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);
+        var twoTime = input.TwoTime is { } parameters ? await TwoTimeGroupActivity.MergeAsync(storage, prefix, parameters) : null;
         string fitPath = Path.Combine(workspace.Root, ResultNames.FitFile);
         var result = workspace.NamingBlobs(() =>
         {
             var g2 = G2File.Read(g2Path);
             var context = new SeriesFitContext(series.Manifest, series.BuildQMap(Path.Combine(series.Folder, SeriesManifest.FileName)), concentration);
-            return SeriesAnalysis.FitG2ToJson(g2, g2Path, context, fitPath);
+            return SeriesAnalysis.FitG2ToJson(g2, g2Path, context, fitPath, null, twoTime, input.TwoTime?.AgeWindows ?? 4);
         });
         string blob = prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);

@@ -30,11 +30,11 @@ internal sealed record MaterializedSeries(string Folder, string ManifestBlob, Se
 internal static class SeriesMaterializer
 {
     public static async Task<MaterializedSeries> DownloadAsync(PipelineStorage storage, string beamtime, string series, string analysisId, QMapOverride? qmap,
-        LocalWorkspace workspace, bool withChunks, CancellationToken cancellationToken)
+        LocalWorkspace workspace, bool withChunks, CancellationToken cancellationToken, TwoTimeParameters? twoTime = null)
     {
         var (content, incomplete) = await AnalysisIdentity.LoadAsync(storage, beamtime, series, cancellationToken);
         if (content is null) throw new DataContractException($"{beamtime}/xpcs/{series}", incomplete!.Reason);
-        if (content.AnalysisId(qmap) != analysisId)
+        if (content.AnalysisId(qmap, twoTime) != analysisId)
             throw new DataContractException($"{beamtime}/xpcs/{series}",
                 $"the uploaded content changed after analysis {analysisId} was planned; the newer upload is analysed separately");
         // Exactly the versions captured when the analysis was claimed (run.json lists them).

@@ -45,11 +45,18 @@ public sealed record RunParameters
 
     /// <summary>An incomplete series whose last upload (series.json or chunk) is older than this is reported stale.</summary>
     [JsonPropertyName("stale_after_min")] public double StaleAfterMinutes { get; init; } = PipelineDefaults.StaleAfterMinutes;
+
+    /// <summary>Two-time correlation of every correlated series (part of the analysis id); null: none.</summary>
+    [JsonPropertyName("twotime"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TwoTimeParameters? TwoTime { get; init; }
 }
 
 /// <summary>Input of the series orchestration: which content (analysis id) to analyse with which binning.</summary>
 /// <param name="ResultBlob">The result file of a series given as one (correlation skipped), else null.</param>
-public sealed record SeriesAnalysisRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shards, string? ResultBlob = null);
+public sealed record SeriesAnalysisRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shards, string? ResultBlob = null)
+{
+    /// <summary>The run's two-time options (part of the analysis id); null: multi-tau only.</summary>
+    public TwoTimeParameters? TwoTime { get; init; }
+}
 
 /// <summary>What a series orchestration found: status, speed, where the results are, and timings.</summary>
 public sealed record SeriesAnalysisOutcome(
@@ -57,7 +64,14 @@ public sealed record SeriesAnalysisOutcome(
     double? SpeedAPerS, double? SpeedErrAPerS, bool? Resolvable, double ActivityMs, double OrchestrationMs);
 
 /// <summary>One correlation activity: the whole series (Shards = 1) or one pixel shard of it.</summary>
-public sealed record CorrelateRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shard, int Shards);
+/// <remarks>With <see cref="TwoTime"/> the shards' sums are always merged by <c>MergeShardsActivity</c>, which adds the bin groups' two-time.</remarks>
+public sealed record CorrelateRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shard, int Shards)
+{
+    public TwoTimeParameters? TwoTime { get; init; }
+}
+
+/// <summary>One two-time bin group of a series (<see cref="TwoTimeParameters.BinGroups"/> activities).</summary>
+public sealed record TwoTimeGroupRequest(CorrelateRequest Series, int Group);
 
 /// <summary>Any activity's small answer: the blob it wrote and how long it took.</summary>
 public sealed record ActivityResult(string Blob, double Ms);
@@ -88,6 +102,8 @@ public sealed record ClaimRequest(string Beamtime, string Series, string Analysi
 {
     /// <summary>The run's binning (part of the analysis id), so that the claim captures the blob versions of exactly that content.</summary>
     public QMapOverride? QMap { get; init; }
+
+    public TwoTimeParameters? TwoTime { get; init; }
 }
 
 public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome)

@@ -70,7 +70,7 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
     private static async Task<SeriesAnalysisOutcome> AnalyseAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, PlannedSeries series)
     {
         string owner = $"{context.InstanceId}:{series.Series}";
-        var claimRequest = new ClaimRequest(input.Beamtime, series.Series, series.AnalysisId!, owner) { QMap = input.Parameters.QMap };
+        var claimRequest = new ClaimRequest(input.Beamtime, series.Series, series.AnalysisId!, owner) { QMap = input.Parameters.QMap, TwoTime = input.Parameters.TwoTime };
         var deadline = context.CurrentUtcDateTime.AddMinutes(input.Parameters.WaitForSeriesMinutes);
         while (true)
         {
@@ -78,7 +78,7 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
             if (claim.State is AnalysisClaims.Claimed or AnalysisClaims.Owned)
                 return await context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(SeriesOrchestrator),
                     new SeriesAnalysisRequest(input.Beamtime, series.Series, series.AnalysisId!, input.Parameters.QMap, series.Shards,
-                        series.ResultFile is null ? null : input.Beamtime + "/" + series.ResultFile),
+                        series.ResultFile is null ? null : input.Beamtime + "/" + series.ResultFile) { TwoTime = input.Parameters.TwoTime },
                     new SubOrchestrationOptions { InstanceId = owner });
             if (claim.State == AnalysisClaims.Done) return claim.Outcome!;
             if (context.CurrentUtcDateTime > deadline)

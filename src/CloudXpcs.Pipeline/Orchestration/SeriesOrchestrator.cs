@@ -33,12 +33,20 @@ public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest,
             else
             {
                 int shards = Math.Max(1, input.Shards);
-                var shardResults = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
+                var correlations = Enumerable.Range(0, shards).Select(shard =>
                     context.CallActivityAsync<ActivityResult>(nameof(CorrelateSeriesActivity),
-                        new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards), PipelineRetries.Activity)));
+                        new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards) { TwoTime = input.TwoTime },
+                        PipelineRetries.Activity));
+                // Two-time: one activity per bin group beside the multi-tau shards; the merge step adds their maps to g2.h5.
+                var groups = input.TwoTime is { } twoTime
+                    ? Enumerable.Range(0, twoTime.BinGroups).Select(group => context.CallActivityAsync<ActivityResult>(nameof(TwoTimeGroupActivity),
+                        new TwoTimeGroupRequest(new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards) { TwoTime = twoTime },
+                            group), PipelineRetries.Activity))
+                    : [];
+                var shardResults = await Task.WhenAll(correlations.Concat(groups).ToList());
                 activityMs += shardResults.Sum(r => r.Ms);
-                var request = new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards);
-                if (shards > 1)
+                var request = new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards) { TwoTime = input.TwoTime };
+                if (shards > 1 || input.TwoTime is not null)
                     activityMs += (await context.CallActivityAsync<ActivityResult>(nameof(MergeShardsActivity), request, PipelineRetries.Activity)).Ms;
                 fit = await context.CallActivityAsync<FitResult>(nameof(FitSeriesActivity), request, PipelineRetries.Activity);
             }

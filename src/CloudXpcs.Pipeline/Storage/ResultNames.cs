@@ -13,6 +13,9 @@ public static class ResultNames
 
     public static string ShardBlob(string analysisPrefix, int shard) => $"{analysisPrefix}shards/{shard:D3}.sums";
 
+    /// <summary>The two-time maps of one bin group of an analysis (merged into its g2.h5 /xpcs/twotime).</summary>
+    public static string TwoTimeGroupBlob(string analysisPrefix, int group) => $"{analysisPrefix}twotime/{group:D3}.maps";
+
     /// <summary>results/{beamtime}/runs/{runId}/ (contract section 5).</summary>
     public static string RunPrefix(string beamtime, string runId) => $"{beamtime}/runs/{runId}/";
 

@@ -17,7 +17,7 @@ public sealed record SeriesContent(string Beamtime, string Series, SeriesRow Row
     /// The analysis id: a hash of the content (manifest, chunks, mask) and of the parameters. The same upload with the same
     /// parameters always gives the same id (duplicate events are no-ops); changed content or parameters give a new one.
     /// </summary>
-    public string AnalysisId(QMapOverride? qmap)
+    public string AnalysisId(QMapOverride? qmap, TwoTimeParameters? twoTime = null)
     {
         var text = new StringBuilder();
         text.Append("cloudxpcs-analysis/").Append(AnalysisIdentity.CodeVersion).Append('\n');
@@ -28,7 +28,12 @@ public sealed record SeriesContent(string Beamtime, string Series, SeriesRow Row
         if (ResultHash is not null)
             text.Append("result:").Append(Row.ResultPath).Append(':').Append(ResultHash).Append('\n');   // binned already: a run's q-map does not apply
         else
+        {
             text.Append("qmap:").Append(qmap is null ? "series" : JsonSerializer.Serialize(qmap)).Append('\n');
+            // Only a run that asks for two-time adds a line, so the ids of analyses without it stay as they were.
+            // The bin groups split the work, not its result (the merge is exact): not part of the id.
+            if (twoTime is not null) text.Append("twotime:").Append(JsonSerializer.Serialize(twoTime with { BinGroups = 1 })).Append('\n');
+        }
         return "a" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24];
     }
 }

@@ -42,11 +42,37 @@ public class RunSettings : StorageSettings
     [Description("Skip the transference-number inference.")]
     public bool NoInfer { get; init; }
 
+    [CommandOption("--twotime")]
+    [Description("Also the two-time correlation of every correlated series (g2.h5 /xpcs/twotime, fit.json age_resolved_speed).")]
+    public bool TwoTime { get; init; }
+
+    [CommandOption("--twotime-bins <BINS>")]
+    [Description(TwoTimeArguments.BinsDescription)]
+    public string? TwoTimeBins { get; init; }
+
+    [CommandOption("--avg-frame <N>")]
+    [Description(TwoTimeArguments.AverageDescription)]
+    public int AverageFrames { get; init; } = 1;
+
+    [CommandOption("--stride-frame <N>")]
+    [Description(TwoTimeArguments.StrideDescription)]
+    public int StrideFrames { get; init; } = 1;
+
+    [CommandOption("--age-windows <N>")]
+    [Description("Two-time: time windows for the age-resolved speed (default 4).")]
+    public int AgeWindows { get; init; } = 4;
+
+    [CommandOption("--twotime-groups <N>")]
+    [Description("Two-time: bin groups, one activity each, merged exactly (default 1).")]
+    public int TwoTimeGroups { get; init; } = 1;
+
     public override ValidationResult Validate()
     {
         if (Workers is < 1 or > 64) return ValidationResult.Error("--workers must be 1..64");
         if (!(LeaseS >= 5)) return ValidationResult.Error("--lease-s must be >= 5");
         if (ShardThreshold < 1) return ValidationResult.Error("--shard-threshold must be >= 1");
+        if (!TwoTime && (AgeWindows != 4 || TwoTimeGroups != 1)) return ValidationResult.Error("--age-windows and --twotime-groups need --twotime");
+        if (TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames) is { Successful: false } twoTimeProblem) return twoTimeProblem;
         try { _ = Parameters(); } catch (ArgumentException e) { return ValidationResult.Error(e.Message); }
         return ValidationResult.Success();
     }
@@ -57,7 +83,19 @@ public class RunSettings : StorageSettings
         TransportSets = Sets?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         ShardPixelThreshold = ShardThreshold,
         Infer = !NoInfer,
+        TwoTime = TwoTimeRunParameters(),
     };
+
+    private TwoTimeParameters? TwoTimeRunParameters()
+    {
+        if (TwoTimeArguments.Options(TwoTime, TwoTimeBins, AverageFrames, StrideFrames) is not { } options) return null;
+        var parameters = new TwoTimeParameters
+        {
+            Bins = options.Bins, AverageFrames = options.AverageFrames, StrideFrames = options.StrideFrames, AgeWindows = AgeWindows, BinGroups = TwoTimeGroups,
+        };
+        parameters.Validate();
+        return parameters;
+    }
 
     private static QMapOverride ParseQMap(string text)
     {
