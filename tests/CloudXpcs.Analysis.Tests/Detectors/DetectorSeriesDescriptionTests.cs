@@ -68,6 +68,36 @@ public class DetectorSeriesDescriptionTests
     }
 
     [SkippableFact]
+    public void DescribeTakesAnImmFileWithItsMetadataFileAndTheSeriesCorrelatesFromItsEvents()
+    {
+        PythonH5py.SkipIfUnavailable();
+        using var folder = new TempFolder();
+        string series = folder.File("x0.50_t0010");
+        Directory.CreateDirectory(series);
+        string imm = Path.Combine(series, "scan.imm");
+        var written = Data.Tests.Detectors.SparseDetectorFileTests.Write("imm-sparse", imm, 3, 30, 0.05, "24", "20");
+        PythonH5py.Run("""
+            import sys, h5py
+            with h5py.File(sys.argv[1], 'w') as f:
+                f['entry/instrument/incident_beam/incident_energy'] = 10.9
+                g = f.create_group('entry/instrument/detector_1')
+                g['distance'] = 8.0; g['x_pixel_size'] = 75e-6; g['frame_time'] = 0.01
+                g['beam_center_x'] = 6.5; g['beam_center_y'] = 11.0
+            """, folder.File("scan_metadata.hdf"));
+
+        ContractAssert.Throws(imm, () => DetectorSeriesDescription.Describe(imm, null, null, new SeriesLabels()), "give the beamline's metadata file");
+        var (manifest, path) = DetectorSeriesDescription.Describe(imm, folder.File("scan_metadata.hdf"), null, new SeriesLabels(Beamtime: "bt"));
+
+        var loaded = SeriesManifest.Load(path);
+        Assert.Equal((SeriesRawFiles.Imm, written.Frames, written.Rows, written.Cols), (loaded.Raw!.Format, loaded.Frames, loaded.Rows, loaded.Cols));
+        Assert.Equal(["scan.imm"], loaded.Raw.Files);
+        Assert.Equal(manifest.Detector, loaded.Detector);
+        // The small test detector spans q ≈ 3e-4..9e-4 1/A, so a binning that covers it (series.json's default does not).
+        var result = SeriesCorrelation.Correlate(series, new SeriesCorrelationOptions { Threads = 1, QMap = new QMapSpec(0.0003, 0.001, 2, 2, 2) });
+        Assert.Contains(result.G2, double.IsFinite);
+    }
+
+    [SkippableFact]
     public void DescribeWritesSeriesJsonFromAMasterItsDataFilesAndTheMetadataFile()
     {
         PythonH5py.SkipIfUnavailable();
