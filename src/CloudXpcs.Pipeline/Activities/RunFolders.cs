@@ -47,7 +47,8 @@ internal static class BeamtimeInputs
             await BlobTransfer.DownloadPrefixAsync(storage.Raw, beamtime + "/", folder, IsBeamtimeInput);
             return folder;
         }
-        await Parallel.ForEachAsync(planned.Where(i => IsBeamtimeInput(i.Blob)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (input, ct) =>
+        // Names that are not safe raw-blob names (e.g. with "..") are never written locally, as in DownloadPrefixAsync.
+        await Parallel.ForEachAsync(planned.Where(i => IsBeamtimeInput(i.Blob) && RawBlobName.Check("x/" + i.Blob).Length == 0), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (input, ct) =>
         {
             string blob = beamtime + "/" + input.Blob;
             string local = Path.Combine(folder, input.Blob.Replace('/', Path.DirectorySeparatorChar));
