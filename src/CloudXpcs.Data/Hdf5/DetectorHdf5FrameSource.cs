@@ -73,22 +73,8 @@ public sealed class DetectorHdf5FrameSource : ISeriesFrames
 
     public byte[]? ReadMask() => SeriesFrames.ReadMask(Folder, Manifest);
 
-    public void ReadFrames<TPixel>(int firstFrame, int frameCount, Span<TPixel> destination) where TPixel : unmanaged, INumber<TPixel>
-    {
-        if (firstFrame < 0 || frameCount < 0 || (long)firstFrame + frameCount > Frames)
-            throw new ArgumentOutOfRangeException(nameof(frameCount), $"frames {firstFrame}..{(long)firstFrame + frameCount} outside 0..{Frames}");
-        int pixels = PixelsPerFrame;
-        int done = 0;
-        while (done < frameCount)
-        {
-            int frame = firstFrame + done;
-            var part = _parts.Last(p => p.FirstFrame <= frame);
-            int inPart = frame - part.FirstFrame;
-            int count = Math.Min(frameCount - done, part.FrameCount - inPart);
-            ReaderFor(part).ReadFrames(inPart, count, destination.Slice(done * pixels, count * pixels));
-            done += count;
-        }
-    }
+    public void ReadFrames<TPixel>(int firstFrame, int frameCount, Span<TPixel> destination) where TPixel : unmanaged, INumber<TPixel> =>
+        FramesAcrossFiles.Read(_parts, Frames, PixelsPerFrame, firstFrame, frameCount, destination, ReaderFor);
 
     private ChunkFileReader ReaderFor(ChunkFileInfo part)
     {

@@ -124,24 +124,8 @@ public sealed partial class SeriesFrameSource : ISeriesFrames
     /// (ushort, uint or float; wider types are accepted). The range may span chunk files.
     /// </summary>
     public void ReadFrames<TPixel>(int firstFrame, int frameCount, Span<TPixel> destination)
-        where TPixel : unmanaged, INumber<TPixel>
-    {
-        if (firstFrame < 0 || frameCount < 0 || (long)firstFrame + frameCount > Frames)
-            throw new ArgumentOutOfRangeException(nameof(frameCount), $"frames {firstFrame}..{(long)firstFrame + frameCount} outside 0..{Frames}");
-        int pixels = PixelsPerFrame;
-        if (destination.Length < (long)frameCount * pixels)
-            throw new ArgumentException($"destination holds {destination.Length} values, {(long)frameCount * pixels} needed", nameof(destination));
-        int done = 0;
-        while (done < frameCount)
-        {
-            int frame = firstFrame + done;
-            var chunk = ChunkOfFrame(frame);
-            int inChunk = frame - chunk.FirstFrame;
-            int count = Math.Min(frameCount - done, chunk.FrameCount - inChunk);
-            ReaderFor(chunk).ReadFrames(inChunk, count, destination.Slice(done * pixels, count * pixels));
-            done += count;
-        }
-    }
+        where TPixel : unmanaged, INumber<TPixel> =>
+        FramesAcrossFiles.Read(_chunks, Frames, PixelsPerFrame, firstFrame, frameCount, destination, ReaderFor);
 
     /// <summary>
     /// All frames in order, in batches of at most <paramref name="maxFramesPerBatch"/> frames (the last may be
@@ -176,17 +160,6 @@ public sealed partial class SeriesFrameSource : ISeriesFrames
         {
             CloseOpenChunk(); // also when the consumer stops early
         }
-    }
-
-    private ChunkFileInfo ChunkOfFrame(int frame)
-    {
-        int lo = 0, hi = _chunks.Length - 1;
-        while (lo < hi)
-        {
-            int mid = (lo + hi + 1) / 2;
-            if (_chunks[mid].FirstFrame <= frame) lo = mid; else hi = mid - 1;
-        }
-        return _chunks[lo];
     }
 
     private ChunkFileReader ReaderFor(ChunkFileInfo chunk)
