@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Xam;
 using CloudXpcs.Science.Absorption;
@@ -8,6 +8,7 @@ using CloudXpcs.Science.Continuum;
 using CloudXpcs.Science.Electrolyte;
 using CloudXpcs.Science.Synthetic;
 using CloudXpcs.Data;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Analysis.Synthetic;
 
@@ -27,7 +28,6 @@ public sealed record SyntheticBeamtimeSpec
 }
 
 /// <summary>One synthetic series and the speed it was made with.</summary>
-public sealed record SyntheticSeriesTruth(string Series, double PositionMm, double TimeMin, double SpeedAPerS);
 
 public sealed record SyntheticBeamtime(string Folder, CellSimulationResult Simulation, IReadOnlyList<SyntheticSeriesTruth> Series);
 
@@ -61,9 +61,9 @@ public static class SyntheticBeamtimeWriter
             OutputTimesS = CellSimulationSpec.EveryTenMinutesS(durationS).Concat(measurementTimesS).Distinct().Order().ToArray(),
             DurationS = durationS,
         });
-        WriteEchem(Path.Combine(beamtimeFolder, "echem.csv"), simulation);
+        WriteEchem(Path.Combine(beamtimeFolder, EchemCsv.FileName), simulation);
         step?.Invoke("XAM scans");
-        WriteXam(Path.Combine(beamtimeFolder, "xam"), simulation, spec, cell.InitialConcentrationM);
+        WriteXam(Path.Combine(beamtimeFolder, XamBeamtime.FolderName), simulation, spec, cell.InitialConcentrationM);
 
         var truths = new List<SyntheticSeriesTruth>();
         int seed = spec.Seed;
@@ -86,8 +86,7 @@ public static class SyntheticBeamtimeWriter
                 truths.Add(new SyntheticSeriesTruth(series, positionMm, timeMin, speedAPerS));
             }
         }
-        var truth = new { transport_set = spec.TruthSet, series = truths.Select(s => new { series = s.Series, position_mm = s.PositionMm, time_min = s.TimeMin, speed_A_per_s = s.SpeedAPerS }) };
-        AtomicFile.WriteAllText(Path.Combine(beamtimeFolder, "truth.json"), JsonSerializer.Serialize(truth, new JsonSerializerOptions { WriteIndented = true }));
+        TruthJson.WriteBeamtime(beamtimeFolder, new SyntheticBeamtimeTruth(spec.TruthSet, truths));
         return new SyntheticBeamtime(beamtimeFolder, simulation, truths);
     }
 
@@ -117,7 +116,7 @@ public static class SyntheticBeamtimeWriter
                 k => 1.0 + 0.1 * Math.Sin(0.3 * k)));
             XamScanCsv.Write(Path.Combine(folder, scan.Name + ".csv"), scan);
         }
-        AtomicFile.WriteAllText(Path.Combine(folder, "calibration.json"), string.Create(CultureInfo.InvariantCulture, $$"""
+        AtomicFile.WriteAllText(Path.Combine(folder, XamBeamtime.CalibrationFileName), string.Create(CultureInfo.InvariantCulture, $$"""
             {
               "reference_time_min": 0.0,
               "initial_concentration_M": {{initialConcentrationM}},

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Geometry;
 using CloudXpcs.Science.Synthetic;
-using CloudXpcs.Data;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Analysis.Synthetic;
 
@@ -13,14 +12,6 @@ namespace CloudXpcs.Analysis.Synthetic;
 /// </summary>
 public static class SyntheticSeriesWriter
 {
-    public const string TruthFileName = "truth.json";
-
-    private static readonly JsonSerializerOptions TruthJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
-
     public static SeriesManifest Write(string seriesFolder, string beamtime, string series, HeterodyneSeriesSpec spec,
         int chunks, QMapSpec? qmap = null, ChunkStorageLayout layout = ChunkStorageLayout.Deflate)
     {
@@ -47,22 +38,10 @@ public static class SyntheticSeriesWriter
             var frames = batch.Span;
             for (int f = 0; f < frames.Length / pixels; f++) writer.AppendFrame(frames.Slice(f * pixels, pixels));
         }
-        AtomicFile.WriteAllText(Path.Combine(seriesFolder, TruthFileName), JsonSerializer.Serialize(simulator.Truth, TruthJson));
+        TruthJson.WriteSeries(seriesFolder, simulator.Truth);
         writer.Complete();
         return manifest;
     }
 
-    public static SeriesTruth ReadTruth(string seriesFolder)
-    {
-        string path = Path.Combine(seriesFolder, TruthFileName);
-        try
-        {
-            return JsonSerializer.Deserialize<SeriesTruth>(File.ReadAllText(path), TruthJson)
-                   ?? throw new DataContractException(path, "empty truth.json");
-        }
-        catch (JsonException ex)
-        {
-            throw new DataContractException(path, "malformed truth.json: " + ex.Message, ex);
-        }
-    }
+    public static SeriesTruth ReadTruth(string seriesFolder) => TruthJson.ReadSeries(seriesFolder);
 }

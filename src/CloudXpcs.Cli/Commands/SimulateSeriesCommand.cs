@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 using CloudXpcs.Science.Synthetic;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -103,7 +104,7 @@ public sealed class SimulateSeriesCommand : Command<SimulateSeriesCommand.Settin
         });
         AnsiConsole.WriteLine($"simulate-series: {spec.Frames} frames of {spec.Geometry.Rows} x {spec.Geometry.Cols} pixels, " +
                               $"v = {spec.SpeedAPerS} A/s, beta = {spec.ContrastBeta}, h = {spec.HeterodyneFraction}, tau0 = {spec.Tau0S} s");
-        AnsiConsole.WriteLine($"wrote {Path.GetFullPath(folder)} (series.json, {settings.Chunks} chunks, {SyntheticSeriesWriter.TruthFileName})");
+        AnsiConsole.WriteLine($"wrote {Path.GetFullPath(folder)} (series.json, {settings.Chunks} chunks, {TruthJson.FileName})");
         return 0;
     }
 }

@@ -4,8 +4,9 @@ using CloudXpcs.Data.Inputs;
 namespace CloudXpcs.Data.Manifests;
 
 /// <summary>
-/// Strict, typed access to one JSON object of a manifest (value ranges are checked by the manifest's Validate): every violation becomes a one-line
-/// <see cref="DataContractException"/> naming the file and the field path (e.g. <c>detector.rows</c>).
+/// Strict, typed access to one JSON object of a manifest or other JSON input document (value ranges are checked by the
+/// document's own Validate): every violation becomes a one-line <see cref="DataContractException"/> naming the file and
+/// the field path (e.g. <c>detector.rows</c>), worded by the document's <see cref="ManifestJsonWording"/>.
 /// </summary>
 internal sealed class ManifestJson
 {
@@ -18,18 +19,25 @@ internal sealed class ManifestJson
     private readonly JsonElement _object;
     private readonly string _source;
     private readonly string _prefix;
+    private readonly ManifestJsonWording _wording;
 
-    private ManifestJson(JsonElement obj, string source, string prefix)
+    private ManifestJson(JsonElement obj, string source, string prefix, ManifestJsonWording wording)
     {
         _object = obj;
         _source = source;
         _prefix = prefix;
+        _wording = wording;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in obj.EnumerateObject())
         {
             if (!seen.Add(property.Name)) throw Error($"duplicate field '{Path(property.Name)}'");
         }
     }
+
+    /// <summary>The fields of an already parsed object (e.g. one read by <see cref="StrictJson"/>), worded as <paramref name="wording"/> says.</summary>
+    public static ManifestJson Of(JsonElement obj, string source, ManifestJsonWording wording) => new(obj, source, "", wording);
+
+    public string Source => _source;
 
     /// <summary>Parses a whole manifest; the root must be an object. The returned document must be disposed.</summary>
     public static (JsonDocument Document, ManifestJson Root) ParseRoot(string json, string source)
@@ -51,7 +59,7 @@ internal sealed class ManifestJson
             document.Dispose();
             throw new DataContractException(source, $"the manifest must be a JSON object (got {Describe(kind)})");
         }
-        return (document, new ManifestJson(document.RootElement, source, ""));
+        return (document, new ManifestJson(document.RootElement, source, "", ManifestJsonWording.Manifest));
     }
 
     /// <summary>Reads a manifest file as text, refusing absurd sizes before reading them.</summary>
@@ -79,9 +87,11 @@ internal sealed class ManifestJson
         }
     }
 
+    public DataContractException Missing(string name, string hint = "") => Error(_wording.Missing(Path(name)) + hint);
+
     private JsonElement Required(string name)
     {
-        if (!_object.TryGetProperty(name, out var value)) throw Error($"missing required field '{Path(name)}'");
+        if (!_object.TryGetProperty(name, out var value)) throw Missing(name);
         return value;
     }
 
@@ -107,12 +117,23 @@ internal sealed class ManifestJson
 
     public double RequiredDouble(string name) => AsDouble(Required(name), name);
 
-    public double OptionalDouble(string name, double defaultValue) => Optional(name) is { } value ? AsDouble(value, name) : defaultValue;
+    public double OptionalDouble(string name, double defaultValue) => OptionalDouble(name) ?? defaultValue;
+
+    /// <summary>The number, or null when the field is absent or JSON null.</summary>
+    public double? OptionalDouble(string name) => Optional(name) is { } value ? AsDouble(value, name) : null;
+
+    /// <summary>The boolean, or null when the field is absent or JSON null.</summary>
+    public bool? OptionalBoolean(string name) => Optional(name) is not { } value ? null : value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw WrongKind(value, name, "true or false"),
+    };
 
     public IReadOnlyList<string> RequiredStringArray(string name)
     {
         var value = Required(name);
-        if (value.ValueKind != JsonValueKind.Array) throw Error($"field '{Path(name)}' must be an array of strings (got {Describe(value.ValueKind)})");
+        if (value.ValueKind != JsonValueKind.Array) throw WrongKind(value, name, "an array of strings");
         var list = new List<string>();
         int i = 0;
         foreach (var item in value.EnumerateArray())
@@ -125,31 +146,34 @@ internal sealed class ManifestJson
 
     private string AsString(JsonElement value, string name)
     {
-        if (value.ValueKind != JsonValueKind.String) throw Error($"field '{Path(name)}' must be a string (got {Describe(value.ValueKind)})");
+        if (value.ValueKind != JsonValueKind.String) throw WrongKind(value, name, "a string");
         return value.GetString()!;
     }
 
     private ManifestJson AsObject(JsonElement value, string name)
     {
-        if (value.ValueKind != JsonValueKind.Object) throw Error($"field '{Path(name)}' must be an object (got {Describe(value.ValueKind)})");
-        return new ManifestJson(value, _source, Path(name));
+        if (value.ValueKind != JsonValueKind.Object) throw WrongKind(value, name, "an object");
+        return new ManifestJson(value, _source, Path(name), _wording);
     }
 
     private int AsInt(JsonElement value, string name)
     {
-        if (value.ValueKind != JsonValueKind.Number) throw Error($"field '{Path(name)}' must be an integer (got {Describe(value.ValueKind)})");
+        if (value.ValueKind != JsonValueKind.Number) throw WrongKind(value, name, "an integer");
         if (!value.TryGetInt32(out int result))
-            throw Error($"field '{Path(name)}' must be an integer in the 32-bit range (got {Abbreviate(value.GetRawText())})");
+            throw Error($"{_wording.Field(Path(name))} must be an integer in the 32-bit range (got {Abbreviate(value.GetRawText())})");
         return result;
     }
 
     private double AsDouble(JsonElement value, string name)
     {
-        if (value.ValueKind != JsonValueKind.Number) throw Error($"field '{Path(name)}' must be a number (got {Describe(value.ValueKind)})");
+        if (value.ValueKind != JsonValueKind.Number) throw WrongKind(value, name, "a number");
         if (!value.TryGetDouble(out double result) || !double.IsFinite(result))
-            throw Error($"field '{Path(name)}' must be a finite number (got {Abbreviate(value.GetRawText())})");
+            throw Error($"{_wording.Field(Path(name))} must be a finite number (got {Abbreviate(value.GetRawText())})");
         return result;
     }
+
+    private DataContractException WrongKind(JsonElement value, string name, string expected) =>
+        Error(_wording.WrongKind(Path(name), expected, Describe(value.ValueKind), Abbreviate(value.GetRawText())));
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
@@ -163,4 +187,24 @@ internal sealed class ManifestJson
     };
 
     private static string Abbreviate(string raw) => raw.Length <= 40 ? raw : raw[..37] + "...";
+}
+
+/// <summary>
+/// How a document's field errors read. Manifests (series.json, beamtime.json) say <c>field 'detector.rows'</c>; the XAM
+/// calibration file, older and documented with its own messages, says <c>"thickness_cm"</c> and names the raw value.
+/// </summary>
+internal sealed record ManifestJsonWording(
+    Func<string, string> Field,
+    Func<string, string> Missing,
+    Func<string, string, string, string, string> WrongKind)
+{
+    public static readonly ManifestJsonWording Manifest = new(
+        path => $"field '{path}'",
+        path => $"missing required field '{path}'",
+        (path, expected, gotKind, _) => $"field '{path}' must be {expected} (got {gotKind})");
+
+    public static readonly ManifestJsonWording Quoted = new(
+        path => $"\"{path}\"",
+        path => $"missing \"{path}\"",
+        (path, expected, _, gotRaw) => $"\"{path}\" must be {(expected == "a number" ? "a finite number" : expected)} (got {gotRaw})");
 }

@@ -13,11 +13,12 @@ public sealed record XamBeamtimeResult(string ReferenceScanName, int ScanCount, 
 public static class XamBeamtime
 {
     public const string ProfilesFileName = XamProfilesCsv.FileName;
+    public const string FolderName = "xam";
     public const string CalibrationFileName = "calibration.json";
 
     public static XamBeamtimeResult Process(string beamtimeDirectory, string? outputPath = null)
     {
-        string xamDirectory = Path.Combine(beamtimeDirectory, "xam");
+        string xamDirectory = Path.Combine(beamtimeDirectory, FolderName);
         if (!Directory.Exists(xamDirectory)) throw new DirectoryNotFoundException($"{xamDirectory}: no xam folder in the beamtime");
         string calibrationPath = Path.Combine(xamDirectory, CalibrationFileName);
         if (!File.Exists(calibrationPath)) throw new DataContractException(calibrationPath, "missing (contract 1.2 needs xam/calibration.json)");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CloudXpcs.Data.Inputs;
+using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Absorption;
 using CloudXpcs.Science.Electrolyte;
 
@@ -26,19 +27,19 @@ public static class XamCalibrationFile
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new DataContractException(path, "expected a JSON object");
             StrictJson.RejectUnknownKeys(root, path, "", Keys);
-            var fields = new JsonFields(root, path);
+            var fields = ManifestJson.Of(root, path, ManifestJsonWording.Quoted);
 
-            double referenceTimeMin = fields.Number("reference_time_min");
-            double initialConcentrationM = fields.Number("initial_concentration_M");
-            XamCalibration calibration = fields.Boolean("calibrate_by_salt_conservation") ?? false
-                ? new XamCalibration.BySaltConservation(fields.OptionalNumber("blank_absorbance") ?? 0)
+            double referenceTimeMin = Number(fields, "reference_time_min");
+            double initialConcentrationM = Number(fields, "initial_concentration_M");
+            XamCalibration calibration = fields.OptionalBoolean("calibrate_by_salt_conservation") ?? false
+                ? new XamCalibration.BySaltConservation(fields.OptionalDouble("blank_absorbance") ?? 0)
                 : new XamCalibration.ByOpticalConstants(ReadOpticalConstants(fields));
             var settings = new XamConversionSettings(
                 initialConcentrationM,
                 calibration,
-                fields.OptionalNumber("initial_concentration_err_M") ?? 0,
-                fields.Boolean("flat_field") ?? true,
-                fields.OptionalNumber("position_tolerance_mm") ?? 1e-6);
+                fields.OptionalDouble("initial_concentration_err_M") ?? 0,
+                fields.OptionalBoolean("flat_field") ?? true,
+                fields.OptionalDouble("position_tolerance_mm") ?? 1e-6);
             try
             {
                 settings.Validate();
@@ -58,12 +59,15 @@ public static class XamCalibrationFile
         "V_salt_cm3_per_mol", "V_EO_cm3_per_mol", "thickness_err_cm", "mass_attenuation_LiTFSI_err_cm2_per_g", "mass_attenuation_PEO_err_cm2_per_g",
     ];
 
-    private static OpticalConstants ReadOpticalConstants(JsonFields fields)
+    /// <summary>A required number; JSON null counts as absent.</summary>
+    private static double Number(ManifestJson fields, string name, string hint = "") => fields.OptionalDouble(name) ?? throw fields.Missing(name, hint);
+
+    private static OpticalConstants ReadOpticalConstants(ManifestJson fields)
     {
         const string hint = " (or set \"calibrate_by_salt_conservation\": true)";
         var study = PartialMolarVolumes.Study;
-        double vEo = fields.OptionalNumber("V_EO_cm3_per_mol") ?? study.EoCm3PerMol;
-        double vSalt = fields.OptionalNumber("V_salt_cm3_per_mol") ?? study.SaltCm3PerMol;
+        double vEo = fields.OptionalDouble("V_EO_cm3_per_mol") ?? study.EoCm3PerMol;
+        double vSalt = fields.OptionalDouble("V_salt_cm3_per_mol") ?? study.SaltCm3PerMol;
         PartialMolarVolumes volumes;
         try
         {
@@ -71,44 +75,15 @@ public static class XamCalibrationFile
         }
         catch (ArgumentException ex)
         {
-            throw new DataContractException(fields.Path, ex.Message, ex);
+            throw new DataContractException(fields.Source, ex.Message, ex);
         }
         return new OpticalConstants(
-            fields.Number("thickness_cm", hint),
-            fields.Number("mass_attenuation_LiTFSI_cm2_per_g", hint),
-            fields.Number("mass_attenuation_PEO_cm2_per_g", hint),
+            Number(fields, "thickness_cm", hint),
+            Number(fields, "mass_attenuation_LiTFSI_cm2_per_g", hint),
+            Number(fields, "mass_attenuation_PEO_cm2_per_g", hint),
             volumes,
-            fields.OptionalNumber("thickness_err_cm") ?? 0,
-            fields.OptionalNumber("mass_attenuation_LiTFSI_err_cm2_per_g") ?? 0,
-            fields.OptionalNumber("mass_attenuation_PEO_err_cm2_per_g") ?? 0);
-    }
-
-    private sealed class JsonFields(JsonElement root, string path)
-    {
-        public string Path => path;
-
-        public double Number(string name, string hint = "")
-        {
-            return OptionalNumber(name) ?? throw new DataContractException(path, $"missing \"{name}\"{hint}");
-        }
-
-        public double? OptionalNumber(string name)
-        {
-            if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return null;
-            if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out double value) || !double.IsFinite(value))
-                throw new DataContractException(path, $"\"{name}\" must be a finite number (got {element.GetRawText()})");
-            return value;
-        }
-
-        public bool? Boolean(string name)
-        {
-            if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return null;
-            return element.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw new DataContractException(path, $"\"{name}\" must be true or false (got {element.GetRawText()})"),
-            };
-        }
+            fields.OptionalDouble("thickness_err_cm") ?? 0,
+            fields.OptionalDouble("mass_attenuation_LiTFSI_err_cm2_per_g") ?? 0,
+            fields.OptionalDouble("mass_attenuation_PEO_err_cm2_per_g") ?? 0);
     }
 }

@@ -11,7 +11,7 @@ public static class XamProfilesCsv
     public const string FileName = "profiles.csv";
 
     /// <summary>Where a run (or a beamtime's xam folder) keeps the profiles: xam/profiles.csv.</summary>
-    public const string RunRelativePath = "xam/" + FileName;
+    public const string RunRelativePath = XamBeamtime.FolderName + "/" + FileName;
 
     public static readonly IReadOnlyList<string> Columns = ["time_min", "position_mm", "concentration_M", "concentration_err_M"];
 

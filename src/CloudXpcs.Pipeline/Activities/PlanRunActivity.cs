@@ -1,3 +1,4 @@
+using CloudXpcs.Data.Xam;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data.Results;
@@ -76,7 +77,7 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
                 PipelineDefaults.ShardsFor(content.Row.PixelsPerFrame, input.Parameters.ShardPixelThreshold),
                 content.ResultBlob is null ? null : content.ResultBlob[(input.Beamtime.Length + 1)..]));
         }
-        bool hasXam = beamtimeInputs.Any(i => i.Blob.StartsWith("xam/", StringComparison.Ordinal));
+        bool hasXam = beamtimeInputs.Any(i => i.Blob.StartsWith(XamBeamtime.FolderName + "/", StringComparison.Ordinal));
         bool hasEchem = beamtimeInputs.Any(i => i.Blob == Data.Comparison.EchemCsv.FileName);
 
         string prefix = ResultNames.RunPrefix(input.Beamtime, input.RunId);

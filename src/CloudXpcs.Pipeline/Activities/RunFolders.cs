@@ -68,7 +68,7 @@ internal static class BeamtimeInputs
     }
 
     private static bool IsBeamtimeInput(string relative) =>
-        relative is BeamtimeManifest.FileName or EchemCsv.FileName || relative.StartsWith("xam/", StringComparison.Ordinal)
+        relative is BeamtimeManifest.FileName or EchemCsv.FileName || relative.StartsWith(XamBeamtime.FolderName + "/", StringComparison.Ordinal)
         || relative.StartsWith("measured/", StringComparison.Ordinal);
 }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CloudXpcs.Data.Comparison;
 using CloudXpcs.Data.Manifests;
+using CloudXpcs.Data.Xam;
 using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Storage;
@@ -43,9 +45,9 @@ public sealed partial record RawBlobName(string Name, string Beamtime, RawBlobKi
         blob = rest switch
         {
             [BeamtimeManifest.FileName] => new RawBlobName(name, beamtime, RawBlobKind.BeamtimeManifest, null, null),
-            ["echem.csv"] => new RawBlobName(name, beamtime, RawBlobKind.Echem, null, null),
-            ["xam", "calibration.json"] => new RawBlobName(name, beamtime, RawBlobKind.XamCalibration, null, null),
-            ["xam", var scan] when scan.EndsWith(".csv", StringComparison.Ordinal) => new RawBlobName(name, beamtime, RawBlobKind.XamScan, null, null),
+            [EchemCsv.FileName] => new RawBlobName(name, beamtime, RawBlobKind.Echem, null, null),
+            [XamBeamtime.FolderName, XamBeamtime.CalibrationFileName] => new RawBlobName(name, beamtime, RawBlobKind.XamCalibration, null, null),
+            [XamBeamtime.FolderName, var scan] when scan.EndsWith(".csv", StringComparison.Ordinal) => new RawBlobName(name, beamtime, RawBlobKind.XamScan, null, null),
             ["measured", _] => new RawBlobName(name, beamtime, RawBlobKind.Measured, null, null),
             [SeriesManifest.XpcsFolder, var series, SeriesManifest.FileName] => new RawBlobName(name, beamtime, RawBlobKind.SeriesManifest, series, null),
             [SeriesManifest.XpcsFolder, var series, var file] when ChunkPattern().Match(file) is { Success: true } m =>

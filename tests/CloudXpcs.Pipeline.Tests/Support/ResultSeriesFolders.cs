@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CloudXpcs.Analysis.Synthetic;
+using CloudXpcs.Data.Results;
 
 namespace CloudXpcs.Pipeline.Tests.Support;
 
