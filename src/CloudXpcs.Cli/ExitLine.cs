@@ -13,6 +13,8 @@ public static class ExitLine
     public static (int ExitCode, string Line) For(Exception ex) => ex switch
     {
         DataContractException => (Program.ExitBadInput, "error: " + OneLine(ex.Message)),
+        // A fault of the storage or the host, not of the input nor a defect: the run is left to be resumed.
+        CloudXpcs.Pipeline.Hosting.RunStalledException => (Program.ExitFailure, "error: " + OneLine(ex.Message)),
         CommandParseException or CommandRuntimeException => (Program.ExitBadInput, "error: " + OneLine(ex.Message)),
         FileNotFoundException { FileName: { } file } => (Program.ExitBadInput, $"error: {file}: file not found"),
         FileNotFoundException or DirectoryNotFoundException => (Program.ExitBadInput, "error: " + OneLine(ex.Message)),

@@ -102,12 +102,26 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>Polls the run (every 250 ms; the backend's own wait polls every 2 s) until it ends, calling <paramref name="tick"/> meanwhile.</summary>
-    public async Task<OrchestrationMetadata> WaitAsync(string instanceId, Func<Task>? tick = null, CancellationToken cancellationToken = default)
+    public Task<OrchestrationMetadata> WaitAsync(string instanceId, Func<Task>? tick = null, CancellationToken cancellationToken = default) =>
+        PollAsync(instanceId, null, tick, cancellationToken);
+
+    /// <summary>
+    /// Waits for the run like <see cref="WaitAsync"/>, and ends with <see cref="RunStalledException"/> when it makes no
+    /// progress for <paramref name="stallAfter"/> (see <see cref="RunStallWatchdog"/>).
+    /// </summary>
+    public Task<OrchestrationMetadata> WaitForRunAsync(string beamtime, string runId, TimeSpan stallAfter, Func<Task>? tick = null,
+        CancellationToken cancellationToken = default) =>
+        PollAsync(ResultNames.RunOrchestrationId(beamtime, runId), new RunStallWatchdog(Storage, Client, beamtime, runId, stallAfter).CheckAsync,
+            tick, cancellationToken);
+
+    private async Task<OrchestrationMetadata> PollAsync(string instanceId, Func<OrchestrationMetadata, CancellationToken, Task>? check, Func<Task>? tick,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
             var state = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
             if (state is { IsCompleted: true }) return state;
+            if (state is not null && check is not null) await check(state, cancellationToken);
             if (tick is not null) await tick();
             await Task.Delay(250, cancellationToken);
         }

@@ -45,7 +45,8 @@ public static class BeamtimeRunner
 
         var progress = new RunProgress(session.Storage, beamtime, runId, clock);
         var sinceResume = Stopwatch.StartNew();
-        var state = await pipeline.WaitAsync(instance, async () =>
+        var stallAfter = settings.StallTimeoutS is { } stallS ? TimeSpan.FromSeconds(stallS) : RunStallWatchdog.DefaultFor(TimeSpan.FromSeconds(settings.LeaseS));
+        var state = await pipeline.WaitForRunAsync(beamtime, runId, stallAfter, async () =>
         {
             if (sinceResume.Elapsed > TimeSpan.FromSeconds(15))
             {
@@ -55,7 +56,8 @@ public static class BeamtimeRunner
             await progress.TickAsync(cancellationToken);
         }, cancellationToken);
         if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
-            throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {Describe(state.FailureDetails)}");
+            throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {Describe(state.FailureDetails)}" +
+                                                (state.FailureDetails is null && !string.IsNullOrEmpty(state.SerializedOutput) ? $"; output: {state.SerializedOutput.ReplaceLineEndings(" ")}" : ""));
         var outcome = state.ReadOutputAs<RunOutcome>()!;
 
         string local = Path.GetFullPath(Path.Combine(settings.Out, beamtime));

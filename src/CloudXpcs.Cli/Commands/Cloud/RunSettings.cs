@@ -34,6 +34,10 @@ public class RunSettings : StorageSettings
     [Description("Series with more pixels per frame are correlated in pixel shards, one activity each (default 1048576).")]
     public long ShardThreshold { get; init; } = 1L << 20;
 
+    [CommandOption("--stall-timeout-s <SECONDS>")]
+    [Description("Stop waiting (exit 1, the run left to be resumed) when the run makes no progress for this long (default: two leases and a minute).")]
+    public double? StallTimeoutS { get; init; }
+
     [CommandOption("--lease-s <SECONDS>")]
     [Description("Lease of queued work: an activity must finish within it; after a crash the work in flight resumes when it expires (default 300).")]
     public double LeaseS { get; init; } = 300;
@@ -70,6 +74,7 @@ public class RunSettings : StorageSettings
     {
         if (Workers is < 1 or > 64) return ValidationResult.Error("--workers must be 1..64");
         if (!(LeaseS >= 5)) return ValidationResult.Error("--lease-s must be >= 5");
+        if (StallTimeoutS is { } stall && !(stall >= 5)) return ValidationResult.Error("--stall-timeout-s must be >= 5");
         if (ShardThreshold < 1) return ValidationResult.Error("--shard-threshold must be >= 1");
         if (!TwoTime && (AgeWindows != 4 || TwoTimeGroups != 1)) return ValidationResult.Error("--age-windows and --twotime-groups need --twotime");
         if (TwoTimeArguments.Validate(TwoTime, TwoTimeBins, AverageFrames, StrideFrames) is { Successful: false } twoTimeProblem) return twoTimeProblem;
