@@ -30,6 +30,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "detector-read") return DetectorReadThroughput.Run(args);
         if (args.Length > 0 && args[0] == "sparse-correlation") return SparseCorrelationThroughput.Run(args);
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
+        if (args.Length > 0 && args[0] == "series-latency") return SeriesLatency.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "speed-coverage") return SpeedCoverage.Run(args);
         if (args.Length > 0 && args[0] == "twotime") return TwoTimeThroughput.Run(args);
         if (args.Length > 0 && args[0] == "null-claims") return NullClaims.Run(args);
