@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `cloudxpcs correlate` as the user runs it — a whole process, reading included — beside the in-memory kernel and the
+# plain numpy baseline, in one run. The series (dense 512 x 512 uint16 frames, Poisson mean 1, every pixel binned, as
+# bench/correlation.sh uses) is written once as uncompressed contract chunks and read from the page cache.
+# Usage: bench/correlate-whole-process.sh [frames] [chunks] [runs] [series-folder]
+#   default 2048 frames in 4 chunks (256 MiB each), 3 processes, folder ${TMPDIR:-/tmp}/cloudxpcs-bench-dense-<frames>x<chunks>.
+# Each `correlate` is a fresh process: the first series of a process, state memory not pooled. Its --verbose line splits
+# the time (open, read, decompress, correlate, finalise, write).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+frames=${1:-2048} chunks=${2:-4} runs=${3:-3}
+series=${4:-${TMPDIR:-/tmp}/cloudxpcs-bench-dense-${frames}x${chunks}}
+dotnet build -c Release src/CloudXpcs.Cli --verbosity quiet -nologo >/dev/null
+dotnet build -c Release bench/CloudXpcs.Bench --verbosity quiet -nologo >/dev/null
+cli=src/CloudXpcs.Cli/bin/Release/net10.0/cloudxpcs.dll
+bench=bench/CloudXpcs.Bench/bin/Release/net10.0/CloudXpcs.Bench.dll
+if [ ! -f "$series/series.json" ]; then
+  dotnet "$bench" dense-series "$series" "$frames" 512 1.0 "$chunks" Contiguous
+fi
+cat "$series"/chunk-*.h5 >/dev/null   # into the page cache
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+pixel_frames=$((512 * 512 * frames))
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "series: $series ($(du -sm "$series" | cut -f1) MiB, 512 x 512 x $frames uint16, $chunks uncompressed chunks, in the page cache)"
+best=
+for run in $(seq "$runs"); do
+  /usr/bin/time -f "%e %U %S" -o "$out/time" dotnet "$cli" correlate --series "$series" --out "$out/g2.h5" --verbose >"$out/log" 2>&1
+  read -r wall user sys <"$out/time"
+  rate=$(awk -v p="$pixel_frames" -v w="$wall" 'BEGIN{printf "%.3e", p / w}')
+  echo "cloudxpcs correlate, whole process, run $run: ${wall} s wall, ${user} s user, ${sys} s system: $rate pixel-frames/s (load $(cut -d' ' -f1 /proc/loadavg))"
+  grep -E '^time:|^whole process:' "$out/log" | tr '\n' ' ' | sed 's/^/    /'; echo
+  if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$wall; fi
+done
+best_rate=$(awk -v p="$pixel_frames" -v w="$best" 'BEGIN{printf "%.3e", p / w}')
+echo "cloudxpcs correlate, whole process, best of $runs: $best s, $best_rate pixel-frames/s"
+dotnet "$bench" correlation "$frames" 1.0 "$(nproc)" 1024 512 3 2>/dev/null | tee "$out/kernel"
+numpy_line=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference/multitau_numpy.py bench --frames "$frames" --mean 1.0)
+echo "$numpy_line"
+numpy_rate=$(echo "$numpy_line" | grep -oE '[0-9.]+e[+-][0-9]+ pixel-frames/s' | cut -d' ' -f1)
+awk -v w="$best_rate" -v n="$numpy_rate" 'BEGIN{printf "whole-process correlate / numpy in memory: %.1fx\n", w / n}'
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
