@@ -17,6 +17,7 @@ internal static class SeriesFrameBatches
 {
     // Mapping pays off for chunks of many frames; a series of many tiny chunks is read in batches spanning chunks.
     private const int MinMappedChunkFrames = 64;
+    private const int MaxMappedBatchFrames = 2048;
 
     /// <summary>Frames per batch of the buffered path: about <see cref="SeriesCorrelationOptions.TargetBatchBytes"/>.</summary>
     public static int BatchFrames<T>(int requested, int pixels, int frames) where T : unmanaged
@@ -59,7 +60,8 @@ internal static class SeriesFrameBatches
                 if (block is null && k == 0) return false;
                 pending = k + 1 < chunks.Count ? Map(k + 1) : Task.FromResult<MappedFrameBlock?>(null);
                 var chunk = chunks[k];
-                int batch = requestedBatch > 0 ? requestedBatch : chunk.FrameCount;
+                // A mapped chunk goes to the correlator in slices of at most MaxMappedBatchFrames (progress, span length).
+                int batch = requestedBatch > 0 ? requestedBatch : Math.Min(chunk.FrameCount, Math.Max(1, Math.Min(MaxMappedBatchFrames, int.MaxValue / pixels)));
                 if (block is not null)
                 {
                     using (block)
