@@ -7,6 +7,7 @@ public static class Program
 {
     /// <summary>
     /// `correlation [frames] [mean] [threads] [batch] [side] [repeats]` runs the correlation throughput measurement;
+    /// `dense-series DIR [frames] [side] [mean] [chunks] [layout]` writes those frames as a series folder (see DenseSeriesWriter);
     /// `sparse-correlation [side] [frames] [mean,...] [repeats]` the event path against the dense path (see SparseCorrelationThroughput);
     /// `pipeline [series] [frames] [workers,...] [reprocess]` the durable pipeline on Azurite (see PipelineThroughput);
     /// `speed-coverage [seeds] [firstSeed] [QxPHI,...] [side] [frames]` the calibration of the speed's error bar (see SpeedCoverage);
@@ -27,6 +28,7 @@ public static class Program
                 $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: best of {repeats} {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, of which finalization {f.FinalizeSeconds:F3} s (first run in the process, state memory not yet pooled: {f.FirstRunSeconds:F3} s, {(double)f.Rows * f.Cols * f.Frames / f.FirstRunSeconds:E3} pixel-frames/s), peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB (frames in memory {f.FrameBytes / 1048576.0:F0} MiB, correlator state {f.StateBytes / 1048576.0:F0} MiB)"));
             return 0;
         }
+        if (args.Length > 0 && args[0] == "dense-series") return DenseSeriesWriter.Run(args);
         if (args.Length > 0 && args[0] == "detector-read") return DetectorReadThroughput.Run(args);
         if (args.Length > 0 && args[0] == "sparse-correlation") return SparseCorrelationThroughput.Run(args);
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();

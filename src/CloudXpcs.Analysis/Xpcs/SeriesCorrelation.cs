@@ -35,6 +35,9 @@ public sealed record SeriesCorrelationOptions
 
     /// <summary>Two-time correlation beside multi-tau in the same pass over the frames (written under /xpcs/twotime); null: none.</summary>
     public TwoTimeOptions? TwoTime { get; init; }
+
+    /// <summary>Receives the time of each stage (read, correlate, finalise, write); null: not measured.</summary>
+    public CorrelationStageTimes? Timings { get; init; }
 }
 
 /// <summary>
@@ -75,7 +78,10 @@ public static class SeriesCorrelation
         IProgress<long>? framesDone = null)
     {
         var sums = CorrelatePartial(seriesFolder, options, framesDone, out var manifest, out var twoTime);
-        return (sums.ToResult(manifest.FrameTimeS), twoTime is null ? null : TwoTimeResult.Of(twoTime, manifest.FrameTimeS));
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = (sums.ToResult(manifest.FrameTimeS), twoTime is null ? null : TwoTimeResult.Of(twoTime, manifest.FrameTimeS));
+        if (options?.Timings is { } times) times.FinaliseS += CorrelationStageTimes.Since(started);
+        return result;
     }
 
     /// <summary>The partial sums of one pixel shard (all pixels by default); shards merge with CorrelationPartialSums.Merge.</summary>
@@ -87,6 +93,7 @@ public static class SeriesCorrelation
         IProgress<long>? framesDone, out SeriesManifest manifest, out TwoTimeCorrelator? twoTime)
     {
         options ??= new SeriesCorrelationOptions();
+        long opened = System.Diagnostics.Stopwatch.GetTimestamp();
         var declared = SeriesFrames.LoadManifest(seriesFolder);
         if (SeriesFrames.IsPhotonEventSeries(declared))
         {
@@ -103,11 +110,17 @@ public static class SeriesCorrelation
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
+        // Within the budget: the state memory is made ready while the q-map and correlator are set up.
+        options.StatePool?.Prewarm(MultiTauCorrelator.StateDoublesAtMost((int)(shard ?? manifest.PixelsPerFrame - options.PixelStart), manifest.Frames, manifest.DelaysPerLevel));
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
         twoTime = options.TwoTime is { } twoTimeOptions ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath) : null;
         using var correlator = CreateCorrelator(map, manifest, options);
+        if (options.Timings is { } times) times.OpenS += CorrelationStageTimes.Since(opened);
         StreamAll(source, correlator, twoTime, options, framesDone);
-        return correlator.ToPartialSums();
+        long finishing = System.Diagnostics.Stopwatch.GetTimestamp();
+        var sums = correlator.ToPartialSums();
+        if (options.Timings is { } finished) finished.FinaliseS += CorrelationStageTimes.Since(finishing);
+        return sums;
     }
 
     /// <summary>
@@ -157,42 +170,17 @@ public static class SeriesCorrelation
     private static void Stream<T>(ISeriesFrames source, MultiTauCorrelator? correlator, TwoTimeCorrelator? twoTime, SeriesCorrelationOptions options,
         IProgress<long>? framesDone) where T : unmanaged, INumber<T>
     {
-        int pixels = source.PixelsPerFrame;
-        int elementBytes = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        int batch = options.BatchFrames > 0
-            ? options.BatchFrames
-            : (int)Math.Clamp(SeriesCorrelationOptions.TargetBatchBytes / ((long)pixels * elementBytes), 16, 2048);
-        batch = Math.Min(batch, source.Frames);
-        var buffers = new[] { new T[(long)batch * pixels], new T[(long)batch * pixels] };
-        int frames = source.Frames;
-        Task<int> Read(int first, T[] buffer) => Task.Run(() =>
+        var times = options.Timings;
+        void Consume(ReadOnlySpan<T> frames, int framesAfter)
         {
-            int count = Math.Min(batch, frames - first);
-            source.ReadFrames(first, count, buffer.AsSpan(0, count * pixels));
-            return count;
-        });
-        var pending = Read(0, buffers[0]);
-        int current = 0;
-        try
-        {
-            for (int first = 0; first < frames;)
-            {
-                int count = pending.GetAwaiter().GetResult();
-                var data = buffers[current];
-                int next = first + count;
-                current ^= 1;
-                if (next < frames) pending = Read(next, buffers[current]);
-                correlator?.AddFrames<T>(data.AsSpan(0, count * pixels));
-                twoTime?.AddFrames<T>(data.AsSpan(0, count * pixels));
-                first = next;
-                framesDone?.Report(first);
-            }
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            correlator?.AddFrames(frames);
+            twoTime?.AddFrames(frames);
+            if (times is not null) times.CorrelateS += CorrelationStageTimes.Since(started);
+            framesDone?.Report(framesAfter);
         }
-        finally
-        {
-            // The reader must be idle before the source is disposed, also when correlation failed.
-            try { pending.Wait(); } catch (AggregateException) { }
-        }
+        if (source is SeriesFrameSource chunks && SeriesFrameBatches.TryStreamMapped<T>(chunks, options.BatchFrames, times, Consume)) return;
+        SeriesFrameBatches.StreamRead<T>(source, options.BatchFrames, times, Consume);
     }
 
     /// <summary>Correlates a series folder and writes its g2.h5 (written under a temporary name, then renamed).</summary>
@@ -200,9 +188,11 @@ public static class SeriesCorrelation
         IProgress<long>? framesDone = null)
     {
         var (result, twoTime) = CorrelateWithTwoTime(seriesFolder, options, framesDone);
+        long writing = System.Diagnostics.Stopwatch.GetTimestamp();
         string? dir = Path.GetDirectoryName(Path.GetFullPath(g2Path));
         if (dir is not null) Directory.CreateDirectory(dir);
         G2FileWriter.Write(g2Path, result, twoTime: twoTime);
+        if (options?.Timings is { } times) times.WriteS += CorrelationStageTimes.Since(writing);
         return result;
     }
 }

@@ -36,6 +36,10 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         [Description("With --detector-format: the detector file, or for rigaku-3m the six .bin.000-.bin.005 files (comma-separated) or the .bin.000 file.")]
         public string? DetectorFiles { get; init; }
 
+        [CommandOption("--verbose")]
+        [Description("Print where the time went: open, read, decompress, correlate, finalise, write (seconds each) and pixel-frames/s of the whole process.")]
+        public bool Verbose { get; init; }
+
         public override ValidationResult Validate()
         {
             if ((DetectorFormat is null) != (DetectorFiles is null)) return ValidationResult.Error("--detector-format and --detector-files go together");
@@ -63,6 +67,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         {
             Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = ProcessCorrelatorStates.Pool,
             TwoTime = settings.TwoTimeOptions(),
+            Timings = settings.Verbose ? new CorrelationStageTimes() : null,
         };
         var clock = Stopwatch.StartNew();
         var result = ProgressReporting.Run($"correlating {manifest.Series}", manifest.Frames,
@@ -76,6 +81,15 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
                               $"{result.TauCount} delays x {result.BinCount} q/phi bins ({result.QMap.BinnedPixelCount} binned pixels) " +
                               $"in {seconds:F2} s ({pixelFrames / seconds:E2} pixel-frames/s, reading included)");
         AnsiConsole.WriteLine($"wrote {Path.GetFullPath(settings.Out!)}");
+        if (options.Timings is { } t)
+        {
+            double process = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds;
+            // Plain lines (not wrapped at the terminal's width): benchmarks read them.
+            Console.WriteLine(FormattableString.Invariant(
+                $"time: open {t.OpenS:F3} s, read {t.ReadS:F3} s ({t.MappedChunks} chunk(s) memory-mapped, {t.ReadChunks} read through HDF5; reading thread; correlation waited {t.ReadWaitS:F3} s for frames), decompress {t.DecompressS:F3} s, correlate {t.CorrelateS:F3} s, finalise {t.FinaliseS:F3} s, write {t.WriteS:F3} s"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"whole process: {process:F3} s since start ({pixelFrames / process:E2} pixel-frames/s), user {Process.GetCurrentProcess().UserProcessorTime.TotalSeconds:F3} s, system {Process.GetCurrentProcess().PrivilegedProcessorTime.TotalSeconds:F3} s"));
+        }
         return 0;
     }
 

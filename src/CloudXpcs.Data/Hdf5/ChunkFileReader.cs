@@ -18,9 +18,11 @@ public sealed class ChunkFileReader : IDisposable
     private readonly NativeFile _file;
     private readonly NativeDataset _dataset;
     private readonly StoredDataCheck _stored;
+    private readonly ContiguousFrameBlock? _block;
 
-    private ChunkFileReader(string path, string datasetPath, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout)
+    private ChunkFileReader(string path, string datasetPath, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout, ContiguousFrameBlock? block)
     {
+        _block = block;
         Path = path;
         DatasetPath = datasetPath;
         _file = file;
@@ -72,7 +74,8 @@ public sealed class ChunkFileReader : IDisposable
             checkHeader?.Invoke(new ChunkHeader((int)dims[0], (int)dims[1], (int)dims[2], firstFrame));
             var stored = new StoredDataCheck(Hdf5Confinement.GuardOf(file)!, path, datasetPath);
             ProbePixelData(path, datasetPath, dataset, dtype, stored, layout, dims[0]);
-            return new ChunkFileReader(path, datasetPath, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout);
+            var block = ContiguousFrameBlock.Locate(file, dataset, dtype, (long)(dims[0] * dims[1] * dims[2]), stored.FileLength);
+            return new ChunkFileReader(path, datasetPath, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout, block);
         }
         catch
         {
@@ -238,6 +241,23 @@ public sealed class ChunkFileReader : IDisposable
             throw new DataContractException(Path,
                 $"frame {FirstFrame + frameInChunk} (frame {frameInChunk} of this chunk) has a {what} pixel value {shown} at row {pixel / Cols}, col {pixel % Cols}; pixel values must be finite and non-negative");
         }
+    }
+
+    /// <summary>Whether the frames pass through an HDF5 filter (compression) on reading.</summary>
+    public bool IsCompressed => ContiguousFrameBlock.HasFilters(_dataset);
+
+    /// <summary>Whether the frames are one uncompressed contiguous block in this file, which <see cref="MapFrames"/> maps.</summary>
+    public bool IsMappable => _block is not null && _stored.FileHandle is not null;
+
+    /// <summary>
+    /// All frames of the file mapped into memory, in the file's dtype (<see cref="IsMappable"/> must hold): the same
+    /// values <see cref="ReadFrames{TPixel}"/> delivers for unsigned dtypes, without reading them through PureHDF.
+    /// The mapping holds its own reference to the file and outlives this reader.
+    /// </summary>
+    public MappedFrameBlock MapFrames()
+    {
+        if (_block is null || _stored.FileHandle is not { } handle) throw new InvalidOperationException($"{Path}: {DatasetPath} is not an uncompressed contiguous block");
+        return new MappedFrameBlock(handle, Path, _block, FrameCount, PixelsPerFrame, DType.ByteSize());
     }
 
     public void Dispose() => _file.Dispose();

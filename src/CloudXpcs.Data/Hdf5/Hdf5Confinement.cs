@@ -99,6 +99,8 @@ internal sealed class StackGuardedStream(Stream inner) : Stream, IDatasetStream
 {
     public bool Tripped { get; private set; }
 
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? FileHandle => (inner as FileStream)?.SafeFileHandle;
+
     /// <summary>Reads of raw dataset bytes (PureHDF routes them through <see cref="ReadDataset"/>), see <see cref="StoredDataCheck"/>.</summary>
     public long DatasetReads { get; private set; }
 

@@ -166,15 +166,21 @@ public sealed partial class SeriesFrameSource : ISeriesFrames
     {
         if (_open is not null && _open.Path == chunk.Path) return _open;
         CloseOpenChunk();
-        _open = ChunkFileReader.Open(chunk.Path);
+        _open = OpenChecked(chunk);
+        return _open;
+    }
+
+    private ChunkFileReader OpenChecked(ChunkFileInfo chunk)
+    {
+        var reader = ChunkFileReader.Open(chunk.Path);
         // The file may have been replaced since Open checked it (a re-upload): check again what matters for reading.
-        if (_open.FrameCount != chunk.FrameCount || _open.FirstFrame != chunk.FirstFrame || _open.DType != chunk.DType
-            || _open.Rows != Manifest.Rows || _open.Cols != Manifest.Cols)
+        if (reader.FrameCount != chunk.FrameCount || reader.FirstFrame != chunk.FirstFrame || reader.DType != chunk.DType
+            || reader.Rows != Manifest.Rows || reader.Cols != Manifest.Cols)
         {
-            CloseOpenChunk();
+            reader.Dispose();
             throw new DataContractException(chunk.Path, "chunk file changed while the series was being read");
         }
-        return _open;
+        return reader;
     }
 
     private void CloseOpenChunk()

@@ -30,6 +30,11 @@ internal sealed class StoredDataCheck(StackGuardedStream stream, string path, st
 
     public long DatasetReads => stream.DatasetReads;
 
+    public long FileLength => stream.Length;
+
+    /// <summary>The handle of the file opened (and checked) for reading, when it is a plain file stream.</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? FileHandle => stream.FileHandle;
+
     private DataContractException NotStored(string what) =>
         new(path, $"{datasetPath} declares data that the file does not store ({what} is unallocated); every frame must be written");
 }

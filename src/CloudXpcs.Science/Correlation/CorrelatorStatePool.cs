@@ -9,10 +9,34 @@ namespace CloudXpcs.Science.Correlation;
 public sealed class CorrelatorStatePool(long maxRetainedBytes = 1L << 30, int maxRetainedBuffers = 4) : IDisposable
 {
     private readonly List<HugePageBuffer> _retained = [];
+    private Task _warming = Task.CompletedTask;
+
+    /// <summary>
+    /// Makes a buffer of <paramref name="doubles"/> doubles ready, its pages touched, on a background thread, unless one
+    /// that large is kept already: a host calls it as soon as it knows a series' size (see
+    /// <see cref="MultiTauCorrelator.StateDoublesAtMost"/>), so that the first touch of fresh memory overlaps opening
+    /// the series instead of slowing its correlation. <see cref="Rent"/> waits for it.
+    /// </summary>
+    public void Prewarm(long doubles)
+    {
+        lock (_retained)
+        {
+            if (_retained.Any(b => b.Capacity >= doubles) || !_warming.IsCompleted) return;
+            _warming = Task.Run(() =>
+            {
+                var buffer = new HugePageBuffer(doubles);
+                buffer.TouchPages();
+                Return(buffer);
+            });
+        }
+    }
 
     /// <summary>A buffer of at least <paramref name="doubles"/> doubles (contents undefined): the smallest kept one that fits, else a new one.</summary>
     internal HugePageBuffer Rent(long doubles)
     {
+        Task warming;
+        lock (_retained) warming = _warming;
+        warming.Wait();
         lock (_retained)
         {
             int best = -1;
@@ -46,6 +70,7 @@ public sealed class CorrelatorStatePool(long maxRetainedBytes = 1L << 30, int ma
 
     public void Dispose()
     {
+        try { _warming.Wait(); } catch (AggregateException) { }
         List<HugePageBuffer> freed;
         lock (_retained)
         {

@@ -147,6 +147,20 @@ public sealed partial class MultiTauCorrelator : IDisposable
 
     private int LevelKMin(int level) => level == 0 ? 1 : _delaysPerLevel + 1;
 
+    /// <summary>
+    /// The most state memory (doubles) a correlator of <paramref name="pixels"/> pixels and <paramref name="totalFrames"/>
+    /// frames takes: as if every column of 8 pixels held a binned pixel (for <see cref="CorrelatorStatePool.Prewarm"/>).
+    /// </summary>
+    public static long StateDoublesAtMost(int pixels, long totalFrames, int delaysPerLevel)
+    {
+        var lags = MultiTauLadder.Create(totalFrames, delaysPerLevel);
+        int levelCount = lags.Count == 0 ? 1 : lags.Max(l => l.Level) + 1;
+        int columns = (pixels + Lanes - 1) / Lanes, history = 2 * delaysPerLevel;
+        long doubles = 0;
+        for (int l = 0; l < levelCount; l++) doubles += MultiTauLevelState.DoublesFor(l == 0 ? 1 : delaysPerLevel + 1, history, history, columns);
+        return doubles;
+    }
+
     public IReadOnlyList<MultiTauLag> Lags { get; }
     public long FramesSeen => _framesSeen;
 

@@ -11,7 +11,7 @@ public class H5pyInteropTests
     /// <see cref="CloudXpcs.Data.Manifests.SeriesManifest.EvenChunkFrames"/> does.
     /// argv: folder numpy_dtype layout frames chunks rows cols max_value
     /// </summary>
-    private const string WriteChunksScript = """
+    internal const string WriteChunksScript = """
         import sys, os
         import numpy as np, h5py
         folder, dtype, layout = sys.argv[1], sys.argv[2], sys.argv[3]
