@@ -49,6 +49,12 @@ public sealed partial class MultiTauCorrelator
         if (_framesSeen + n > _totalFrames)
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
         ObjectDisposedException.ThrowIf(_stateMemory is null, this);
+        if (!TryHoldEvents(batch)) AddEventsStreaming(batch);
+    }
+
+    private void AddEventsStreaming(PhotonEventBatch batch)
+    {
+        int n = batch.FrameCount;
         // The per-batch cost is a pass over the columns' state of every level, so sub-batches are as long as the dense
         // levels' work buffers allow: the first dense level must receive at most MaxSubBatchFrames values.
         int denseLevel = DenseLevel((double)batch.EventCount / ((double)n * Math.Max(1, _columnStart.Length) * Lanes));
