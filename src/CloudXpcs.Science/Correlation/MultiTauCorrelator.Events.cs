@@ -37,8 +37,9 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// Adds frames given as event lists, in time order (<paramref name="batch"/> holds whole frames); the same result
-    /// as the dense frames through <see cref="AddFrames{T}"/>. Batches of hundreds of frames or more keep the per-batch
-    /// cost (one pass over the columns with events or non-zero history) small beside the photons.
+    /// as the dense frames through <see cref="AddFrames{T}"/>. While every batch so far came as events, the batch is
+    /// kept (its arrays must not change afterwards) and correlated at the end (see MultiTauCorrelator.EventStore.cs);
+    /// otherwise it is correlated now through the per-level state.
     /// </summary>
     public void AddEvents(PhotonEventBatch batch)
     {
