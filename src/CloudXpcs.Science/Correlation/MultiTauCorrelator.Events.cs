@@ -37,8 +37,9 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// Adds frames given as event lists, in time order (<paramref name="batch"/> holds whole frames); the same result
-    /// as the dense frames through <see cref="AddFrames{T}"/>. Batches of hundreds of frames or more keep the per-batch
-    /// cost (one pass over the columns with events or non-zero history) small beside the photons.
+    /// as the dense frames through <see cref="AddFrames{T}"/>. While every batch so far came as events, the batch is
+    /// kept (its arrays must not change afterwards) and correlated at the end (see MultiTauCorrelator.EventStore.cs);
+    /// otherwise it is correlated now through the per-level state.
     /// </summary>
     public void AddEvents(PhotonEventBatch batch)
     {
@@ -49,6 +50,12 @@ public sealed partial class MultiTauCorrelator
         if (_framesSeen + n > _totalFrames)
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
         ObjectDisposedException.ThrowIf(_stateMemory is null, this);
+        if (!TryHoldEvents(batch)) AddEventsStreaming(batch);
+    }
+
+    private void AddEventsStreaming(PhotonEventBatch batch)
+    {
+        int n = batch.FrameCount;
         // The per-batch cost is a pass over the columns' state of every level, so sub-batches are as long as the dense
         // levels' work buffers allow: the first dense level must receive at most MaxSubBatchFrames values.
         int denseLevel = DenseLevel((double)batch.EventCount / ((double)n * Math.Max(1, _columnStart.Length) * Lanes));

@@ -12,20 +12,44 @@ public sealed partial class MultiTauCorrelator
     {
         if (_framesSeen != _totalFrames)
             throw new InvalidOperationException($"the series declares {_totalFrames} frames but {_framesSeen} were added");
+        if (HoldsWholeSeriesAsEvents) return BuildPartialSumsFromEvents();
         var scales = new LagScales(Lags, _levels);
-        // Column ranges in parallel, each into its own sums, merged exactly as pixel shards are. The number of ranges does
-        // not depend on the thread count, so the result is bit-for-bit the same with any number of threads.
+        var result = SumColumnParts(() => 0, (sums, first, end, _) =>
+        {
+            for (int c = first; c < end; c++)
+            {
+                if (c + 2 < _columnStart.Length)
+                    foreach (var l in _levels) l.Prefetch(c + 2);
+                AddColumnSums(sums, c, scales, new LevelStateRows(_levels, c));
+            }
+        });
+        for (int c = 0; c < _columnStart.Length; c++)
+        {
+            int p0 = _columnStart[c];
+            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++) result.PixelSum[p0 + lane] = _levels[0].Total(c, lane);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Column ranges in parallel, each into its own sums, merged exactly as pixel shards are. The number of ranges does
+    /// not depend on the thread count, so the result is bit-for-bit the same with any number of threads. Adds the
+    /// per-frame intensity, the unbinned pixels' sums and the static bins' pixel counts; the caller fills the binned
+    /// pixels' sums.
+    /// </summary>
+    private CorrelationPartialSums SumColumnParts<TScratch>(Func<TScratch> scratch, Action<LaneSums, int, int, TScratch> addColumns)
+    {
         int parts = Math.Max(1, Math.Min(FinalizationParts, _columnStart.Length / 256));
         var partial = new CorrelationPartialSums[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism },
-            () => new LaneSums(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count),
-            (part, _, sums) =>
+            () => (Sums: new LaneSums(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count), Scratch: scratch()),
+            (part, _, local) =>
             {
-                sums.Clear();
+                local.Sums.Clear();
                 int first = (int)((long)_columnStart.Length * part / parts), end = (int)((long)_columnStart.Length * (part + 1) / parts);
-                for (int c = first; c < end; c++) AddColumnSums(sums, c, scales);
-                partial[part] = sums.ToPartialSums(_qmap, _totalFrames, Lags);
-                return sums;
+                addColumns(local.Sums, first, end, local.Scratch);
+                partial[part] = local.Sums.ToPartialSums(_qmap, _totalFrames, Lags);
+                return local;
             },
             _ => { });
         var merged = partial.Aggregate(CorrelationPartialSums.Merge);
@@ -34,16 +58,9 @@ public sealed partial class MultiTauCorrelator
         Array.Copy(_binnedIntensitySum, result.BinnedIntensitySum, _binnedIntensitySum.Length);
         foreach (int p0 in _unbinnedColumns)
             for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
-        for (int c = 0; c < _columnStart.Length; c++)
-        {
-            int p0 = _columnStart[c];
-            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++)
-            {
-                int p = p0 + lane;
-                result.PixelSum[p] = _levels[0].Total(c, lane);
+        foreach (int p0 in _columnStart)
+            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++)
                 if (_qmap.StaticBinOfPixel[p] >= 0) result.StaticPixels[_qmap.StaticBinOfPixel[p]]++;
-            }
-        }
         return result;
     }
 
@@ -69,15 +86,29 @@ public sealed partial class MultiTauCorrelator
         }
     }
 
+    /// <summary>One column's level values as the finalization reads them: first and last values, total, lag sums.</summary>
+    private interface IColumnLevelRows
+    {
+        LaneRow Head(int level, int j);
+        LaneRow Tail(int level, int j);
+        LaneRow Total(int level);
+        LaneRow Acc(int level, int k);
+    }
+
+    private readonly struct LevelStateRows(MultiTauLevelState[] levels, int c) : IColumnLevelRows
+    {
+        public LaneRow Head(int level, int j) => levels[level].HeadRow(c, j);
+        public LaneRow Tail(int level, int j) => levels[level].TailRow(c, j);
+        public LaneRow Total(int level) => levels[level].TotalRow(c);
+        public LaneRow Acc(int level, int k) => levels[level].AccRow(c, k);
+    }
+
     /// <summary>G2_p, IP_p and IF_p of every lag for the 8 pixels of one column, added to their bins.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddColumnSums(LaneSums sums, int c, LagScales scales)
+    private void AddColumnSums<TRows>(LaneSums sums, int c, LagScales scales, TRows rows) where TRows : struct, IColumnLevelRows
     {
         LaneRow head = default, tail = default, total = default;
         int k = 0, lastLevel = -1;
-        var level = _levels[0];
-        if (c + 2 < _columnStart.Length)
-            foreach (var l in _levels) l.Prefetch(c + 2);
         var lags = scales.Lags;
         int groupsStart = _columnBinGroupStart[c], groupsEnd = _columnBinGroupStart[c + 1];
         for (int i = 0; i < lags.Length; i++)
@@ -85,22 +116,21 @@ public sealed partial class MultiTauCorrelator
             var lag = lags[i];
             if (lag.Level != lastLevel)
             {
-                level = _levels[lag.Level];
                 head = default;
                 tail = default;
-                total = level.TotalRow(c);
+                total = rows.Total(lag.Level);
                 k = 0;
                 lastLevel = lag.Level;
             }
             // Sums of the first k values (head) and of the last k values (tail), built up lag by lag.
             for (; k < lag.K; k++)
             {
-                head += level.HeadRow(c, k);
-                tail += level.TailRow(c, k);
+                head += rows.Head(lag.Level, k);
+                tail += rows.Tail(lag.Level, k);
             }
             var g2Scale = Vector256.Create(scales.G2[i]);
             var intensityScale = Vector256.Create(scales.Intensity[i]);
-            var acc = level.AccRow(c, lag.K);
+            var acc = rows.Acc(lag.Level, lag.K);
             var g2 = new LaneRow(acc.Lo * g2Scale, acc.Hi * g2Scale);
             var ip = new LaneRow((total.Lo - tail.Lo) * intensityScale, (total.Hi - tail.Hi) * intensityScale);
             var @if = new LaneRow((total.Lo - head.Lo) * intensityScale, (total.Hi - head.Hi) * intensityScale);

@@ -183,6 +183,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
             throw new InvalidOperationException($"more frames than the {_totalFrames} declared");
         ObjectDisposedException.ThrowIf(_stateMemory is null, this);
         if (TryAddAsEvents(frames, n)) return;
+        ReleaseHeldEvents();
         for (int first = 0; first < n; first += MaxSubBatchFrames)
         {
             int count = Math.Min(MaxSubBatchFrames, n - first);

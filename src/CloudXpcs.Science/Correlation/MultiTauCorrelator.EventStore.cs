@@ -1,0 +1,390 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace CloudXpcs.Science.Correlation;
+
+/// <summary>
+/// The whole-series event path. While every batch so far arrived as events, the batches are kept (not correlated) and
+/// the finalization correlates them pixel by pixel: each pixel's time-sorted events are binned level by level (pairs
+/// of values merged as event lists), the lag products are taken only between events at most 2·delays_per_level values
+/// apart, and the first/last values, totals and lag sums of a column of 8 pixels go straight into the shared
+/// finalization arithmetic (<see cref="AddColumnSums{TRows}"/>), without the per-level state of the dense path. Work
+/// and memory are in proportion to the events (plus O(pixels × lags) for the finalization), not to pixels × frames.
+/// Counts are integers, so every sum is the dense path's exact integer and g2 is bit-identical.
+/// A dense batch, or more than <see cref="MaxHeldEvents"/> events, ends this mode: the kept batches are then
+/// correlated through the streaming event path (<see cref="AddEventSubBatch"/>) and the series continues there.
+/// </summary>
+public sealed partial class MultiTauCorrelator
+{
+    // Kept events cost their batch's 8 bytes plus 8 bytes while sorted at the end.
+    private const long MaxHeldEvents = 1L << 27;
+    // Columns per sorting chunk: a chunk's 512 pixels are the keys of the second counting sort.
+    private const int ChunkColumns = 64;
+    private const int CountBits = 22;
+    private const double DenseRowsPerEvent = 8;
+
+    private List<PhotonEventBatch>? _heldBatches = [];
+    private long _heldEvents;
+
+    private bool HoldsWholeSeriesAsEvents => _heldBatches is { Count: > 0 } && _framesSeen == _totalFrames;
+
+    /// <summary>Keeps an event batch for the whole-series path; false when that path has ended or cannot take it.</summary>
+    private bool TryHoldEvents(PhotonEventBatch batch)
+    {
+        if (_heldBatches is null) return false;
+        if (_heldEvents + batch.EventCount > MaxHeldEvents || _totalFrames > int.MaxValue || _levels.Length > 31 || !CountsFit(batch))
+        {
+            ReleaseHeldEvents();
+            return false;
+        }
+        _heldBatches.Add(batch);
+        _heldEvents += batch.EventCount;
+        _framesSeen += batch.FrameCount;
+        FramesOnEventPath += batch.FrameCount;
+        return true;
+    }
+
+    private static bool CountsFit(PhotonEventBatch batch)
+    {
+        foreach (int count in batch.Counts)
+            if (count >> CountBits != 0) return false;
+        return true;
+    }
+
+    /// <summary>Ends the whole-series path: the kept batches go through the streaming event path, in order.</summary>
+    private void ReleaseHeldEvents()
+    {
+        var held = _heldBatches;
+        _heldBatches = null;
+        if (held is null || held.Count == 0) return;
+        long frames = 0;
+        foreach (var batch in held) frames += batch.FrameCount;
+        _framesSeen -= frames;
+        FramesOnEventPath -= frames;
+        foreach (var batch in held) AddEventsStreaming(batch);
+    }
+
+    private CorrelationPartialSums BuildPartialSumsFromEvents()
+    {
+        var held = _heldBatches!;
+        _heldBatches = null;
+        for (int l = 0; l < _levels.Length; l++) _levels[l].ValuesSoFar = MultiTauLadder.BinnedFrames(_totalFrames, l);
+        var scales = new LagScales(Lags, _levels);
+        // From the first level with at most DenseRowsPerEvent values per event of an average pixel, a column's values
+        // are cheaper as dense rows of 8 lanes (the dense kernels) than as event lists.
+        double eventsPerPixel = (double)_heldEvents / Math.Max(1, _columnStart.Length * Lanes);
+        int denseLevel = 0;
+        while (denseLevel < _levels.Length && MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) > DenseRowsPerEvent * eventsPerPixel) denseLevel++;
+        int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
+        var (events, chunkStart) = BucketHeldEvents(held);
+        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows), (sums, first, end, scratch) =>
+        {
+            for (int chunkFirst = first; chunkFirst < end;)
+            {
+                int chunk = chunkFirst / ChunkColumns, chunkEnd = Math.Min(end, (chunk + 1) * ChunkColumns);
+                scratch.SortChunk(events.AsSpan(chunkStart[chunk], chunkStart[chunk + 1] - chunkStart[chunk]));
+                for (int c = chunkFirst; c < chunkEnd; c++)
+                {
+                    int key0 = c % ChunkColumns * Lanes;
+                    // A column without events adds exact zeros to every sum: skipping it changes no bit.
+                    if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
+                    var rows = scratch.Rows;
+                    rows.Clear();
+                    if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        int from = scratch.KeyStart[key0 + lane], to = scratch.KeyStart[key0 + lane + 1];
+                        if (from == to) continue;
+                        CorrelatePixel(scratch, from, to, lane, denseLevel);
+                    }
+                    if (denseRows > 0) DenseColumnLevels(scratch, denseLevel);
+                    rows.Totals[..Math.Min(Lanes, _pixelEnd - _columnStart[c])].CopyTo(_pixelSum.AsSpan(_columnStart[c]));
+                    AddColumnSums(sums, c, scales, rows);
+                }
+                chunkFirst = chunkEnd;
+            }
+        });
+        foreach (int p0 in _columnStart)
+            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
+        return result;
+    }
+
+    /// <summary>
+    /// The kept events (frames 0 to the end) bucketed by chunk of <see cref="ChunkColumns"/> columns, in time order
+    /// within a chunk: frame · 2^32 + (column in chunk · 8 + lane) · 2^22 + count. Adds the per-frame binned intensity
+    /// and the sums of pixels outside every column on the way.
+    /// </summary>
+    private (ulong[] Events, int[] ChunkStart) BucketHeldEvents(List<PhotonEventBatch> held)
+    {
+        var columnOf = ColumnOfBlock();
+        int chunks = Math.Max(1, (_columnStart.Length + ChunkColumns - 1) / ChunkColumns);
+        var segments = new List<(PhotonEventBatch Batch, int From, int To, int FirstFrame)>();
+        int firstFrame = 0, parts = 2 * _maxParallelism;
+        foreach (var batch in held)
+        {
+            int n = batch.FrameCount, pieces = (int)Math.Clamp((long)parts * batch.EventCount / Math.Max(1, _heldEvents) + 1, 1, Math.Max(1, n));
+            for (int i = 0; i < pieces; i++) segments.Add((batch, PartStart(n, pieces, i), PartStart(n, pieces, i + 1), firstFrame));
+            firstFrame += n;
+        }
+        var binnedBits = DynamicBinnedBits();
+        var histograms = new int[segments.Count][];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
+        Parallel.For(0, segments.Count, options, s =>
+        {
+            var (batch, from, to, first) = segments[s];
+            var histogram = histograms[s] = new int[chunks];
+            var offsets = batch.FrameOffsets;
+            var pixels = batch.Pixels;
+            var counts = batch.Counts;
+            for (int t = from; t < to; t++)
+            {
+                long intensity = 0;
+                for (int e = offsets[t]; e < offsets[t + 1]; e++)
+                {
+                    int p = pixels[e] - _pixelStart;
+                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
+                    int column = columnOf[p >> 3];
+                    if (column < 0)
+                    {
+                        AddAtomic(ref _pixelSum[p + _pixelStart], counts[e]);
+                        continue;
+                    }
+                    histogram[column / ChunkColumns]++;
+                    intensity += (long)(binnedBits[p >> 6] >> p & 1) * counts[e];
+                }
+                _binnedIntensitySum[first + t] += intensity;
+            }
+        });
+        var chunkStart = new int[chunks + 1];
+        int running = 0;
+        for (int q = 0; q < chunks; q++)
+        {
+            chunkStart[q] = running;
+            foreach (var histogram in histograms)
+            {
+                int events = histogram[q];
+                histogram[q] = running;
+                running += events;
+            }
+        }
+        chunkStart[chunks] = running;
+        var packed = GC.AllocateUninitializedArray<ulong>(running);
+        Parallel.For(0, segments.Count, options, s =>
+        {
+            var (batch, from, to, first) = segments[s];
+            var next = histograms[s];
+            var offsets = batch.FrameOffsets;
+            var pixels = batch.Pixels;
+            var counts = batch.Counts;
+            for (int t = from; t < to; t++)
+            {
+                ulong frame = (ulong)(first + t) << 32;
+                for (int e = offsets[t]; e < offsets[t + 1]; e++)
+                {
+                    int p = pixels[e] - _pixelStart;
+                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
+                    int column = columnOf[p >> 3];
+                    if (column < 0) continue;
+                    packed[next[column / ChunkColumns]++] = frame | (ulong)((column % ChunkColumns) * Lanes + (p & (Lanes - 1))) << CountBits | (uint)counts[e];
+                }
+            }
+        });
+        return (packed, chunkStart);
+    }
+
+    /// <summary>One bit per pixel of the shard (from its start): set when the pixel is in a dynamic bin.</summary>
+    private ulong[] DynamicBinnedBits()
+    {
+        var bits = new ulong[(_pixelEnd - _pixelStart + 63) / 64];
+        for (int p = _pixelStart; p < _pixelEnd; p++)
+            if (_qmap.DynamicBinOfPixel[p] >= 0) bits[(p - _pixelStart) >> 6] |= 1UL << (p - _pixelStart);
+        return bits;
+    }
+
+    /// <summary>
+    /// One pixel's events (scratch.Frames/Counts [from, to), time-sorted) through every level: totals, first and last
+    /// `history` values and lag sums into lane <paramref name="lane"/> of the column's rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CorrelatePixel(PixelEventScratch scratch, int from, int to, int lane, int denseLevel)
+    {
+        int history = _history, levels = _levels.Length, d = _delaysPerLevel;
+        var rows = scratch.Rows;
+        int m = to - from;
+        var t = scratch.TimesA;
+        var v = scratch.ValuesA;
+        Array.Copy(scratch.Frames, from, t, 0, m);
+        for (int i = 0; i < m; i++) v[i] = scratch.Counts[from + i];
+        var nextT = scratch.TimesB;
+        var nextV = scratch.ValuesB;
+        double[] acc = rows.AccValues, head = rows.HeadValues, tail = rows.TailValues;
+        int eventLevels = Math.Min(levels, denseLevel);
+        for (int l = 0; l < eventLevels && m > 0; l++)
+        {
+            int values = (int)MultiTauLadder.BinnedFrames(_totalFrames, l);
+            int nextValues = (int)MultiTauLadder.BinnedFrames(_totalFrames, l + 1);
+            int kMin = l == 0 ? 1 : d + 1;
+            int accBase = (l * history - kMin) * Lanes + lane, edgeBase = l * history * Lanes + lane;
+            bool more = l + 1 < levels;
+            double total = 0;
+            int made = 0;
+            for (int i = 0; i < m; i++)
+            {
+                int ti = t[i];
+                double vi = v[i];
+                total += vi;
+                for (int j = i + 1; j < m; j++)
+                {
+                    int k = t[j] - ti;
+                    if (k > history) break;
+                    if (k >= kMin) acc[accBase + k * Lanes] += vi * v[j];
+                }
+                if (ti < history) head[edgeBase + ti * Lanes] = vi;
+                int back = values - 1 - ti;
+                if (back < history) tail[edgeBase + back * Lanes] = vi;
+                if (more)
+                {
+                    int u = ti >> 1;
+                    if (u >= nextValues) continue;
+                    if (made > 0 && nextT[made - 1] == u) nextV[made - 1] += vi;
+                    else
+                    {
+                        nextT[made] = u;
+                        nextV[made++] = vi;
+                    }
+                }
+            }
+            rows.TotalValues[l * Lanes + lane] = total;
+            (t, nextT) = (nextT, t);
+            (v, nextV) = (nextV, v);
+            m = made;
+        }
+        if (denseLevel >= levels) return;
+        // The events of the first dense level into its rows (after `history` zero rows).
+        var dense = scratch.DenseA;
+        for (int i = 0; i < m; i++) dense[(history + t[i]) * Lanes + lane] = v[i];
+    }
+
+    /// <summary>
+    /// The levels from <paramref name="first"/> up of one column as dense rows (scratch.DenseA after `history` zero
+    /// rows): the dense path's kernels for the lag sums and totals, then first and last values and pairs.
+    /// </summary>
+    private void DenseColumnLevels(PixelEventScratch scratch, int first)
+    {
+        int history = _history;
+        var rows = scratch.Rows;
+        double[] buffer = scratch.DenseA, next = scratch.DenseB;
+        for (int l = first; l < _levels.Length; l++)
+        {
+            int values = (int)MultiTauLadder.BinnedFrames(_totalFrames, l);
+            if (values == 0) break;
+            var span = buffer.AsSpan(0, (history + values) * Lanes);
+            var visit = scratch.AllRows.AsSpan(history, values);
+            int kMin = l == 0 ? 1 : _delaysPerLevel + 1;
+            var acc = rows.AccValues.AsSpan(l * history * Lanes, (history - kMin + 1) * Lanes);
+            (Vector256<double> Lo, Vector256<double> Hi) total;
+            if (_delaysPerLevel == 4)
+            {
+                if (kMin == 1) MultiTauKernels.FourLags(span, visit, 1, acc, 0);
+                total = MultiTauKernels.FourLags(span, visit, 5, acc, kMin == 1 ? 4 : 0);
+            }
+            else total = MultiTauKernels.AnyLags(span, visit, kMin, history, acc);
+            total.Lo.StoreUnsafe(ref rows.TotalValues[l * Lanes]);
+            total.Hi.StoreUnsafe(ref rows.TotalValues[l * Lanes], 4);
+            for (int j = 0; j < Math.Min(history, values); j++)
+            {
+                span.Slice((history + j) * Lanes, Lanes).CopyTo(rows.HeadValues.AsSpan((l * history + j) * Lanes));
+                span.Slice((history + values - 1 - j) * Lanes, Lanes).CopyTo(rows.TailValues.AsSpan((l * history + j) * Lanes));
+            }
+            if (l + 1 >= _levels.Length) break;
+            ref double from = ref buffer[history * Lanes];
+            ref double to = ref next[history * Lanes];
+            for (int pair = 0; pair < values / 2; pair++)
+            {
+                ref double a = ref Unsafe.Add(ref from, 2 * pair * Lanes);
+                ref double b = ref Unsafe.Add(ref to, pair * Lanes);
+                (Vector256.LoadUnsafe(ref a) + Vector256.LoadUnsafe(ref a, Lanes)).StoreUnsafe(ref b);
+                (Vector256.LoadUnsafe(ref a, 4) + Vector256.LoadUnsafe(ref a, Lanes + 4)).StoreUnsafe(ref b, 4);
+            }
+            (buffer, next) = (next, buffer);
+        }
+    }
+
+    /// <summary>One column's level values for the finalization: rows of 8 lanes, zero where a pixel has no value.</summary>
+    private readonly struct ColumnEventRows(int levels, int history) : IColumnLevelRows
+    {
+        private readonly int _history = history;
+        public readonly double[] TotalValues = new double[levels * Lanes];
+        public readonly double[] HeadValues = new double[levels * history * Lanes];
+        public readonly double[] TailValues = new double[levels * history * Lanes];
+        // Per level, lag k at row k − kMin (level 0: k from 1, so row index k − 1 ≤ history − 1).
+        public readonly double[] AccValues = new double[levels * history * Lanes];
+
+        public ReadOnlySpan<double> Totals => TotalValues.AsSpan(0, Lanes);
+
+        public void Clear()
+        {
+            Array.Clear(TotalValues);
+            Array.Clear(HeadValues);
+            Array.Clear(TailValues);
+            Array.Clear(AccValues);
+        }
+
+        public LaneRow Head(int level, int j) => Row(HeadValues, (level * _history + j) * Lanes);
+        public LaneRow Tail(int level, int j) => Row(TailValues, (level * _history + j) * Lanes);
+        public LaneRow Total(int level) => Row(TotalValues, level * Lanes);
+        public LaneRow Acc(int level, int k) => Row(AccValues, (level * _history + k - (level == 0 ? 1 : _history / 2 + 1)) * Lanes);
+
+        private static LaneRow Row(double[] values, int offset) => new(
+            System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref values[offset]),
+            System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref values[offset], 4));
+    }
+
+    /// <summary>One finalization part's buffers: a chunk's events sorted by pixel, a pixel's binned events, a column's rows.</summary>
+    private sealed class PixelEventScratch(int levels, int history, int denseRows)
+    {
+        public readonly ColumnEventRows Rows = new(levels, history);
+        // The first dense level's rows and the next level's, each after `history` rows that stay zero.
+        public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
+        public readonly double[] DenseB = new double[(history + denseRows) * Lanes];
+        public readonly int[] AllRows = Enumerable.Range(0, history + denseRows).ToArray();
+        public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
+        public int[] Frames = [], Counts = [];
+        public int[] TimesA = [], TimesB = [];
+        public double[] ValuesA = [], ValuesB = [];
+
+        /// <summary>Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order).</summary>
+        public void SortChunk(ReadOnlySpan<ulong> events)
+        {
+            if (Frames.Length < events.Length)
+            {
+                int size = Math.Max(events.Length, 2 * Frames.Length);
+                Frames = new int[size];
+                Counts = new int[size];
+                TimesA = new int[size];
+                TimesB = new int[size];
+                ValuesA = new double[size];
+                ValuesB = new double[size];
+            }
+            var start = KeyStart;
+            Array.Clear(start);
+            foreach (ulong e in events) start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
+            int running = 0;
+            for (int key = 0; key < start.Length - 1; key++)
+            {
+                int count = start[key];
+                start[key] = running;
+                running += count;
+            }
+            start[^1] = running;
+            foreach (ulong e in events)
+            {
+                int slot = start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
+                Frames[slot] = (int)(e >> 32);
+                Counts[slot] = (int)(e & ((1u << CountBits) - 1));
+            }
+            for (int key = start.Length - 1; key > 0; key--) start[key] = start[key - 1];
+            start[0] = 0;
+        }
+    }
+}
