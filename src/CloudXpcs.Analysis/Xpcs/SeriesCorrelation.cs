@@ -104,7 +104,10 @@ public static class SeriesCorrelation
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
-        twoTime = options.TwoTime is { } twoTimeOptions ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath) : null;
+        twoTime = options.TwoTime is { } twoTimeOptions
+            ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath, source.PixelType,
+                ResourceBudget.EstimateBytes(manifest.Frames, shard ?? manifest.PixelsPerFrame, manifest.QMap, manifest.DelaysPerLevel))
+            : null;
         using var correlator = CreateCorrelator(map, manifest, options);
         StreamAll(source, correlator, twoTime, options, framesDone);
         return correlator.ToPartialSums();
@@ -123,7 +126,7 @@ public static class SeriesCorrelation
         var manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
-        var twoTime = SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath);
+        var twoTime = SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath, source.PixelType);
         StreamAll(source, null, twoTime, options, framesDone);
         return TwoTimeResult.Of(twoTime, manifest.FrameTimeS);
     }
