@@ -13,8 +13,8 @@ public sealed record TwoTimeCost(long CorrelatorFrames, long Pixels, int Bins, l
     long WorkBytes = 0, long MultiTauBytes = 0, int Threads = 1)
 {
     /// <summary>
-    /// The frame products' rate per core, measured with bench/twotime.sh (512 × 512 × 4096, all bins: 1.2 G multiply-adds/s
-    /// on 2 cores under a load of about 4); a machine of its own runs faster, so the time stated is an upper estimate.
+    /// The frame products' rate per core, measured with bench/twotime.sh on the shared 2-core build machine: 1.15–1.3 G
+    /// multiply-adds/s on both cores at load averages of 15–32, 4.2 at 9; the time stated is that of a busy machine.
     /// </summary>
     public const double MultiplyAddsPerSecondPerCore = 0.6e9;
 
