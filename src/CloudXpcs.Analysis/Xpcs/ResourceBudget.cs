@@ -77,15 +77,21 @@ public sealed record ResourceBudget(long MaxMemoryBytes = 4L << 30, long MaxFram
                 $"q-map of {qmap.StaticBinCount} static bins x {lags} lags needs about {Mib(bytes)} MiB, beyond the budget of {Mib(MaxMemoryBytes)} MiB (CLOUDXPCS_MAX_MEMORY_MB)");
     }
 
-    /// <summary>Throws <see cref="DataContractException"/> when a two-time correlation's stated memory exceeds the budget.</summary>
+    /// <summary>Throws <see cref="DataContractException"/> when a two-time correlation's stated peak memory exceeds the budget.</summary>
     public void CheckTwoTime(TwoTimeCost cost, string source)
     {
         if (cost.TotalBytes > MaxMemoryBytes)
             throw new DataContractException(source,
                 $"two-time of {cost.CorrelatorFrames} correlator frames x {cost.Pixels} pixels in {cost.Bins} bins needs about {Mib(cost.TotalBytes)} MiB " +
-                $"({Mib(cost.CacheBytes)} MiB of frames, {Mib(cost.MapBytes)} MiB of maps) and {cost.MultiplyAdds:E2} multiply-adds, beyond the budget of " +
+                $"({Mib(cost.CacheBytes)} MiB of frames, {Mib(cost.MapBytes)} MiB of maps, {Mib(cost.WorkBytes)} MiB of work buffers" +
+                (cost.MultiTauBytes > 0 ? $", {Mib(cost.MultiTauBytes)} MiB of multi-tau" : "") +
+                $") and {cost.MultiplyAdds:E2} multiply-adds (about {Describe(cost.EstimatedSeconds)} on {cost.Threads} cores), beyond the budget of " +
                 $"{Mib(MaxMemoryBytes)} MiB (CLOUDXPCS_MAX_MEMORY_MB): select fewer bins (--twotime-bins) or raise --avg-frame/--stride-frame");
     }
+
+    private static string Describe(double seconds) => seconds < 120
+        ? string.Create(CultureInfo.InvariantCulture, $"{seconds:0.#} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0.#} min");
 
     private static long Mib(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 }

@@ -113,7 +113,10 @@ public static class SeriesCorrelation
         // Within the budget: the state memory is made ready while the q-map and correlator are set up.
         options.StatePool?.Prewarm(MultiTauCorrelator.StateDoublesAtMost((int)(shard ?? manifest.PixelsPerFrame - options.PixelStart), manifest.Frames, manifest.DelaysPerLevel));
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
-        twoTime = options.TwoTime is { } twoTimeOptions ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath) : null;
+        twoTime = options.TwoTime is { } twoTimeOptions
+            ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath, source.PixelType,
+                ResourceBudget.EstimateBytes(manifest.Frames, shard ?? manifest.PixelsPerFrame, manifest.QMap, manifest.DelaysPerLevel))
+            : null;
         using var correlator = CreateCorrelator(map, manifest, options);
         if (options.Timings is { } times) times.OpenS += CorrelationStageTimes.Since(opened);
         StreamAll(source, correlator, twoTime, options, framesDone);
@@ -136,7 +139,7 @@ public static class SeriesCorrelation
         var manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
-        var twoTime = SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath);
+        var twoTime = SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath, source.PixelType);
         StreamAll(source, null, twoTime, options, framesDone);
         return TwoTimeResult.Of(twoTime, manifest.FrameTimeS);
     }

@@ -132,8 +132,18 @@ public static class G2FileWriter
                 },
             },
         };
-        if (twoTime is not null) ((H5Group)file["xpcs"])["twotime"] = G2TwoTimeLayout.Group(twoTime, layout);
-        AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath, ContractHdf5.WriteOptions));
+        if (twoTime is null)
+        {
+            AtomicFile.Write(path, temporaryPath => file.Write(temporaryPath, ContractHdf5.WriteOptions));
+            return;
+        }
+        var (group, maps) = G2TwoTimeLayout.Group(twoTime, layout);
+        ((H5Group)file["xpcs"])["twotime"] = group;
+        AtomicFile.Write(path, temporaryPath =>
+        {
+            using var writer = file.BeginWrite(temporaryPath, ContractHdf5.WriteOptions);
+            G2TwoTimeLayout.WriteMaps(writer, twoTime, maps);
+        });
     }
 
     private static float[] Columns(double[] matrix, int nTau, int nBins, int[] columnBins) =>

@@ -20,6 +20,9 @@ public sealed record PipelineWorkerSettings
 
     /// <summary>Correlator state memory shared by the worker's correlations (owned by the host); null: none kept.</summary>
     public CorrelatorStatePool? StatePool { get; init; }
+
+    /// <summary>The cost limits of the worker's correlations (multi-tau and two-time); null: from the environment (<see cref="Analysis.Xpcs.ResourceBudget.FromEnvironment"/>).</summary>
+    public Analysis.Xpcs.ResourceBudget? Budget { get; init; }
 }
 
 /// <summary>Claims an analysis for an orchestration, or reports that it is done or being computed by another.</summary>
@@ -60,7 +63,7 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
         if (input.Shards <= 1 && input.TwoTime is null)
         {
             workspace.NamingBlobs(() => SeriesCorrelation.CorrelateToFile(series.Folder, output,
-                new SeriesCorrelationOptions { Threads = settings.CorrelationThreads, QMap = series.Manifest.QMap, StatePool = settings.StatePool }));
+                new SeriesCorrelationOptions { Threads = settings.CorrelationThreads, QMap = series.Manifest.QMap, StatePool = settings.StatePool, Budget = settings.Budget }));
             blob = prefix + ResultNames.G2File;
         }
         else
@@ -70,7 +73,7 @@ public sealed class CorrelateSeriesActivity(PipelineStorage storage, PipelineWor
             {
                 Threads = settings.CorrelationThreads,
                 QMap = series.Manifest.QMap,
-                StatePool = settings.StatePool,
+                StatePool = settings.StatePool, Budget = settings.Budget,
                 PixelStart = (int)(pixels * input.Shard / input.Shards),
                 PixelEnd = (int)(pixels * (input.Shard + 1) / input.Shards),
             }, null, out _));

@@ -42,6 +42,7 @@ public sealed class TwoTimeGroupActivity(PipelineStorage storage, PipelineWorker
             {
                 Threads = settings.CorrelationThreads,
                 QMap = series.Manifest.QMap,
+                Budget = settings.Budget,
                 TwoTime = options with { Bins = bins },
             });
         });
