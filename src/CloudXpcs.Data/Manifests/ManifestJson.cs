@@ -87,11 +87,12 @@ internal sealed class ManifestJson
         }
     }
 
-    public DataContractException Missing(string name, string hint = "") => Error(_wording.Missing(Path(name)) + hint);
+    /// <summary>The error of a missing field that should hold <paramref name="expected"/> (e.g. "a number").</summary>
+    public DataContractException Missing(string name, string expected, string hint = "") => Error(_wording.Missing(Path(name), expected) + hint);
 
-    private JsonElement Required(string name)
+    private JsonElement Required(string name, string expected)
     {
-        if (!_object.TryGetProperty(name, out var value)) throw Missing(name);
+        if (!_object.TryGetProperty(name, out var value)) throw Missing(name, expected);
         return value;
     }
 
@@ -99,23 +100,23 @@ internal sealed class ManifestJson
     private JsonElement? Optional(string name) =>
         _object.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-    public string RequiredString(string name) => AsString(Required(name), name);
+    public string RequiredString(string name) => AsString(Required(name, "a string"), name);
 
     public string? NullableString(string name)
     {
-        var value = Required(name);
+        var value = Required(name, "a string");
         return value.ValueKind == JsonValueKind.Null ? null : AsString(value, name);
     }
 
-    public ManifestJson RequiredObject(string name) => AsObject(Required(name), name);
+    public ManifestJson RequiredObject(string name) => AsObject(Required(name, "an object"), name);
 
     public ManifestJson? OptionalObject(string name) => Optional(name) is { } value ? AsObject(value, name) : null;
 
-    public int RequiredInt(string name) => AsInt(Required(name), name);
+    public int RequiredInt(string name) => AsInt(Required(name, "an integer"), name);
 
     public int OptionalInt(string name, int defaultValue) => Optional(name) is { } value ? AsInt(value, name) : defaultValue;
 
-    public double RequiredDouble(string name) => AsDouble(Required(name), name);
+    public double RequiredDouble(string name) => AsDouble(Required(name, "a number"), name);
 
     public double OptionalDouble(string name, double defaultValue) => OptionalDouble(name) ?? defaultValue;
 
@@ -132,7 +133,7 @@ internal sealed class ManifestJson
 
     public IReadOnlyList<string> RequiredStringArray(string name)
     {
-        var value = Required(name);
+        var value = Required(name, "an array of strings");
         if (value.ValueKind != JsonValueKind.Array) throw WrongKind(value, name, "an array of strings");
         var list = new List<string>();
         int i = 0;
@@ -191,20 +192,27 @@ internal sealed class ManifestJson
 
 /// <summary>
 /// How a document's field errors read. Manifests (series.json, beamtime.json) say <c>field 'detector.rows'</c>; the XAM
-/// calibration file, older and documented with its own messages, says <c>"thickness_cm"</c> and names the raw value.
+/// calibration file and transport sets, older and documented with their own messages, say <c>"thickness_cm"</c> and
+/// <c>'V_EO_cm3_per_mol' (number) is missing</c>, and name the raw value of a wrong one.
 /// </summary>
 internal sealed record ManifestJsonWording(
     Func<string, string> Field,
-    Func<string, string> Missing,
+    Func<string, string, string> Missing,
     Func<string, string, string, string, string> WrongKind)
 {
     public static readonly ManifestJsonWording Manifest = new(
         path => $"field '{path}'",
-        path => $"missing required field '{path}'",
+        (path, _) => $"missing required field '{path}'",
         (path, expected, gotKind, _) => $"field '{path}' must be {expected} (got {gotKind})");
 
-    public static readonly ManifestJsonWording Quoted = new(
-        path => $"\"{path}\"",
-        path => $"missing \"{path}\"",
-        (path, expected, _, gotRaw) => $"\"{path}\" must be {(expected == "a number" ? "a finite number" : expected)} (got {gotRaw})");
+    public static readonly ManifestJsonWording Quoted = RawValued("\"",
+        (path, _) => $"missing \"{path}\"");
+
+    public static readonly ManifestJsonWording TransportSet = RawValued("'",
+        (path, expected) => $"'{path}' ({expected.Replace("a ", "", StringComparison.Ordinal)}) is missing");
+
+    private static ManifestJsonWording RawValued(string quote, Func<string, string, string> missing) => new(
+        path => quote + path + quote,
+        missing,
+        (path, expected, _, gotRaw) => $"{quote}{path}{quote} must be {(expected == "a number" ? "a finite number" : expected)} (got {gotRaw})");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CloudXpcs.Data.Inputs;
+using CloudXpcs.Data.Manifests;
 using CloudXpcs.Science.Electrolyte;
 
 namespace CloudXpcs.Data.Transport;
@@ -27,44 +28,37 @@ public static class TransportSetJson
 
     private static TransportSet Parse(JsonDocument document, string source)
     {
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new DataContractException(source, "transport set must be a JSON object");
+        StrictJson.RejectUnknownKeys(root, source, "", Keys);
+        var fields = ManifestJson.Of(root, source, ManifestJsonWording.TransportSet);
+        string schema = RequiredText(fields, "schema");
+        if (schema != Schema) throw new DataContractException(source, $"schema is '{schema}', expected '{Schema}'");
+        string name = RequiredText(fields, "name");
+        if (!root.TryGetProperty("table", out var table) || table.ValueKind != JsonValueKind.Object)
+            throw new DataContractException(source, "'table' object is missing");
+        StrictJson.RejectUnknownKeys(table, source, "table", TableKeys);
+        var transportTable = new TransportTable(
+            Column(table, "c_M", source), Column(table, "kappa_S_per_cm", source), Column(table, "D_cm2_per_s", source),
+            Column(table, "tplus0", source), Column(table, "thermo_factor", source));
+        string citation = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "user supplied";
+        try
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new DataContractException(source, "transport set must be a JSON object");
-            StrictJson.RejectUnknownKeys(root, source, "", Keys);
-            string schema = RequiredString(root, "schema", source);
-            if (schema != Schema) throw new DataContractException(source, $"schema is '{schema}', expected '{Schema}'");
-            string name = RequiredString(root, "name", source);
-            if (!root.TryGetProperty("table", out var table) || table.ValueKind != JsonValueKind.Object)
-                throw new DataContractException(source, "'table' object is missing");
-            StrictJson.RejectUnknownKeys(table, source, "table", TableKeys);
-            var transportTable = new TransportTable(
-                Column(table, "c_M", source), Column(table, "kappa_S_per_cm", source), Column(table, "D_cm2_per_s", source),
-                Column(table, "tplus0", source), Column(table, "thermo_factor", source));
-            string citation = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "user supplied";
-            try
-            {
-                return TransportSet.FromTable(name, citation, ["user-supplied set: " + source], RequiredNumber(root, "temperature_C", source),
-                    transportTable, RequiredNumber(root, "V_salt_cm3_per_mol", source), RequiredNumber(root, "V_EO_cm3_per_mol", source),
-                    OptionalNumber(root, "interfacial_resistance_ohm_cm2", source) ?? 0.0);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new DataContractException(source, ex.Message, ex);
-            }
+            return TransportSet.FromTable(name, citation, ["user-supplied set: " + source], fields.RequiredDouble("temperature_C"),
+                transportTable, fields.RequiredDouble("V_salt_cm3_per_mol"), fields.RequiredDouble("V_EO_cm3_per_mol"),
+                fields.OptionalDouble("interfacial_resistance_ohm_cm2") ?? 0.0);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DataContractException(source, ex.Message, ex);
         }
     }
 
-    private static string RequiredString(JsonElement root, string key, string source) =>
-        root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())
-            ? v.GetString()! : throw new DataContractException(source, $"'{key}' (string) is missing");
-
-    private static double RequiredNumber(JsonElement root, string key, string source) =>
-        OptionalNumber(root, key, source) ?? throw new DataContractException(source, $"'{key}' (number) is missing");
-
-    private static double? OptionalNumber(JsonElement root, string key, string source)
+    /// <summary>A required string that is not blank (a blank one counts as missing).</summary>
+    private static string RequiredText(ManifestJson fields, string key)
     {
-        if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && double.IsFinite(d) ? d : throw new DataContractException(source, $"'{key}' must be a finite number");
+        string value = fields.RequiredString(key);
+        return string.IsNullOrWhiteSpace(value) ? throw fields.Missing(key, "a string") : value;
     }
 
     private static double[] Column(JsonElement table, string key, string source)

@@ -60,7 +60,7 @@ public static class XamCalibrationFile
     ];
 
     /// <summary>A required number; JSON null counts as absent.</summary>
-    private static double Number(ManifestJson fields, string name, string hint = "") => fields.OptionalDouble(name) ?? throw fields.Missing(name, hint);
+    private static double Number(ManifestJson fields, string name, string hint = "") => fields.OptionalDouble(name) ?? throw fields.Missing(name, "a number", hint);
 
     private static OpticalConstants ReadOpticalConstants(ManifestJson fields)
     {
