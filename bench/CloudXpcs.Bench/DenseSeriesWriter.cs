@@ -19,10 +19,17 @@ public static class DenseSeriesWriter
         double mean = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 1.0;
         int chunks = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 4;
         var layout = args.Length > 6 ? Enum.Parse<ChunkStorageLayout>(args[6], ignoreCase: true) : ChunkStorageLayout.Contiguous;
+        Write(folder, "bench", $"dense-{side}x{side}x{frames}-mean{mean.ToString(CultureInfo.InvariantCulture)}", frames, side, mean, chunks, layout);
+        Console.WriteLine($"wrote {Path.GetFullPath(folder)}: {frames} frames of {side} x {side} uint16, mean {mean}, {chunks} {layout} chunks");
+        return 0;
+    }
+
+    public static void Write(string folder, string beamtime, string series, int frames, int side, double mean, int chunks, ChunkStorageLayout layout)
+    {
         var map = CorrelationThroughput.AllPixelsMap(side, side);
         var manifest = new SeriesManifest
         {
-            Beamtime = "bench", Series = $"dense-{side}x{side}x{frames}-mean{mean.ToString(CultureInfo.InvariantCulture)}",
+            Beamtime = beamtime, Series = series,
             Frames = frames, Chunks = chunks, FrameTimeS = 0.2, PositionMm = 0, PolarizationTimeMin = 0,
             Detector = map.Geometry, FlowAxisDeg = 0, QMap = map.Spec,
         };
@@ -37,7 +44,5 @@ public static class DenseSeriesWriter
             for (int f = 0; f < count; f++) writer.AppendFrame<ushort>(data.AsSpan(f * pixels, pixels));
         }
         writer.Complete();
-        Console.WriteLine($"wrote {Path.GetFullPath(folder)}: {frames} frames of {side} x {side} uint16, mean {mean}, {chunks} {layout} chunks");
-        return 0;
     }
 }

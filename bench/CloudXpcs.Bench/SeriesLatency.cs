@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using CloudXpcs.Analysis.Synthetic;
 using CloudXpcs.Data.Hdf5;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Data.Results;
@@ -8,14 +7,12 @@ using CloudXpcs.Pipeline.Contracts;
 using CloudXpcs.Pipeline.Hosting;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Transfer;
-using CloudXpcs.Science.Geometry;
-using CloudXpcs.Science.Synthetic;
 
 namespace CloudXpcs.Bench;
 
 /// <summary>
-/// `series-latency [side] [frames] [chunks] [watch-ms]`: what a beamline user waits for. One heterodyne series (side ×
-/// side px, uint16, contract chunks, deflate) is uploaded chunk by chunk to a fresh Azurite while the local pipeline
+/// `series-latency [side] [frames] [chunks] [watch-ms] [layout]`: what a beamline user waits for. One series (side ×
+/// side px, uint16 Poisson counts, contract chunks, deflate unless another layout is named) is uploaded chunk by chunk to a fresh Azurite while the local pipeline
 /// runs and its raw-container watcher polls every watch-ms (the local stand-in for Event Grid); the clock starts when
 /// the last chunk's upload returns and stops when the series' fit.json is in the results container. The split comes
 /// from storage: the analysis row's creation (ingest noticed the complete series and scheduled it), g2.h5 written
@@ -29,19 +26,16 @@ public static class SeriesLatency
         int frames = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2048;
         int chunks = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4;
         int watchMs = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 500;
+        var layout = args.Length > 5 ? Enum.Parse<ChunkStorageLayout>(args[5], ignoreCase: true) : ChunkStorageLayout.Deflate;
         string root = Path.Combine(Path.GetTempPath(), "cloudxpcs-latency-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var clock = Stopwatch.StartNew();
             string folder = Path.Combine(root, "bt", SeriesManifest.XpcsFolder, "s1");
-            SyntheticSeriesWriter.Write(folder, "bt", "s1", new HeterodyneSeriesSpec
-            {
-                Geometry = ReducedDetector.ContractExampleBinned(512 / side), Frames = frames, FrameTimeS = 0.01, SpeedAPerS = 20,
-                ContrastBeta = 0.2, HeterodyneFraction = 0.5, Tau0S = 300, MeanCountsPerPixelPerFrame = 0.5, Seed = 3,
-            }, chunks, layout: ChunkStorageLayout.Deflate);
+            DenseSeriesWriter.Write(folder, "bt", "s1", frames, side, 1.0, chunks, layout);
             long bytes = Directory.EnumerateFiles(folder, "chunk-*.h5").Sum(f => new FileInfo(f).Length);
             Console.WriteLine(FormattableString.Invariant(
-                $"series: {side}x{side} px x {frames} frames in {chunks} deflate chunks ({bytes / 1e6:F0} MB), simulated in {clock.Elapsed.TotalSeconds:F1} s"));
+                $"series: {side}x{side} px x {frames} frames (Poisson mean 1) in {chunks} {layout} chunks ({bytes / 1e6:F0} MB), written in {clock.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
 
             await using var azurite = await AzuriteServer.StartAsync(dataFolder: Path.Combine(root, "azurite"));
