@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudXpcs.Science.Synthetic;
@@ -24,7 +25,10 @@ public static class TruthJson
 {
     public const string FileName = "truth.json";
 
-    private static readonly JsonSerializerOptions SeriesOptions = new(ResultJson.Options) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // The default encoder (a '+' in a series name written as \u002B), as truth.json has always been written: the file is
+    // uploaded with the simulated beamtime, and raw blobs are immutable, so a simulation run again must give the same bytes.
+    private static readonly JsonSerializerOptions BeamtimeOptions = new(ResultJson.Options) { Encoder = JavaScriptEncoder.Default };
+    private static readonly JsonSerializerOptions SeriesOptions = new(BeamtimeOptions) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static void WriteSeries(string seriesFolder, SeriesTruth truth) =>
         AtomicFile.WriteAllText(Path.Combine(seriesFolder, FileName), JsonSerializer.Serialize(truth, SeriesOptions));
@@ -32,9 +36,9 @@ public static class TruthJson
     public static SeriesTruth ReadSeries(string seriesFolder) => Read<SeriesTruth>(Path.Combine(seriesFolder, FileName), SeriesOptions);
 
     public static void WriteBeamtime(string beamtimeFolder, SyntheticBeamtimeTruth truth) =>
-        AtomicFile.WriteAllText(Path.Combine(beamtimeFolder, FileName), JsonSerializer.Serialize(truth, ResultJson.Options));
+        AtomicFile.WriteAllText(Path.Combine(beamtimeFolder, FileName), JsonSerializer.Serialize(truth, BeamtimeOptions));
 
-    public static SyntheticBeamtimeTruth ReadBeamtime(string beamtimeFolder) => Read<SyntheticBeamtimeTruth>(Path.Combine(beamtimeFolder, FileName), ResultJson.Options);
+    public static SyntheticBeamtimeTruth ReadBeamtime(string beamtimeFolder) => Read<SyntheticBeamtimeTruth>(Path.Combine(beamtimeFolder, FileName), BeamtimeOptions);
 
     private static T Read<T>(string path, JsonSerializerOptions options) where T : class
     {
