@@ -126,7 +126,12 @@ public sealed class KillPointTests(KillPointFixture fixture, ITestOutputHelper o
         var expected = ResultFiles(fixture.ReferenceFolder);
         Assert.Equal(seriesCount, expected.Keys.Count(k => k.EndsWith("/fit.json", StringComparison.Ordinal)));
         Assert.Contains("comparison.json", expected.Keys);
-        Assert.Equal(expected, ResultFiles(resumed));
+        var actual = ResultFiles(resumed);
+        var differing = expected.Keys.Union(actual.Keys)
+            .Where(k => !expected.TryGetValue(k, out var e) || !actual.TryGetValue(k, out var a) || e != a).ToList();
+        if (differing.Count > 0) output.WriteLine($"resumed run's output:\n{stdout}");
+        Assert.True(differing.Count == 0, $"result files differing from the fault-free run: {string.Join(", ", differing)}");
+        Assert.Equal(expected, actual);
         Assert.Equal(SeriesOf(fixture.ReferenceFolder), SeriesOf(resumed));
         Assert.Equal(RunStatus.Completed, (await storage.Runs.GetEntityAsync<RunRow>(Bt, "r1")).Value.Status);
         Assert.Equal(RunStatus.Completed, await FaultRuns.CheckCommitInvariantAsync(storage, Bt, "r1"));
