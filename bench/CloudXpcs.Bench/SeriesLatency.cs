@@ -64,7 +64,7 @@ public static class SeriesLatency
             {
                 if (wait.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("no fit.json within 10 min of the last chunk");
                 await Task.Delay(100);
-                await foreach (var r in storage.Analyses.QueryAsync<AnalysisRow>(r => r.PartitionKey == "bt")) row = r;
+                row = await AnalysisRowAsync(storage);
                 if (row is null) continue;
                 string candidate = row.ResultPrefix + ResultNames.FitFile;
                 if (await storage.Results.GetBlobClient(candidate).ExistsAsync()) fitBlob = candidate;
@@ -77,7 +77,7 @@ public static class SeriesLatency
             for (int i = 0; i < 100 && row!.Status is not (SeriesStatus.Analysed or SeriesStatus.Failed); i++)
             {
                 await Task.Delay(100);
-                await foreach (var r in storage.Analyses.QueryAsync<AnalysisRow>(r => r.PartitionKey == "bt")) row = r;
+                row = await AnalysisRowAsync(storage) ?? row;
             }
             var created = await CreatedAsync(storage, row!.ResultPrefix + ResultNames.G2File);
             var fitted = await CreatedAsync(storage, fitBlob);
@@ -98,6 +98,14 @@ public static class SeriesLatency
         {
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>The series' analysis row (the beamtime has one series), or null before the ingest claimed it.</summary>
+    private static async Task<AnalysisRow?> AnalysisRowAsync(PipelineStorage storage)
+    {
+        AnalysisRow? row = null;
+        await foreach (var r in storage.Analyses.QueryAsync<AnalysisRow>(r => r.PartitionKey == "bt")) row = r;
+        return row;
     }
 
     private static async Task<DateTimeOffset> CreatedAsync(PipelineStorage storage, string blob) =>

@@ -7,7 +7,7 @@ namespace CloudXpcs.Science.Tests.Correlation;
 /// <summary>The event path gives the dense path's result bit for bit: given as events, chosen automatically, mixed.</summary>
 public class EventPathCorrelationTests
 {
-    private static MultiTauResult Dense(QMap map, ushort[] frames, int n, MultiTauOptions options)
+    internal static MultiTauResult Dense(QMap map, ushort[] frames, int n, MultiTauOptions options)
     {
         using var correlator = new MultiTauCorrelator(map, n, options with { EventPathForSparseFrames = false });
         correlator.AddFrames<ushort>(frames);

@@ -11,13 +11,6 @@ namespace CloudXpcs.Science.Tests.Correlation;
 /// </summary>
 public class WholeSeriesEventPathTests
 {
-    private static MultiTauResult Dense(QMap map, ushort[] frames, int n, MultiTauOptions options)
-    {
-        using var correlator = new MultiTauCorrelator(map, n, options with { EventPathForSparseFrames = false });
-        correlator.AddFrames<ushort>(frames);
-        return correlator.ToResult(0.1);
-    }
-
     private static MultiTauResult Events(QMap map, ushort[] frames, int n, MultiTauOptions options, int batchFrames, int denseFrom = int.MaxValue)
     {
         using var correlator = new MultiTauCorrelator(map, n, options with { EventPathForSparseFrames = false });
@@ -49,7 +42,7 @@ public class WholeSeriesEventPathTests
         int n = 1500;
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, mean, seed);
         var options = new MultiTauOptions { DelaysPerLevel = d, MaxDegreeOfParallelism = 2 };
-        var dense = Dense(map, frames, n, options);
+        var dense = EventPathCorrelationTests.Dense(map, frames, n, options);
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, n));
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, 97));
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, 200, denseFrom: 1000));
@@ -72,7 +65,7 @@ public class WholeSeriesEventPathTests
         frames[(n - 1) * g.PixelCount + 301] = 5;
         foreach (var options in new[] { new MultiTauOptions(), new MultiTauOptions { PixelStart = 101, PixelEnd = 803 } })
         {
-            var dense = Dense(map, frames, n, options);
+            var dense = EventPathCorrelationTests.Dense(map, frames, n, options);
             EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, n));
             EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, 300));
         }
@@ -86,7 +79,7 @@ public class WholeSeriesEventPathTests
         int n = 70001;
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 0.002, 31);
         var options = new MultiTauOptions();
-        var dense = Dense(map, frames, n, options);
+        var dense = EventPathCorrelationTests.Dense(map, frames, n, options);
         Assert.True(dense.Lags.Max(l => l.Level) >= 13);
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, n));
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, options, 4099));
