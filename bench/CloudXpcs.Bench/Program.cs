@@ -10,6 +10,7 @@ public static class Program
     /// `dense-series DIR [frames] [side] [mean] [chunks] [layout]` writes those frames as a series folder (see DenseSeriesWriter);
     /// `sparse-correlation [side] [frames] [mean,...] [repeats]` the event path against the dense path (see SparseCorrelationThroughput);
     /// `pipeline [series] [frames] [workers,...] [reprocess]` the durable pipeline on Azurite (see PipelineThroughput);
+    /// `scale-out CLI.dll [series] [frames] [processes,...] [workers]` `run` with worker processes on its task hub (see ScaleOutThroughput);
     /// `speed-coverage [seeds] [firstSeed] [QxPHI,...] [side] [frames]` the calibration of the speed's error bar (see SpeedCoverage);
     /// anything else goes to BenchmarkDotNet's switcher (e.g. `--filter *Continuum*`).
     /// </summary>
@@ -32,6 +33,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "detector-read") return DetectorReadThroughput.Run(args);
         if (args.Length > 0 && args[0] == "sparse-correlation") return SparseCorrelationThroughput.Run(args);
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
+        if (args.Length > 0 && args[0] == "scale-out") return ScaleOutThroughput.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "series-latency") return SeriesLatency.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "speed-coverage") return SpeedCoverage.Run(args);
         if (args.Length > 0 && args[0] == "twotime") return TwoTimeThroughput.Run(args);

@@ -90,6 +90,7 @@ public static class Program
             config.AddCommand<Commands.Cloud.ReprocessCommand>("reprocess").WithDescription("A new run of an uploaded beamtime, e.g. with new q/chi binning or transport sets; earlier runs are kept. Exit codes as for run.");
             config.AddCommand<Commands.Cloud.StatusCommand>("status").WithDescription("Runs and series of the pipeline's Table index. Exit 3 when the newest run of a listed beamtime completed with failures, 1 when it failed.");
             config.AddCommand<Commands.Cloud.UploadCommand>("upload").WithDescription("Facility-to-cloud upload of a beamtime folder: parallel, resumable, MD5-verified; --watch follows a detector folder.");
+            config.AddCommand<Commands.Cloud.WorkerCommand>("worker").WithDescription("One more host process on a run's task hub (scale-out): takes activities from the shared queue until Ctrl+C or SIGTERM; a killed worker's work is taken over after its lease.");
             config.AddCommand<SimulateCellCommand>("simulate-cell").WithDescription("Simulate the Li | polymer electrolyte | Li cell (continuum model) and write simulations/{set}.json.");
             config.AddCommand<CompareCommand>("compare").WithDescription("Compare a beamtime with continuum simulations of transport sets: comparison.json and a ranking.");
             config.AddCommand<InferCommand>("infer").WithDescription("Fit the transference number t+0 (constant and linear in c) to all measurements of a beamtime: inference.json.");

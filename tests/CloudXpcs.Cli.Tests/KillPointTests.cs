@@ -40,9 +40,13 @@ public sealed class KillPointFixture : IAsyncLifetime
 
     /// <summary>Storage names unique to <paramref name="id"/>, run id r1, a 10 s lease and pixel shards (2 per series).</summary>
     public string[] Args(string id) =>
+        [.. StorageArgs(id), "--run-id", "r1", "--lease-s", "10", "--workers", "2", "--no-infer", "--shard-threshold", "8192"];
+
+    /// <summary>The storage account, task hub and names unique to <paramref name="id"/>.</summary>
+    public string[] StorageArgs(string id) =>
     [
         "--storage", Azurite.ConnectionString, "--task-hub", "hub" + id, "--name-prefix", "k" + id, "--raw-container", "raw-" + id,
-        "--results-container", "results-" + id, "--run-id", "r1", "--lease-s", "10", "--workers", "2", "--no-infer", "--shard-threshold", "8192",
+        "--results-container", "results-" + id,
     ];
 
     public PipelineStorage Storage(string id) => new(new PipelineStorageOptions
@@ -62,7 +66,7 @@ public sealed class KillPointFixture : IAsyncLifetime
 /// same run id: the resumed run's results equal the fault-free run's byte for byte, the raw container is exactly as
 /// uploaded, and no reader saw half a run meanwhile.
 /// </summary>
-public sealed class KillPointTests(KillPointFixture fixture, ITestOutputHelper output) : IClassFixture<KillPointFixture>
+public sealed partial class KillPointTests(KillPointFixture fixture, ITestOutputHelper output) : IClassFixture<KillPointFixture>
 {
     private const string Bt = KillPointFixture.Beamtime;
     private static readonly string RunPrefix = ResultNames.RunPrefix(Bt, "r1");
@@ -123,20 +127,30 @@ public sealed class KillPointTests(KillPointFixture fixture, ITestOutputHelper o
         Assert.True(code == 0, stdout);
 
         string resumed = Path.Combine(resumedOut, Bt);
-        var expected = ResultFiles(fixture.ReferenceFolder);
-        Assert.Equal(seriesCount, expected.Keys.Count(k => k.EndsWith("/fit.json", StringComparison.Ordinal)));
-        Assert.Contains("comparison.json", expected.Keys);
-        var actual = ResultFiles(resumed);
-        var differing = expected.Keys.Union(actual.Keys)
-            .Where(k => !expected.TryGetValue(k, out var e) || !actual.TryGetValue(k, out var a) || e != a).ToList();
-        if (differing.Count > 0) output.WriteLine($"resumed run's output:\n{stdout}");
-        Assert.True(differing.Count == 0, $"result files differing from the fault-free run: {string.Join(", ", differing)}");
-        Assert.Equal(expected, actual);
+        AssertResultsEqualTheFaultFreeRun(resumed, stdout);
         Assert.Equal(SeriesOf(fixture.ReferenceFolder), SeriesOf(resumed));
         Assert.Equal(RunStatus.Completed, (await storage.Runs.GetEntityAsync<RunRow>(Bt, "r1")).Value.Status);
         Assert.Equal(RunStatus.Completed, await FaultRuns.CheckCommitInvariantAsync(storage, Bt, "r1"));
         Assert.Equal(rawBefore, await FaultRuns.SnapshotAsync(storage.Raw));
         output.WriteLine($"{runningPolls} polls saw the run uncommitted");
+    }
+
+    /// <summary>Every result file that is a pure function of the raw data equals the fault-free run's; else the differing files, where they first differ.</summary>
+    private void AssertResultsEqualTheFaultFreeRun(string resumed, string stdout)
+    {
+        var expected = ResultFiles(fixture.ReferenceFolder);
+        Assert.Equal(fixture.Written.Series.Count, expected.Keys.Count(k => k.EndsWith("/fit.json", StringComparison.Ordinal)));
+        Assert.Contains("comparison.json", expected.Keys);
+        var actual = ResultFiles(resumed);
+        var differing = expected.Keys.Union(actual.Keys)
+            .Where(k => !expected.TryGetValue(k, out var e) || !actual.TryGetValue(k, out var a) || e != a).ToList();
+        if (differing.Count > 0)
+        {
+            output.WriteLine($"resumed run's output:\n{stdout}");
+            foreach (string file in differing) output.WriteLine(FirstDifference(file, fixture.ReferenceFolder, resumed));
+        }
+        Assert.True(differing.Count == 0, $"result files differing from the fault-free run: {string.Join(", ", differing)}");
+        Assert.Equal(expected, actual);
     }
 
     /// <summary>A description of the state when the kill point is reached, else null.</summary>
@@ -190,6 +204,26 @@ public sealed class KillPointTests(KillPointFixture fixture, ITestOutputHelper o
             files[relative] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
         }
         return files;
+    }
+
+    /// <summary>Where a result file of the resumed run first differs from the fault-free run's: the first differing line of each.</summary>
+    private static string FirstDifference(string relative, string expectedFolder, string actualFolder)
+    {
+        string expectedPath = Path.Combine(expectedFolder, relative), actualPath = Path.Combine(actualFolder, relative);
+        if (!File.Exists(expectedPath) || !File.Exists(actualPath))
+            return $"{relative}: {(File.Exists(expectedPath) ? "missing in the resumed run" : "only in the resumed run")}";
+        if (relative.EndsWith(".h5", StringComparison.Ordinal)) return $"{relative}: binary files differ";
+        string expected = File.ReadAllText(expectedPath), actual = File.ReadAllText(actualPath);
+        int at = 0;
+        while (at < expected.Length && at < actual.Length && expected[at] == actual[at]) at++;
+        int line = 1 + expected.AsSpan(0, at).Count('\n');
+        return $"{relative}: first difference at line {line}\n  fault-free: {Around(expected, at)}\n  resumed:    {Around(actual, at)}";
+    }
+
+    private static string Around(string text, int at)
+    {
+        int from = Math.Max(0, at - 200), to = Math.Min(text.Length, at + 200);
+        return text[from..to].Replace('\n', ' ');
     }
 
     private static string SeriesOf(string runFolder) =>

@@ -20,8 +20,15 @@ public sealed record LocalDurableHostOptions
 {
     public required string StorageConnectionString { get; init; }
 
-    /// <summary>Task hub name (3–45 letters and digits, starting with a letter); one host process per task hub.</summary>
+    /// <summary>Task hub name (3–45 letters and digits, starting with a letter).</summary>
     public string TaskHubName { get; init; } = "cloudxpcs";
+
+    /// <summary>
+    /// This process's name among the hosts of the task hub (its partition leases are held under it); null = the machine
+    /// name, which lets a restarted host take its leases back at once but allows only one such host per task hub
+    /// (LOCAL_DURABLE_HOST.md trap 6). More processes on one task hub each need their own.
+    /// </summary>
+    public string? WorkerId { get; init; }
 
     /// <summary>Activities the worker runs at once.</summary>
     public int ActivityConcurrency { get; init; } = 2;
@@ -68,6 +75,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         var backend = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = options.TaskHubName,
+            WorkerId = options.WorkerId ?? Environment.MachineName,
             StorageAccountClientProvider = new StorageAccountClientProvider(options.StorageConnectionString),
             UseTablePartitionManagement = true,
             PartitionCount = 1,

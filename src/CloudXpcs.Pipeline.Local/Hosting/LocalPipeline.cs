@@ -18,6 +18,8 @@ public sealed record LocalPipelineOptions
 {
     public required PipelineStorageOptions Storage { get; init; }
     public string TaskHubName { get; init; } = "cloudxpcs";
+    /// <summary>The host's name on the task hub (<see cref="LocalDurableHostOptions.WorkerId"/>); null = the machine name.</summary>
+    public string? WorkerId { get; init; }
     /// <summary>Activities at once (the "workers" of the throughput figures).</summary>
     public int Workers { get; init; } = 2;
     /// <summary>Threads of one correlation; ≤ 0 divides the cores between the workers.</summary>
@@ -72,6 +74,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             StorageConnectionString = options.Storage.ConnectionString,
             TaskHubName = options.TaskHubName,
+            WorkerId = options.WorkerId,
             ActivityConcurrency = options.Workers,
             ActivityVisibilityTimeout = options.MessageLease,
             ControlVisibilityTimeout = options.MessageLease,

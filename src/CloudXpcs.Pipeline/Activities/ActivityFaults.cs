@@ -3,9 +3,9 @@ using CloudXpcs.Pipeline.Contracts;
 namespace CloudXpcs.Pipeline.Activities;
 
 /// <summary>
-/// A seam for fault-injection tests: the heavy activities call it as they start, with their name and a key of their
-/// input, and it may throw (a transient or a permanent fault) or act on storage first (e.g. replace a blob). Production
-/// registers none, and the activities then skip the call.
+/// A seam the heavy activities call as they start, with their name and a key of their input. Fault-injection tests
+/// throw from it (a transient or a permanent fault) or act on storage first (e.g. replace a blob); <c>cloudxpcs worker</c>
+/// logs each start with it. The pipeline's own hosts register none, and the activities then skip the call.
 /// </summary>
 public interface IActivityFaults
 {
