@@ -110,12 +110,25 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>
     /// Waits for the run like <see cref="WaitAsync"/>, and ends with <see cref="RunStalledException"/> when it makes no
-    /// progress for <paramref name="stallAfter"/> (see <see cref="RunStallWatchdog"/>).
+    /// progress for <paramref name="stallAfter"/> (see <see cref="RunStallWatchdog"/>). Every 2 s one
+    /// <see cref="RunSnapshot"/> is taken for the watchdog and handed to <paramref name="observe"/> (e.g. a progress line).
     /// </summary>
-    public Task<OrchestrationMetadata> WaitForRunAsync(string beamtime, string runId, TimeSpan stallAfter, Func<Task>? tick = null,
-        CancellationToken cancellationToken = default) =>
-        PollAsync(ResultNames.RunOrchestrationId(beamtime, runId), new RunStallWatchdog(Storage, Client, beamtime, runId, stallAfter).CheckAsync,
-            tick, cancellationToken);
+    public Task<OrchestrationMetadata> WaitForRunAsync(string beamtime, string runId, TimeSpan stallAfter, Func<RunSnapshot, Task>? observe = null,
+        Func<Task>? tick = null, CancellationToken cancellationToken = default)
+    {
+        var watchdog = new RunStallWatchdog(Client, beamtime, runId, stallAfter);
+        var sinceSnapshot = new System.Diagnostics.Stopwatch();
+        return PollAsync(ResultNames.RunOrchestrationId(beamtime, runId), async (state, ct) =>
+        {
+            if (sinceSnapshot.IsRunning && sinceSnapshot.Elapsed < SnapshotEvery) return;
+            sinceSnapshot.Restart();
+            var snapshot = await RunSnapshot.TakeAsync(Storage, beamtime, runId, ct);
+            await watchdog.CheckAsync(state, snapshot, ct);
+            if (observe is not null) await observe(snapshot);
+        }, tick, cancellationToken);
+    }
+
+    private static readonly TimeSpan SnapshotEvery = TimeSpan.FromSeconds(2);
 
     private async Task<OrchestrationMetadata> PollAsync(string instanceId, Func<OrchestrationMetadata, CancellationToken, Task>? check, Func<Task>? tick,
         CancellationToken cancellationToken)

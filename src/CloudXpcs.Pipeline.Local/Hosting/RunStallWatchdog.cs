@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Contracts;
 using CloudXpcs.Pipeline.Storage;
@@ -22,27 +21,22 @@ public sealed class RunStalledException(string message) : Exception(message);
 /// be delivered; this is how that wait ends. An activity in flight changes nothing until it ends, and it ends within
 /// its message lease (or is delivered again), so a limit above the lease does not stop a slow run that works.
 /// </summary>
-public sealed class RunStallWatchdog(PipelineStorage storage, DurableTaskClient client, string beamtime, string runId, TimeSpan stallAfter)
+public sealed class RunStallWatchdog(DurableTaskClient client, string beamtime, string runId, TimeSpan stallAfter)
 {
-    private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(2);
-    private readonly Stopwatch _sinceLook = new();
     private readonly Stopwatch _sinceChange = Stopwatch.StartNew();
     private string _fingerprint = "";
 
     /// <summary>The default limit for a message lease: two leases and a minute.</summary>
     public static TimeSpan DefaultFor(TimeSpan messageLease) => 2 * messageLease + TimeSpan.FromMinutes(1);
 
-    public async Task CheckAsync(OrchestrationMetadata run, CancellationToken cancellationToken)
+    /// <summary>Compares <paramref name="snapshot"/> (and the unfinished analyses' orchestrations) with the last look.</summary>
+    public async Task CheckAsync(OrchestrationMetadata run, RunSnapshot snapshot, CancellationToken cancellationToken)
     {
-        if (_sinceLook.IsRunning && _sinceLook.Elapsed < LookEvery) return;
-        _sinceLook.Restart();
         var fingerprint = new StringBuilder().Append(run.RuntimeStatus);
-        var row = await storage.Runs.GetEntityIfExistsAsync<RunRow>(beamtime, runId, cancellationToken: cancellationToken);
-        if (row.HasValue) fingerprint.Append('|').Append(row.Value!.StatusName).Append(':').Append(row.Value.ETag);
-        await foreach (var blob in storage.Results.GetBlobsAsync(new GetBlobsOptions { Prefix = ResultNames.RunPrefix(beamtime, runId) }, cancellationToken))
-            fingerprint.Append('|').Append(blob.Name).Append(':').Append(blob.Properties.ETag);
+        if (snapshot.Run is { } row) fingerprint.Append('|').Append(row.StatusName).Append(':').Append(row.ETag);
+        foreach (var (name, etag) in snapshot.RunFolder) fingerprint.Append('|').Append(name).Append(':').Append(etag);
         int pending = 0;
-        await foreach (var analysis in storage.Analyses.QueryAsync<AnalysisRow>(r => r.PartitionKey == beamtime, cancellationToken: cancellationToken))
+        foreach (var analysis in snapshot.Analyses)
         {
             fingerprint.Append('|').Append(analysis.RowKey).Append(':').Append(analysis.StatusName).Append(':').Append(analysis.ETag);
             if (analysis.Status is SeriesStatus.Analysed or SeriesStatus.Failed || analysis.Owner.Length == 0) continue;

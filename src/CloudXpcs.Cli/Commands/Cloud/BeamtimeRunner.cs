@@ -43,17 +43,18 @@ public static class BeamtimeRunner
         string instance = await pipeline.StartRunAsync(beamtime, runId, settings.Parameters(), cancellationToken);
         Console.WriteLine($"run {runId} of {beamtime} started (orchestration {instance}, {settings.Workers} workers)");
 
-        var progress = new RunProgress(session.Storage, beamtime, runId, clock);
+        var progress = new RunProgress(beamtime, runId, clock);
         var sinceResume = Stopwatch.StartNew();
         var stallAfter = settings.StallTimeoutS is { } stallS ? TimeSpan.FromSeconds(stallS) : RunStallWatchdog.DefaultFor(TimeSpan.FromSeconds(settings.LeaseS));
-        var state = await pipeline.WaitForRunAsync(beamtime, runId, stallAfter, async () =>
+        var state = await pipeline.WaitForRunAsync(beamtime, runId, stallAfter, snapshot =>
         {
-            if (sinceResume.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                await pipeline.Ingestor.ResumeQueuedAsync(beamtime, cancellationToken);
-                sinceResume.Restart();
-            }
-            await progress.TickAsync(cancellationToken);
+            progress.Report(snapshot);
+            return Task.CompletedTask;
+        }, async () =>
+        {
+            if (sinceResume.Elapsed <= TimeSpan.FromSeconds(15)) return;
+            await pipeline.Ingestor.ResumeQueuedAsync(beamtime, cancellationToken);
+            sinceResume.Restart();
         }, cancellationToken);
         if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             throw new InvalidOperationException($"run {runId} ended {state.RuntimeStatus}: {Describe(state.FailureDetails)}" +
