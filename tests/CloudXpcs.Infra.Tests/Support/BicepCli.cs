@@ -33,14 +33,17 @@ public static class BicepCli
 {
     private static readonly Lazy<string> Executable = new(Prepare);
 
-    public static BicepRun Run(params string[] arguments)
+    public static BicepRun Run(params string[] arguments) => RunIn(BuildPaths.Infra, arguments);
+
+    /// <summary>The CLI with <paramref name="folder"/> as working directory (where a <c>--pattern</c> is resolved).</summary>
+    public static BicepRun RunIn(string folder, params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable.Value)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = BuildPaths.Infra,
+            WorkingDirectory = folder,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bicep did not start");

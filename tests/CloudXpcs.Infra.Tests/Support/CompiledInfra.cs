@@ -7,8 +7,8 @@ public sealed class CompiledInfraCollection : ICollectionFixture<CompiledInfra>
     public const string Name = "compiled infra";
 }
 
-/// <summary>infra/main.bicep and infra/blob-events.bicep compiled once for the whole test run.</summary>
-public sealed class CompiledInfra
+/// <summary>infra/main.bicep and infra/blob-events.bicep compiled, and every file linted and formatted, once for the whole test run.</summary>
+public sealed class CompiledInfra : IDisposable
 {
     public CompiledInfra()
     {
@@ -16,7 +16,12 @@ public sealed class CompiledInfra
         BlobEventsBuild = BicepCli.Run("build", "blob-events.bicep", "--stdout");
         Main = ArmTemplate.Parse("main", MainBuild.StandardOutput);
         BlobEvents = ArmTemplate.Parse("blob-events", BlobEventsBuild.StandardOutput);
+        Linted = new LintedInfra();
     }
+
+    public LintedInfra Linted { get; }
+
+    public void Dispose() => Linted.Dispose();
 
     public BicepRun MainBuild { get; }
 
