@@ -43,8 +43,8 @@ public sealed class FitResultSeriesActivity(PipelineStorage storage, IActivityFa
                 $"a blob was replaced or deleted while analysis {input.AnalysisId} read it ({e.ErrorCode}); the newer upload is analysed separately");
         }
         var series = workspace.NamingBlobs(() => ResultSeriesManifest.Load(manifestPath));
-        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.PolarizationTimeMin, series.PositionMm, workspace,
-            CancellationToken.None);
+        var (concentration, fitInputs) = await SeriesFitInputs.LoadConcentrationAsync(storage, input.Beamtime, input.ForRun?.BeamtimeInputs,
+            series.PolarizationTimeMin, series.PositionMm, workspace, CancellationToken.None);
         string fitPath = Path.Combine(workspace.Root, ResultNames.FitFile);
         var result = workspace.NamingBlobs(() =>
         {
@@ -53,9 +53,10 @@ public sealed class FitResultSeriesActivity(PipelineStorage storage, IActivityFa
             return fitted;
         });
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
-        await BlobTransfer.UploadFileAsync(storage.Results, prefix + ResultNames.G2File, resultPath);
-        string blob = prefix + ResultNames.FitFile;
+        if (input.ForRun is null) await BlobTransfer.UploadFileAsync(storage.Results, prefix + ResultNames.G2File, resultPath);
+        string blob = input.ForRun?.FitBlob ?? prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
+        if (input.ForRun is null) await SeriesFitInputs.WriteAsync(storage, prefix, fitInputs);
         var velocity = result.Fit.Velocity;
         return new FitResult(blob, clock.Elapsed.TotalMilliseconds, velocity.SpeedAPerS, velocity.SpeedErrAPerS, velocity.Resolvable);
     }

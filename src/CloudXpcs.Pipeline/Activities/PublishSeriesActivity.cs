@@ -4,14 +4,24 @@ using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Activities;
 
-/// <summary>Copies an analysis' g2.h5 and fit.json into the run folder (results/{beamtime}/runs/{runId}/xpcs/{series}/).</summary>
+/// <summary>
+/// Copies an analysis' g2.h5 into the run folder (results/{beamtime}/runs/{runId}/xpcs/{series}/), and its fit.json when
+/// that fit read the beamtime-level versions the run planned (<see cref="SeriesFitInputs"/>). Answers whether fit.json
+/// was copied; when not, the run fits the series again with its planned versions.
+/// </summary>
 public sealed class PublishSeriesActivity(PipelineStorage storage) : TaskActivity<PublishSeriesRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PublishSeriesRequest input)
     {
         string target = input.RunPrefix + ResultNames.SeriesFolder(input.Outcome.Series);
-        foreach (string file in new[] { ResultNames.G2File, ResultNames.FitFile })
-            await BlobTransfer.CopyAsync(storage.Results, input.Outcome.ResultPrefix + file, target + file);
+        await BlobTransfer.CopyAsync(storage.Results, input.Outcome.ResultPrefix + ResultNames.G2File, target + ResultNames.G2File);
+        var plan = await RunPlans.ReadAsync(storage, input.RunPrefix);
+        if (plan.BeamtimeInputs is { } planned)
+        {
+            var used = await SeriesFitInputs.ReadAsync(storage, input.Outcome.ResultPrefix);
+            if (used is null || !used.SequenceEqual(SeriesFitInputs.Planned(planned))) return false;
+        }
+        await BlobTransfer.CopyAsync(storage.Results, input.Outcome.ResultPrefix + ResultNames.FitFile, target + ResultNames.FitFile);
         return true;
     }
 }

@@ -127,8 +127,8 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
         using var workspace = LocalWorkspace.Create("fit");
         var series = await SeriesMaterializer.DownloadAsync(storage, input.Beamtime, input.Series, input.AnalysisId, input.QMap, workspace, false,
             CancellationToken.None, input.TwoTime);
-        var concentration = await SeriesMaterializer.LoadConcentrationAsync(storage, input.Beamtime, series.Manifest.PolarizationTimeMin,
-            series.Manifest.PositionMm, workspace, CancellationToken.None);
+        var (concentration, fitInputs) = await SeriesFitInputs.LoadConcentrationAsync(storage, input.Beamtime, input.ForRun?.BeamtimeInputs,
+            series.Manifest.PolarizationTimeMin, series.Manifest.PositionMm, workspace, CancellationToken.None);
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
         string g2Path = Path.Combine(workspace.Root, ResultNames.G2File);
         await BlobTransfer.DownloadFileAsync(storage.Results, prefix + ResultNames.G2File, g2Path);
@@ -140,8 +140,9 @@ public sealed class FitSeriesActivity(PipelineStorage storage, IActivityFaults? 
             var context = new SeriesFitContext(series.Manifest, series.BuildQMap(Path.Combine(series.Folder, SeriesManifest.FileName)), concentration);
             return SeriesAnalysis.FitG2ToJson(g2, g2Path, context, fitPath, null, twoTime, input.TwoTime?.AgeWindows ?? 4);
         });
-        string blob = prefix + ResultNames.FitFile;
+        string blob = input.ForRun?.FitBlob ?? prefix + ResultNames.FitFile;
         await BlobTransfer.UploadFileAsync(storage.Results, blob, fitPath);
+        if (input.ForRun is null) await SeriesFitInputs.WriteAsync(storage, prefix, fitInputs);
         var velocity = result.Document.Velocity;   // the speed error with its systematic part, as fit.json states it
         return new FitResult(blob, clock.Elapsed.TotalMilliseconds, velocity.SpeedAPerS, velocity.SpeedErrAPerS, velocity.Resolvable);
     }

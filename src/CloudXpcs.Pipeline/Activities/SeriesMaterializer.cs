@@ -74,48 +74,4 @@ internal static class SeriesMaterializer
             return new MaterializedSeries(folder, manifestBlob, manifest, mask);
         });
     }
-
-    /// <summary>The beamtime's manifest from raw/{beamtime}/beamtime.json; null when there is none.</summary>
-    public static async Task<BeamtimeManifest?> LoadBeamtimeOrNullAsync(PipelineStorage storage, string beamtime, CancellationToken cancellationToken)
-    {
-        string blob = beamtime + "/" + BeamtimeManifest.FileName;
-        string? text = await BlobTransfer.DownloadTextOrNullAsync(storage.Raw, blob, SeriesManifest.MaxManifestBytes, cancellationToken);
-        return text is null ? null : BeamtimeManifest.Parse(text, blob);
-    }
-
-    /// <summary>
-    /// The concentration for ε of the anion velocities (the beamtime's, or the local one from its measured profiles at the
-    /// series' time and position), with the cell current at the series' time from its echem.csv, as offline.
-    /// </summary>
-    public static async Task<AnionConcentration> LoadConcentrationAsync(PipelineStorage storage, string beamtime, double polarizationTimeMin,
-        double positionMm, LocalWorkspace workspace, CancellationToken cancellationToken)
-    {
-        var initial = AnionConcentration.Of(await LoadBeamtimeOrNullAsync(storage, beamtime, cancellationToken));
-        var echem = await LoadEchemOrNullAsync(storage, beamtime, workspace, cancellationToken);
-        var profiles = await LoadMeasuredProfilesOrNullAsync(storage, beamtime, workspace, cancellationToken);
-        return AnionConcentration.AtSeries(initial, echem, profiles, MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'),
-            polarizationTimeMin, positionMm);
-    }
-
-    /// <summary>The beamtime's echem.csv (raw/{beamtime}/echem.csv) read from a local copy; null when the beamtime has none.</summary>
-    public static async Task<IReadOnlyList<CurrentPoint>?> LoadEchemOrNullAsync(PipelineStorage storage, string beamtime, LocalWorkspace workspace,
-        CancellationToken cancellationToken)
-    {
-        var blob = storage.Raw.GetBlobClient(beamtime + "/" + EchemCsv.FileName);
-        if (!(await blob.ExistsAsync(cancellationToken)).Value) return null;
-        string path = Path.Combine(workspace.Folder("echem"), EchemCsv.FileName);
-        await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
-        return workspace.NamingBlobs(() => EchemCsv.Read(path));
-    }
-
-    /// <summary>The beamtime's measured/profiles.csv (already-reduced concentration profiles), or null when it has none.</summary>
-    public static async Task<IReadOnlyList<Science.Absorption.ConcentrationPoint>?> LoadMeasuredProfilesOrNullAsync(PipelineStorage storage, string beamtime,
-        LocalWorkspace workspace, CancellationToken cancellationToken)
-    {
-        var blob = storage.Raw.GetBlobClient(beamtime + "/" + MeasuredBeamtimeLoader.MeasuredProfilesRelativePath.Replace('\\', '/'));
-        if (!(await blob.ExistsAsync(cancellationToken)).Value) return null;
-        string path = Path.Combine(workspace.Folder("measured"), Data.Xam.XamProfilesCsv.FileName);
-        await BlobTransfer.DownloadFileAsync(storage.Raw, blob.Name, path);
-        return workspace.NamingBlobs(() => Data.Xam.XamProfilesCsv.Read(path));
-    }
 }

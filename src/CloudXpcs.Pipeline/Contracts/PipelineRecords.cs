@@ -68,7 +68,16 @@ public sealed record SeriesAnalysisOutcome(
 public sealed record CorrelateRequest(string Beamtime, string Series, string AnalysisId, QMapOverride? QMap, int Shard, int Shards)
 {
     public TwoTimeParameters? TwoTime { get; init; }
+
+    /// <summary>
+    /// A fit for a run (null: the analysis' own fit): the beamtime-level versions the run planned, read instead of what
+    /// raw holds now, and the run folder's fit.json it writes (see <c>SeriesFitInputs</c>).
+    /// </summary>
+    public RunFit? ForRun { get; init; }
 }
+
+/// <summary>A series fitted again for a run with the beamtime-level files the run planned, into the run folder.</summary>
+public sealed record RunFit(IReadOnlyList<Data.Results.RunJsonInput> BeamtimeInputs, string FitBlob);
 
 /// <summary>One two-time bin group of a series (<see cref="TwoTimeParameters.BinGroups"/> activities).</summary>
 public sealed record TwoTimeGroupRequest(CorrelateRequest Series, int Group);
@@ -111,7 +120,10 @@ public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome)
     public DateTimeOffset? ClaimedUtc { get; init; }
 }
 
-/// <summary>Copy one analysis' results into the run folder.</summary>
+/// <summary>
+/// Copy one analysis' results into the run folder: g2.h5, and fit.json when its fit read the beamtime-level versions
+/// the run planned (the answer says whether it did; otherwise the run fits the series again).
+/// </summary>
 public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcome Outcome);
 
 /// <summary>A run that could not be planned (e.g. an unknown transport set): recorded as failed with the reason.</summary>

@@ -32,8 +32,7 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
 
         var ready = plan.Series.Where(s => s.State == PlanRunActivity.Ready).ToList();
         var outcomes = await Task.WhenAll(ready.Select(s => AnalyseAsync(context, input, s)));
-        await Task.WhenAll(outcomes.Where(o => o.Status == SeriesStatus.Analysed).Select(o =>
-            context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, o), PipelineRetries.Activity)));
+        await Task.WhenAll(outcomes.Where(o => o.Status == SeriesStatus.Analysed).Select(o => PublishAsync(context, input, plan, o, failures)));
 
         var step = new BeamtimeStepRequest(input.Beamtime, input.RunId, plan.ResultPrefix);
         if (plan.HasXam) await Step(context, nameof(BuildXamProfilesActivity), step, "XAM profiles", failures);
@@ -86,6 +85,33 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
                     $"timed out after {input.Parameters.WaitForSeriesMinutes} min waiting for analysis {series.AnalysisId} by another orchestration",
                     ResultNames.AnalysisPrefix(input.Beamtime, series.Series, series.AnalysisId!), null, null, null, 0, 0);
             await context.CreateTimer(TimeSpan.FromSeconds(2), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Copies a series' results into the run folder. When its fit read other beamtime-level files than the run planned
+    /// (e.g. the series was analysed while the upload was streaming, before echem.csv arrived), it is fitted again with
+    /// the planned ones into the run folder.
+    /// </summary>
+    private static async Task PublishAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, RunPlan plan, SeriesAnalysisOutcome outcome,
+        List<string> failures)
+    {
+        if (await context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, outcome), PipelineRetries.Activity))
+            return;
+        var planned = plan.Series.First(s => s.Series == outcome.Series);
+        var request = new CorrelateRequest(input.Beamtime, outcome.Series, outcome.AnalysisId, planned.ResultFile is null ? input.Parameters.QMap : null, 0, 1)
+        {
+            TwoTime = planned.ResultFile is null ? input.Parameters.TwoTime : null,
+            ForRun = new RunFit(plan.BeamtimeInputs!, plan.ResultPrefix + ResultNames.SeriesFolder(outcome.Series) + ResultNames.FitFile),
+        };
+        try
+        {
+            await context.CallActivityAsync<FitResult>(planned.ResultFile is null ? nameof(FitSeriesActivity) : nameof(FitResultSeriesActivity), request,
+                PipelineRetries.Activity);
+        }
+        catch (TaskFailedException e)
+        {
+            failures.Add($"fit of series {outcome.Series} with the run's beamtime files: {PipelineRetries.Reason(e)}");
         }
     }
 
