@@ -171,6 +171,17 @@ public sealed class UnseenCorpusRegressionTests : IDisposable
         ContractAssert.Throws(path, () => SeriesManifest.Load(path), "flow_axis_deg", "within ±360 deg");
     }
 
+    [Fact]
+    public void ASeriesFrameTimeBelowOneNanosecondIsRefused()
+    {
+        // 1e-300 s was analysed: "not resolvable, minimum resolvable speed 2.7e300 A/s", exit 0
+        string series = _temp.File("series");
+        SmallSeries.Write(series);
+        string path = Path.Combine(series, SeriesManifest.FileName);
+        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "\"frame_time_s\": [^,\\n]+", "\"frame_time_s\": 1e-300"));
+        ContractAssert.Throws(path, () => SeriesManifest.Load(path), "frame_time_s", "below 1 ns");
+    }
+
     [Theory]
     [InlineData("symlink-out")]
     [InlineData("fifo")]
