@@ -30,6 +30,8 @@ internal static class ResultJson
             using (var parsed = Parse(json, source, what))
             {
                 var root = parsed.RootElement;
+                // One key twice would otherwise be read as its last value, silently (contract: refused in every JSON input).
+                Inputs.StrictJson.RejectDuplicateKeys(root, source, "");
                 if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("schema", out var s)
                     && s.ValueKind == JsonValueKind.String && s.GetString() != expectedSchema)
                     throw new DataContractException(source, $"schema is '{s.GetString()}', expected '{expectedSchema}'");

@@ -36,10 +36,11 @@ public sealed class AnalyzeSeriesCommand : Command<AnalyzeSeriesCommand.Settings
         public override ValidationResult Validate()
         {
             if (ValidateTwoTime() is { Successful: false } twoTime) return twoTime;
-            if (AgeWindows < 1) return ValidationResult.Error("--age-windows must be >= 1");
+            if (AgeWindows is < 1 or > CloudXpcs.Pipeline.Contracts.TwoTimeParameters.MaxAgeWindows)
+                return ValidationResult.Error($"--age-windows must be in 1..{CloudXpcs.Pipeline.Contracts.TwoTimeParameters.MaxAgeWindows}, got {AgeWindows}");
             if (string.IsNullOrWhiteSpace(Series)) return ValidationResult.Error("--series SERIES_JSON is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
-            if (ConcentrationM is { } c && !(c > 0 && double.IsFinite(c))) return ValidationResult.Error("--concentration-M must be positive");
+            if (ConcentrationM is { } c && !(c > 0 && c < FitCommand.MaxConcentrationM)) return ValidationResult.Error($"--concentration-M must be in (0, {FitCommand.MaxConcentrationM:G4}) M (below pure salt), got {c}");
             return ValidationResult.Success();
         }
     }

@@ -35,6 +35,17 @@ public class MisfitSettings : CommandSettings
     [DefaultValue(96)]
     public int Cells { get; init; } = 96;
 
+    /// <summary>Each misfit option finite and in range, refused naming the option (not the model's parameter).</summary>
+    protected ValidationResult ValidateMisfit()
+    {
+        if (!(CurrentRelativeError > 0 && CurrentRelativeError <= 10)) return ValidationResult.Error($"--current-rel-err must be in (0, 10], got {CurrentRelativeError}");
+        if (!(ConcentrationErrorFloorM > 0 && ConcentrationErrorFloorM <= 10)) return ValidationResult.Error($"--concentration-err-floor-M must be in (0, 10] M, got {ConcentrationErrorFloorM}");
+        if (!(VelocityRelativeErrorFloor > 0 && VelocityRelativeErrorFloor <= 10)) return ValidationResult.Error($"--velocity-rel-err-floor must be in (0, 10], got {VelocityRelativeErrorFloor}");
+        if (!(VelocityErrorFloorAPerS > 0 && VelocityErrorFloorAPerS <= 1e6)) return ValidationResult.Error($"--velocity-err-floor-A-per-s must be in (0, 1e6] A/s, got {VelocityErrorFloorAPerS}");
+        if (Cells is < SimulateCellCommand.MinCells or > SimulateCellCommand.MaxCells) return ValidationResult.Error($"--cells must be in {SimulateCellCommand.MinCells}..{SimulateCellCommand.MaxCells}, got {Cells}");
+        return ValidationResult.Success();
+    }
+
     public MisfitOptions Misfit => new()
     {
         CurrentRelativeError = CurrentRelativeError, ConcentrationErrorFloorM = ConcentrationErrorFloorM,
@@ -80,7 +91,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(Beamtime)) return ValidationResult.Error("--beamtime is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required");
-            return ValidationResult.Success();
+            return ValidateMisfit();
         }
     }
 
@@ -88,6 +99,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
     {
         var window = ParseNumbers(settings.WindowMin, "--window-min");
         if (window.Length != 2) throw new ArgumentException($"--window-min: expected START,END, got '{settings.WindowMin}'");
+        if (!(window[1] > window[0])) throw new ArgumentException($"--window-min: the end must be after the start, got '{settings.WindowMin}'");
         var options = new ComparisonFileOptions
         {
             Sets = settings.Sets?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -43,7 +43,11 @@ public sealed class DescribeCommand : Command<DescribeCommand.Settings>
         public double FlowAxisDeg { get; init; }
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Raw) ? ValidationResult.Error("--raw FILE is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Raw) ? ValidationResult.Error("--raw FILE is required")
+            : !double.IsFinite(PositionMm) ? ValidationResult.Error($"--position-mm must be finite, got {PositionMm}")
+            : !double.IsFinite(PolarizationTimeMin) ? ValidationResult.Error($"--polarization-time-min must be finite, got {PolarizationTimeMin}")
+            : !(Math.Abs(FlowAxisDeg) <= 360) ? ValidationResult.Error($"--flow-axis-deg must be within ±360 deg, got {FlowAxisDeg}")
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

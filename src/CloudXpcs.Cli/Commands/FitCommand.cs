@@ -11,6 +11,9 @@ namespace CloudXpcs.Cli.Commands;
 /// </summary>
 public sealed class FitCommand : Command<FitCommand.Settings>
 {
+    /// <summary>Pure salt (the volume limit of the default partial molar volumes): no electrolyte is more concentrated.</summary>
+    public static readonly double MaxConcentrationM = 1000.0 / CloudXpcs.Science.Electrolyte.PartialMolarVolumes.Study.SaltCm3PerMol;
+
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--g2 <G2_H5>")]
@@ -33,7 +36,7 @@ public sealed class FitCommand : Command<FitCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(G2)) return ValidationResult.Error("--g2 G2_H5 is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out FIT_JSON is required");
-            if (ConcentrationM is { } c && !(c > 0 && double.IsFinite(c))) return ValidationResult.Error("--concentration-M must be positive");
+            if (ConcentrationM is { } c && !(c > 0 && c < MaxConcentrationM)) return ValidationResult.Error($"--concentration-M must be in (0, {MaxConcentrationM:G4}) M (below pure salt), got {c}");
             return ValidationResult.Success();
         }
     }

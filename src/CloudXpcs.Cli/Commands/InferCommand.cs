@@ -90,7 +90,7 @@ public sealed class InferCommand : Command<InferCommand.Settings>
             if (string.IsNullOrWhiteSpace(Set)) return ValidationResult.Error("--set is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required");
             if (Threads < 0) return ValidationResult.Error("--threads must be >= 0");
-            return ValidationResult.Success();
+            return ValidateMisfit();
         }
     }
 

@@ -27,7 +27,10 @@ public sealed class SimulateBeamtimeCommand : Command<SimulateBeamtimeCommand.Se
         public int Seed { get; init; } = 2020;
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required")
+            // checked before anything is written, so that no partial beamtime is left behind
+            : Frames < 2 ? ValidationResult.Error($"--frames must be >= 2, got {Frames}")
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

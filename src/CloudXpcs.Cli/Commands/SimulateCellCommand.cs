@@ -12,6 +12,10 @@ namespace CloudXpcs.Cli.Commands;
 /// <summary>Simulates the Li | polymer electrolyte | Li cell with one transport set and writes simulations/{set}.json.</summary>
 public sealed class SimulateCellCommand : Command<SimulateCellCommand.Settings>
 {
+    // Limits against options that would exhaust memory or time (1e9 cells or minutes) or drive the model off its domain.
+    public const int MinCells = 4, MaxCells = 10_000;
+    public const double MaxMinutes = 1e6, MaxOutputs = 100_000, MaxVoltageV = 10, MaxCurrentMAPerCm2 = 1000;
+
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--set <SET>")]
@@ -78,7 +82,17 @@ public sealed class SimulateCellCommand : Command<SimulateCellCommand.Settings>
             if (string.IsNullOrWhiteSpace(Set)) return ValidationResult.Error("--set is required");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required");
             if (VoltageV is not null && CurrentMAPerCm2 is not null) return ValidationResult.Error("give either --voltage-V or --current-mA-cm2, not both");
-            if (!(OutputEveryMin > 0)) return ValidationResult.Error("--output-every-min must be > 0");
+            if (!(OutputEveryMin > 0 && double.IsFinite(OutputEveryMin))) return ValidationResult.Error("--output-every-min must be > 0");
+            if (VoltageV is { } v && !(Math.Abs(v) <= MaxVoltageV)) return ValidationResult.Error($"--voltage-V must be within ±{MaxVoltageV} V, got {v}");
+            if (CurrentMAPerCm2 is { } i && !(Math.Abs(i) <= MaxCurrentMAPerCm2)) return ValidationResult.Error($"--current-mA-cm2 must be within ±{MaxCurrentMAPerCm2} mA/cm2, got {i}");
+            if (!(LengthMm > 0 && LengthMm <= 1000)) return ValidationResult.Error($"--length-mm must be in (0, 1000] mm, got {LengthMm}");
+            if (!(Minutes > 0 && Minutes <= MaxMinutes)) return ValidationResult.Error($"--minutes must be in (0, {MaxMinutes}] min, got {Minutes}");
+            if (!(Minutes / OutputEveryMin <= MaxOutputs)) return ValidationResult.Error($"--output-every-min {OutputEveryMin} gives more than {MaxOutputs} outputs over {Minutes} min");
+            if (!(InitialConcentrationM > 0 && double.IsFinite(InitialConcentrationM))) return ValidationResult.Error($"--initial-concentration-M must be positive, got {InitialConcentrationM}");
+            if (InterfacialResistanceOhmCm2 is { } r && !(r >= 0 && double.IsFinite(r))) return ValidationResult.Error($"--interfacial-resistance-ohm-cm2 must be >= 0, got {r}");
+            if (!(TemperatureC > -273.15 && TemperatureC <= 1000)) return ValidationResult.Error($"--temperature-C must be in (-273.15, 1000], got {TemperatureC}");
+            if (StrippingSide is not (-1 or 1)) return ValidationResult.Error($"--stripping-side must be -1 or +1, got {StrippingSide}");
+            if (Cells is < MinCells or > MaxCells) return ValidationResult.Error($"--cells must be in {MinCells}..{MaxCells}, got {Cells}");
             return ValidationResult.Success();
         }
     }
@@ -99,12 +113,18 @@ public sealed class SimulateCellCommand : Command<SimulateCellCommand.Settings>
             InitialConcentrationMolPerM3 = settings.InitialConcentrationM * 1000,
             DurationS = durationS,
             OutputTimesS = times,
-            PositionsMm = ParsePositions(settings.PositionsMm),
+            PositionsMm = ParsePositions(settings.PositionsMm, settings.LengthMm),
             StrippingElectrodeSide = settings.StrippingSide,
             InterfacialResistanceOhmM2 = settings.InterfacialResistanceOhmCm2 * 1e-4,
             CellCount = settings.Cells,
         };
-        var result = ContinuumCellSolver.Simulate(spec);
+        CellSimulationResult result;
+        try { result = ContinuumCellSolver.Simulate(spec); }
+        catch (DiffusionLimitedCurrentException ex)
+        {
+            string option = settings.CurrentMAPerCm2 is null ? "--voltage-V" : "--current-mA-cm2";
+            throw new ArgumentException($"{option}: {ex.Message}", ex);
+        }
         SimulationJson.Write(result, settings.Out!);
         if (settings.CsvDirectory is not null) SimulationCsv.Write(result, settings.CsvDirectory);
         foreach (string warning in result.Warnings) AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
@@ -118,8 +138,10 @@ public sealed class SimulateCellCommand : Command<SimulateCellCommand.Settings>
         : File.Exists(set) ? TransportSetJson.Load(set)
         : throw new ArgumentException($"--set '{set}' is neither a built-in set ({string.Join(", ", BuiltInTransportSets.Names)}) nor an existing JSON file");
 
-    private static double[] ParsePositions(string list) =>
+    private static double[] ParsePositions(string list, double lengthMm) =>
         list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
-            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
-                : throw new ArgumentException($"--positions-mm: '{s}' is not a number")).ToArray();
+            !double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v)
+                ? throw new ArgumentException($"--positions-mm: '{s}' is not a number")
+                : Math.Abs(v) > lengthMm / 2 ? throw new ArgumentException($"--positions-mm: {s} mm is outside the {lengthMm} mm cell (|position| <= {lengthMm / 2} mm from the centre)")
+                : v).ToArray();
 }

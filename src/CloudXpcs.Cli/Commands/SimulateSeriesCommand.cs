@@ -72,6 +72,11 @@ public sealed class SimulateSeriesCommand : Command<SimulateSeriesCommand.Settin
         {
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (Chunks < 1 || Chunks > Frames) return ValidationResult.Error("--chunks must be between 1 and --frames");
+            if (Binning < 1 || 512 % Binning != 0) return ValidationResult.Error($"--binning must divide 512 (got {Binning})");
+            long pixels = (512L / Binning) * (512L / Binning);
+            if (Frames * pixels * sizeof(ushort) > HeterodyneSpeckleSimulator.MaxSeriesBytes)
+                return ValidationResult.Error($"--frames {Frames} of {512 / Binning}x{512 / Binning} pixels need more than the simulator's {HeterodyneSpeckleSimulator.MaxSeriesBytes >> 20} MiB buffer: use fewer --frames or a larger --binning");
+            if (!(FrameTimeS >= 1e-9 && FrameTimeS <= 1e6)) return ValidationResult.Error($"--frame-time-s must be in [1e-9, 1e6] s, got {FrameTimeS}");
             return ValidationResult.Success();
         }
     }

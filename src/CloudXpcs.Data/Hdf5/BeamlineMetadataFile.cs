@@ -59,12 +59,15 @@ public static class BeamlineMetadataFile
         throw new DataContractException(path, $"is not a beamline metadata file: neither {Aps}/distance (APS 8-ID-I) nor {Eiger}/detector_distance (Eiger master) found");
     }
 
+    /// <summary>A day per frame: longer is no detector's frame time (and 1e308 s would overflow the series' span).</summary>
+    public const double MaxFrameTimeS = 86400;
+
     private static AcquisitionMetadata Checked(string path, AcquisitionMetadata m)
     {
         if (!(m.EnergyKeV > 0)) throw new DataContractException(path, $"photon energy {m.EnergyKeV:R} keV must be positive");
         if (!(m.DistanceM > 0)) throw new DataContractException(path, $"detector distance {m.DistanceM:R} m must be positive");
         if (!(m.PixelSizeM > 0)) throw new DataContractException(path, $"pixel size {m.PixelSizeM:R} m must be positive");
-        if (!(m.FrameTimeS > 0)) throw new DataContractException(path, $"frame time {m.FrameTimeS:R} s must be positive");
+        if (!(m.FrameTimeS > 0 && m.FrameTimeS <= MaxFrameTimeS)) throw new DataContractException(path, $"frame time {m.FrameTimeS:R} s must be positive and at most {MaxFrameTimeS:R} s");
         return m;
     }
 }

@@ -224,7 +224,13 @@ public sealed class ChunkFileReader : IDisposable
         }
     }
 
-    /// <summary>Pixels must be finite and non-negative (counts); the first offender is reported with its frame and pixel.</summary>
+    /// <summary>
+    /// Largest float pixel value accepted: that of a uint32 detector. Beyond it the counts are no photon counts, and values
+    /// near float32's limit overflow the binned frames of the multi-tau levels to infinity (g2 silently NaN).
+    /// </summary>
+    public const float MaxFloatCount = 4294967295f;
+
+    /// <summary>Pixels must be finite and non-negative (counts) and float counts at most <see cref="MaxFloatCount"/>; the first offender is reported with its frame and pixel.</summary>
     private void CheckValues<TFile>(int firstFrameInChunk, ReadOnlySpan<TFile> values) where TFile : unmanaged, INumber<TFile>
     {
         bool unsigned = typeof(TFile) == typeof(byte) || typeof(TFile) == typeof(ushort) || typeof(TFile) == typeof(uint);
@@ -232,10 +238,10 @@ public sealed class ChunkFileReader : IDisposable
         for (int i = 0; i < values.Length; i++)
         {
             var v = values[i];
-            if (TFile.IsFinite(v) && v >= TFile.Zero) continue;
+            if (TFile.IsFinite(v) && v >= TFile.Zero && (typeof(TFile) != typeof(float) || float.CreateTruncating(v) <= MaxFloatCount)) continue;
             int frameInChunk = firstFrameInChunk + i / PixelsPerFrame;
             int pixel = i % PixelsPerFrame;
-            string what = TFile.IsFinite(v) ? "negative" : "not finite";
+            string what = !TFile.IsFinite(v) ? "not finite" : v < TFile.Zero ? "negative" : $"above {MaxFloatCount:R} (no photon count)";
             string shown = TFile.IsNaN(v) ? "NaN" : TFile.IsPositiveInfinity(v) ? "+inf" : TFile.IsNegativeInfinity(v) ? "-inf"
                 : v.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
             throw new DataContractException(Path,

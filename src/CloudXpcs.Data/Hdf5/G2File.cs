@@ -91,10 +91,22 @@ public sealed record G2File(
         }
 
         bool cloudxpcs = ContractHdf5.Guard(path, () => file.LinkExists(G2Paths.CloudXpcsGroup));
-        return cloudxpcs
+        return RequireIncreasingDelays(path, cloudxpcs
             ? ReadCloudXpcs(file, path, (int)rows, (int)cols, frameTime.Scalar, lagFrames, (int)nColumns, dynamicRoi, staticRoi)
             : ReadBeamline(path, (int)rows, (int)cols, frameTime.Scalar * stride.Scalar * avg.Scalar, lagFrames, g2, g2Err, numPts,
-                indexMapping, dynamicRoi, staticRoi, scattering.Data, intensityRow, file);
+                indexMapping, dynamicRoi, staticRoi, scattering.Data, intensityRow, file));
+    }
+
+    /// <summary>The delays in seconds (read, or lags times a frame time that may overflow) must be finite, positive and increasing.</summary>
+    private static G2File RequireIncreasingDelays(string path, G2File g2)
+    {
+        for (int t = 0; t < g2.DelaysS.Length; t++)
+        {
+            double d = g2.DelaysS[t];
+            if (!double.IsFinite(d) || d <= 0 || (t > 0 && d <= g2.DelaysS[t - 1]))
+                throw new DataContractException(path, $"delays in seconds must be finite, positive and increasing (delay {t} is {d:R} s)");
+        }
+        return g2;
     }
 
     /// <summary>A CloudXpcs g2.h5: the exact float64 values and the q × χ grid from /xpcs/cloudxpcs.</summary>

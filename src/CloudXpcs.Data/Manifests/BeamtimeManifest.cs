@@ -51,7 +51,8 @@ public sealed record BeamtimeManifest
         void Fail(string problem) => throw new DataContractException(source, problem);
         if (ManifestNames.SegmentProblem(Beamtime) is { } beamtimeProblem) Fail($"field 'beamtime' {beamtimeProblem} (got \"{ManifestNames.Shorten(Beamtime)}\")");
         if (!(Cell.LengthMm > 0) || !double.IsFinite(Cell.LengthMm)) Fail($"field 'cell.length_mm' must be positive and finite (got {Cell.LengthMm:R})");
-        if (!double.IsFinite(Cell.VoltageV)) Fail("field 'cell.voltage_V' must be finite");
+        // Beyond ±10 V no polymer cell is polarized; the continuum model has no solution there (diffusion-limited at t = 0).
+        if (!(Math.Abs(Cell.VoltageV) <= 10)) Fail($"field 'cell.voltage_V' must be finite and within ±10 V (got {Cell.VoltageV:R})");
         if (!(Cell.TemperatureC > -273.15) || !double.IsFinite(Cell.TemperatureC)) Fail($"field 'cell.temperature_C' must be above absolute zero and finite (got {Cell.TemperatureC:R})");
         if (!(Cell.RInitial >= 0) || !double.IsFinite(Cell.RInitial)) Fail($"field 'cell.r_initial' must be non-negative and finite (got {Cell.RInitial:R})");
         if (!(Cell.InitialConcentrationM > 0) || !double.IsFinite(Cell.InitialConcentrationM)) Fail($"field 'cell.initial_concentration_M' must be positive and finite (got {Cell.InitialConcentrationM:R})");

@@ -164,10 +164,11 @@ public sealed record SeriesManifest
         if (Chunks > Frames) Fail($"field 'chunks' ({Chunks}) must not exceed 'frames' ({Frames}): every chunk holds at least one frame");
         if (!(FrameTimeS > 0) || !double.IsFinite(FrameTimeS)) Fail($"field 'frame_time_s' must be positive and finite (got {FrameTimeS:R})");
         // Delays are frame_time_s x lag and the fit works with their squares: keep the whole series within 1e12 s.
+        if (FrameTimeS < 1e-9) Fail($"field 'frame_time_s' ({FrameTimeS:R}) is below 1 ns, shorter than any detector's frame");
         if (FrameTimeS * Frames > 1e12) Fail($"field 'frame_time_s' ({FrameTimeS:R}) x 'frames' ({Frames}) is {FrameTimeS * Frames:R} s, beyond the 1e12 s a series may span");
         if (!double.IsFinite(PositionMm)) Fail("field 'position_mm' must be finite");
         if (!double.IsFinite(PolarizationTimeMin)) Fail("field 'polarization_time_min' must be finite");
-        if (!double.IsFinite(FlowAxisDeg)) Fail("field 'flow_axis_deg' must be finite");
+        if (!(Math.Abs(FlowAxisDeg) <= 360)) Fail($"field 'flow_axis_deg' must be finite and within ±360 deg (got {FlowAxisDeg:R})");
         if (Detector.Rows <= 0 || Detector.Cols <= 0) Fail($"fields 'detector.rows' and 'detector.cols' must be positive (got {Detector.Rows} x {Detector.Cols})");
         long pixelsPerFrame = (long)Detector.Rows * Detector.Cols;
         if (pixelsPerFrame > limits.MaxPixelsPerFrame)

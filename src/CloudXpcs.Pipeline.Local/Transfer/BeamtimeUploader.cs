@@ -3,6 +3,7 @@ using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudXpcs.Data;
+using CloudXpcs.Data.Inputs;
 using CloudXpcs.Data.Manifests;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Contracts;
@@ -64,6 +65,8 @@ public sealed class BeamtimeUploader(BlobContainerClient raw, int parallelism = 
 
     public async Task<bool> UploadFileAsync(string file, string blobName, RawUploadMode uploadMode, CancellationToken cancellationToken = default)
     {
+        // Never a FIFO or device (the upload would block or never end) nor a link to a file outside the upload.
+        InputFile.RequireRegularFile(file);
         byte[] md5 = await BlobTransfer.FileMd5Async(file, cancellationToken);
         var blob = raw.GetBlobClient(blobName);
         var existing = await RawUploadConflicts.ExistingAsync(blob, cancellationToken);

@@ -13,10 +13,13 @@ public sealed record XamConversionSettings(
     bool FlatField = true,
     double PositionToleranceMm = 1e-6)
 {
+    /// <summary>No salt solution is more concentrated (pure LiTFSI is 7.4 M); beyond it profiles would be absurd, or infinite.</summary>
+    public const double MaxConcentrationM = 20;
+
     public void Validate()
     {
-        if (!(InitialConcentrationM > 0) || !double.IsFinite(InitialConcentrationM))
-            throw new ArgumentException($"initial concentration must be finite and positive (got {InitialConcentrationM} M)");
+        if (!(InitialConcentrationM > 0) || !(InitialConcentrationM <= MaxConcentrationM))
+            throw new ArgumentException($"initial concentration must be finite and positive, at most {MaxConcentrationM} M (got {InitialConcentrationM} M)");
         if (!(InitialConcentrationErrM >= 0) || !double.IsFinite(InitialConcentrationErrM))
             throw new ArgumentException($"initial concentration error must be finite and >= 0 (got {InitialConcentrationErrM} M)");
         if (!(PositionToleranceMm >= 0) || !double.IsFinite(PositionToleranceMm))
