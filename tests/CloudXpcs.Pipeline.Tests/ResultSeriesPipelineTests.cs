@@ -84,6 +84,9 @@ public sealed class ResultSeriesPipelineTests(AzuriteFixture azurite, ITestOutpu
         // Beside them only the record of the blob versions the analysis read (captured at claim), which names the result file.
         var captured = Assert.Single(analysisBlobs.Keys, k => k.EndsWith(".inputs.json", StringComparison.Ordinal));
         Assert.Contains($"xpcs/{given}/g2.h5", await ResultText(captured));
-        Assert.Equal(["fit.json", "g2.h5"], analysisBlobs.Keys.Where(k => k != captured).Select(k => k.Split('/')[^1]).Order());
+        // And the record of the beamtime-level files its fit read (beamtime.json, echem.csv, measured/profiles.csv).
+        var fitInputs = Assert.Single(analysisBlobs.Keys, k => k.EndsWith(".fit-inputs.json", StringComparison.Ordinal));
+        Assert.Contains("beamtime.json@", await ResultText(fitInputs));
+        Assert.Equal(["fit.json", "g2.h5"], analysisBlobs.Keys.Where(k => k != captured && k != fitInputs).Select(k => k.Split('/')[^1]).Order());
     }
 }

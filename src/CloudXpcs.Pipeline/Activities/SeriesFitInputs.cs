@@ -28,7 +28,10 @@ internal static class SeriesFitInputs
 
     /// <summary>The versions a run planned, in the form <see cref="LoadConcentrationAsync"/> reports what it used.</summary>
     public static IReadOnlyList<string> Planned(IReadOnlyList<RunJsonInput> beamtimeInputs) =>
-        Names.Select(name => beamtimeInputs.FirstOrDefault(i => i.Blob == name) is { ETag: { } etag } ? $"{name}@{etag}" : $"{name}@{Absent}").ToList();
+        Names.Select(name => beamtimeInputs.FirstOrDefault(i => i.Blob == name) is { ETag: { } etag } ? Version(name, etag) : $"{name}@{Absent}").ToList();
+
+    // A listing gives an ETag without quotes, a blob's properties with them: the record keeps it without.
+    private static string Version(string name, string etag) => $"{name}@{etag.Trim('"')}";
 
     /// <summary>
     /// The concentration for ε and the current at the series' time and position (as offline), from the versions in
@@ -45,7 +48,7 @@ internal static class SeriesFitInputs
             string blob = beamtime + "/" + name;
             ETag? version = planned is null ? await CurrentVersionAsync(storage, blob, cancellationToken)
                 : planned.FirstOrDefault(i => i.Blob == name) is { ETag: { } etag } ? new ETag(etag) : null;
-            used.Add($"{name}@{(version is { } v ? v.ToString() : Absent)}");
+            used.Add(version is { } v ? Version(name, v.ToString()) : $"{name}@{Absent}");
             if (version is null) return null;
             string path = Path.Combine(folder, name.Replace('/', Path.DirectorySeparatorChar));
             try
