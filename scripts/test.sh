@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CloudXpcs after installing what the tests need. Usage: scripts/test.sh [dotnet test args]
-# Test projects run in three lanes (CLI tests, pipeline tests, the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
+# Test projects run in four lanes (CLI tests, the pipeline's fault tests, its other tests, the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
 # Category=Slow. With CI=true a skipped test fails the run (a missing tool or ../shared/data must not pass silently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,14 +14,21 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 start=$SECONDS
 
-# One test project: its log, then one summary block printed at once when it finishes (lanes never interleave lines).
+# One test project, or one part of it (a test-name filter): its log, then one summary block printed at once when it
+# finishes (lanes never interleave lines).
 run_project() {
-  local project=$1 name t0=$SECONDS log outcome counts
+  local project=$1 part=${2:-} name t0=$SECONDS log outcome counts
   name=$(basename "$project" .csproj)
+  local select=("${filter[@]}")
+  if [[ -n "$part" ]]; then
+    name="$name.${part%%=*}"
+    local condition=${part#*=}
+    if [[ ${#select[@]} -gt 0 ]]; then select=(--filter "${select[1]}&$condition"); else select=(--filter "$condition"); fi
+  fi
   log="$logs/$name.log"
   echo "test: $name ..."
   if dotnet test "$project" -c Release --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" \
-       "${filter[@]}" "${extra[@]}" >"$log" 2>&1; then outcome=passed; else outcome=FAILED; fi
+       "${select[@]}" "${extra[@]}" >"$log" 2>&1; then outcome=passed; else outcome=FAILED; fi
   counts=$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+, Total: +[0-9]+' "$log" | tail -1 || true)
   {
     # Failed and skipped tests with their messages; then the counts.
@@ -33,11 +40,12 @@ run_project() {
   echo "$name|$outcome|${counts:-}" >"$log.result"
 }
 
-# Three lanes: the CLI tests and the pipeline tests (mostly child processes and hosts waiting on Azurite, leases and
-# kills) each beside all the others one after another. Seven test hosts at once on a small machine are slower than one
-# by one; three lanes keep both cores busy without that.
+# Four lanes: the CLI tests, the pipeline's fault tests, the other pipeline tests (mostly child processes and hosts
+# waiting on Azurite, leases and kills), and all the other projects one after another. Eight test hosts at once on a
+# small machine are slower than one by one; four lanes keep both cores busy without that.
 extra=("$@")
-lane_of() { case $1 in */CloudXpcs.Cli.Tests.csproj) echo cli ;; */CloudXpcs.Pipeline.Tests.csproj) echo pipeline ;; *) echo rest ;; esac; }
+pipeline=tests/CloudXpcs.Pipeline.Tests/CloudXpcs.Pipeline.Tests.csproj
+lane_of() { case $1 in */CloudXpcs.Cli.Tests.csproj) echo cli ;; "$pipeline") echo pipeline ;; *) echo rest ;; esac; }
 run_lane() {
   local lane=$1 project
   for project in tests/*/*.Tests.csproj; do
@@ -46,9 +54,12 @@ run_lane() {
   return 0
 }
 run_lane cli & cli_pid=$!
-run_lane pipeline & pipeline_pid=$!
+# The pipeline tests in two halves of about equal time: faults (kills, outages, storms, streaming) and the others.
+halves=(CloudXpcs.Pipeline.Tests.FaultTests. CloudXpcs.Pipeline.Tests.StreamedBeamtimeFilesTests.)
+run_project "$pipeline" "faults=(FullyQualifiedName~${halves[0]}|FullyQualifiedName~${halves[1]})" & faults_pid=$!
+run_project "$pipeline" "others=FullyQualifiedName!~${halves[0]}&FullyQualifiedName!~${halves[1]}" & pipeline_pid=$!
 run_lane rest
-wait $cli_pid $pipeline_pid || true
+wait $cli_pid $faults_pid $pipeline_pid || true
 
 failed=() skipped_total=0 passed_total=0 failed_total=0
 for result in "$logs"/*.log.result; do
@@ -59,10 +70,10 @@ for result in "$logs"/*.log.result; do
   passed_total=$((passed_total + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"${counts:-Passed: 0}")))
   failed_total=$((failed_total + $(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"${counts:-Failed: 0}")))
 done
-projects=$(ls tests/*/*.Tests.csproj | wc -l)
+projects=$(( $(ls tests/*/*.Tests.csproj | wc -l) + 1 ))   # the pipeline tests run in two parts
 results=$(ls "$logs"/*.log.result 2>/dev/null | wc -l)
 if [[ $results -ne $projects ]]; then
-  echo "error: only $results of $projects test projects reported a result" >&2
+  echo "error: only $results of $projects test runs reported a result" >&2
   failed+=("(missing results)")
 fi
 echo "tests: $((SECONDS - start)) s in all"

@@ -43,7 +43,7 @@ public sealed class StreamedBeamtimeFilesTests(AzuriteFixture azurite) : IDispos
         File.Move(echemLater, echem);
         await new BeamtimeUploader(_bed.Storage.Raw).UploadFileAsync(echem, Bt + "/echem.csv");
 
-        string instance = await pipeline.StartRunAsync(Bt, "r1", FaultRuns.Parameters);
+        string instance = await pipeline.StartRunAsync(Bt, "r1", FaultRuns.Parameters with { TransportSets = ["RS"] });
         var state = await pipeline.WaitAsync(instance);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal(RunStatus.Completed, (await _bed.Storage.Runs.GetEntityAsync<RunRow>(Bt, "r1")).Value.Status);
