@@ -77,7 +77,8 @@ public sealed partial class MultiTauCorrelator
         while (denseLevel < _levels.Length && MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) > DenseRowsPerEvent * eventsPerPixel) denseLevel++;
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
         var (events, chunkStart) = BucketHeldEvents(held);
-        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows), (sums, first, end, scratch) =>
+        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
+            { ColumnRows = ColumnRowsApply ? new ColumnRowBuffers(_totalFrames, _history) : null }, (sums, first, end, scratch) =>
         {
             for (int chunkFirst = first; chunkFirst < end;)
             {
@@ -89,15 +90,18 @@ public sealed partial class MultiTauCorrelator
                     // A column without events adds exact zeros to every sum: skipping it changes no bit.
                     if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
                     var rows = scratch.Rows;
-                    rows.Clear();
-                    if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
-                    for (int lane = 0; lane < Lanes; lane++)
+                    if (scratch.ColumnRows is null || !TryCorrelateColumnRows(scratch, key0, rows))
                     {
-                        int from = scratch.KeyStart[key0 + lane], to = scratch.KeyStart[key0 + lane + 1];
-                        if (from == to) continue;
-                        CorrelatePixel(scratch, from, to, lane, denseLevel);
+                        rows.Clear();
+                        if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
+                        for (int lane = 0; lane < Lanes; lane++)
+                        {
+                            int from = scratch.KeyStart[key0 + lane], to = scratch.KeyStart[key0 + lane + 1];
+                            if (from == to) continue;
+                            CorrelatePixel(scratch, from, to, lane, denseLevel);
+                        }
+                        if (denseRows > 0) DenseColumnLevels(scratch, denseLevel);
                     }
-                    if (denseRows > 0) DenseColumnLevels(scratch, denseLevel);
                     rows.Totals[..Math.Min(Lanes, _pixelEnd - _columnStart[c])].CopyTo(_pixelSum.AsSpan(_columnStart[c]));
                     AddColumnSums(sums, c, scales, rows);
                 }
@@ -349,6 +353,7 @@ public sealed partial class MultiTauCorrelator
         public readonly double[] DenseB = new double[(history + denseRows) * Lanes];
         public readonly int[] AllRows = Enumerable.Range(0, history + denseRows).ToArray();
         public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
+        public ColumnRowBuffers? ColumnRows { get; init; }
         public int[] Frames = [], Counts = [];
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
