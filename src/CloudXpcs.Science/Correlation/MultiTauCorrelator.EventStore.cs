@@ -76,19 +76,48 @@ public sealed partial class MultiTauCorrelator
         int denseLevel = 0;
         while (denseLevel < _levels.Length && MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) > DenseRowsPerEvent * eventsPerPixel) denseLevel++;
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
-        var (events, chunkStart) = BucketHeldEvents(held);
-        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows), (sums, first, end, scratch) =>
+        // Within the row kernel's frame limit the kept batches are read in place chunk by chunk; otherwise all events
+        // are bucketed by chunk first.
+        bool readInPlace = ColumnRowsApply;
+        var (events, chunkStart) = readInPlace ? ([], []) : BucketHeldEvents(held);
+        var binnedBits = readInPlace ? DynamicBinnedBits() : [];
+        var scratches = new System.Collections.Concurrent.ConcurrentBag<PixelEventScratch>();
+        var result = SumColumnParts(() =>
         {
+            var scratch = new PixelEventScratch(_levels.Length, _history, denseRows)
+                { ColumnRows = readInPlace ? new ColumnRowBuffers(_totalFrames, _history) : null };
+            scratches.Add(scratch);
+            return scratch;
+        }, (sums, first, end, scratch) =>
+        {
+            if (readInPlace)
+            {
+                CorrelatePartInPlace(held, binnedBits, first, end, scratch, (chunkFirst, chunkEnd) => CorrelateChunk(sums, chunkFirst, chunkEnd, chunkFirst, scratch));
+                return;
+            }
             for (int chunkFirst = first; chunkFirst < end;)
             {
                 int chunk = chunkFirst / ChunkColumns, chunkEnd = Math.Min(end, (chunk + 1) * ChunkColumns);
                 scratch.SortChunk(events.AsSpan(chunkStart[chunk], chunkStart[chunk + 1] - chunkStart[chunk]));
-                for (int c = chunkFirst; c < chunkEnd; c++)
+                CorrelateChunk(sums, chunkFirst, chunkEnd, chunk * ChunkColumns, scratch);
+                chunkFirst = chunkEnd;
+            }
+        });
+        if (readInPlace)
+            foreach (var scratch in scratches)
+                for (int t = 0; t < _totalFrames; t++) result.BinnedIntensitySum[t] += scratch.ColumnRows!.Intensity[t];
+
+        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
+        void CorrelateChunk(LaneSums sums, int first, int end, int keyOrigin, PixelEventScratch scratch)
+        {
+            for (int c = first; c < end; c++)
+            {
+                int key0 = (c - keyOrigin) * Lanes;
+                // A column without events adds exact zeros to every sum: skipping it changes no bit.
+                if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
+                var rows = scratch.Rows;
+                if (scratch.ColumnRows is null || !TryCorrelateColumnRows(scratch, key0, rows))
                 {
-                    int key0 = c % ChunkColumns * Lanes;
-                    // A column without events adds exact zeros to every sum: skipping it changes no bit.
-                    if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
-                    var rows = scratch.Rows;
                     rows.Clear();
                     if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
                     for (int lane = 0; lane < Lanes; lane++)
@@ -98,12 +127,11 @@ public sealed partial class MultiTauCorrelator
                         CorrelatePixel(scratch, from, to, lane, denseLevel);
                     }
                     if (denseRows > 0) DenseColumnLevels(scratch, denseLevel);
-                    rows.Totals[..Math.Min(Lanes, _pixelEnd - _columnStart[c])].CopyTo(_pixelSum.AsSpan(_columnStart[c]));
-                    AddColumnSums(sums, c, scales, rows);
                 }
-                chunkFirst = chunkEnd;
+                rows.Totals[..Math.Min(Lanes, _pixelEnd - _columnStart[c])].CopyTo(_pixelSum.AsSpan(_columnStart[c]));
+                AddColumnSums(sums, c, scales, rows);
             }
-        });
+        }
         foreach (int p0 in _columnStart)
             for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
         return result;
@@ -349,6 +377,7 @@ public sealed partial class MultiTauCorrelator
         public readonly double[] DenseB = new double[(history + denseRows) * Lanes];
         public readonly int[] AllRows = Enumerable.Range(0, history + denseRows).ToArray();
         public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
+        public ColumnRowBuffers? ColumnRows { get; init; }
         public int[] Frames = [], Counts = [];
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
