@@ -56,11 +56,12 @@ internal static class Hdf5Confinement
     }
 
     /// <summary>Refuses a dataset whose data would be read from anywhere but <paramref name="path"/> or a regular file beside it.</summary>
-    public static void CheckStorage(NativeFile file, NativeDataset dataset, string path, string datasetPath)
+    /// <param name="allowVirtual">Whether a virtual dataset is read (through <see cref="VirtualFrames"/>, which confines its sources).</param>
+    public static void CheckStorage(NativeFile file, NativeDataset dataset, string path, string datasetPath, bool allowVirtual = false)
     {
         if (ExternalFileList.GetValue(dataset) is not null)
             throw new DataContractException(path, $"{datasetPath} uses HDF5 external raw storage (data kept in other files); the data must be stored in the file itself");
-        if (dataset.Layout.Class == H5DataLayoutClass.VirtualStorage)
+        if (dataset.Layout.Class == H5DataLayoutClass.VirtualStorage && !allowVirtual)
             throw new DataContractException(path, $"{datasetPath} is a virtual dataset; the data must be stored in the file itself");
         var owner = OwnerOf(dataset);
         if (owner is not null && !ReferenceEquals(owner, file))

@@ -55,14 +55,43 @@ internal static class Hdf5Links
             if (next is null) return false;
             if (i == segments.Length - 1)
             {
-                if (next is not NativeDataset dataset) throw new DataContractException(path, $"{datasetPath} is not a dataset");
-                // A virtual dataset is a view of other files (a master's frames); the listed data files are read instead.
-                return dataset.Layout.Class != H5DataLayoutClass.VirtualStorage;
+                if (next is not NativeDataset) throw new DataContractException(path, $"{datasetPath} is not a dataset");
+                // A virtual dataset (a master's view of its data files) counts as stored here: VirtualFrames reads it.
+                return true;
             }
             if (next is not NativeGroup nextGroup) return false;
             group = nextGroup;
         }
         return false;
+    }
+
+    /// <summary>
+    /// The external link on the way to <paramref name="datasetPath"/> (e.g. a contract chunk's /entry/data/data linking to
+    /// a file beside it), as the target file (a regular file of the same folder, checked before anything is opened;
+    /// anything else is a contract error naming the link) and the object path there; null when there is none.
+    /// </summary>
+    public static (string File, string Object)? ExternalLinkOn(NativeFile file, string path, string datasetPath)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var segments = datasetPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        NativeGroup group = file;
+        string walked = "";
+        for (int i = 0; i < segments.Length; i++)
+        {
+            walked += "/" + segments[i];
+            if (FindExternal(group, path, segments[i]) is { } external)
+            {
+                CheckTarget(path, folder, walked, external.File);
+                string rest = string.Join("/", segments[(i + 1)..]);
+                return (Path.Combine(folder, Path.GetFileName(external.File)), "/" + external.Object.Trim('/') + (rest.Length > 0 ? "/" + rest : ""));
+            }
+            if (i == segments.Length - 1) return null;
+            string here = walked;
+            if (ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(here) ? file.Get(here) : null)) is not NativeGroup next)
+                return null;
+            group = next;
+        }
+        return null;
     }
 
     /// <summary>
