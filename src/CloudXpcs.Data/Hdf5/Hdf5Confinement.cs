@@ -9,8 +9,9 @@ namespace CloudXpcs.Data.Hdf5;
 /// <summary>
 /// Keeps an HDF5 input inside its upload: the data of a dataset must come from the file itself or from a regular
 /// file of the same folder. Refused: external raw storage (an external file list, which can name any path such as
-/// /proc/self/environ), virtual datasets (their sources are not checked here), links that resolve into a file outside
-/// the folder, and link chains so deep or cyclic that following them would exhaust the stack.
+/// /proc/self/environ), virtual datasets unless the caller reads them through <see cref="VirtualFrames"/> (which
+/// checks every source), links that resolve into a file outside the folder, and link chains so deep or cyclic that
+/// following them would exhaust the stack.
 /// </summary>
 internal static class Hdf5Confinement
 {

@@ -193,44 +193,43 @@ internal static class VirtualDatasetLayout
         // grid of those intervals is covered by a block.
         var cuts = new long[rank][];
         var dims = new IndexSet[rank];
+        var cellIndex = new Dictionary<long, int>[rank];
         long cells = 1;
         for (int d = 0; d < rank; d++)
         {
             var points = new SortedSet<long>();
             for (ulong b = 0; b < n; b++) { points.Add(starts[b, d]); points.Add(ends[b, d] + 1); }
             cuts[d] = points.ToArray();
-            var covered = new List<(long, long)>();
-            for (int k = 0; k + 1 < cuts[d].Length; k++)
-                if (Enumerable.Range(0, (int)n).Any(b => starts[b, d] <= cuts[d][k] && ends[b, d] >= cuts[d][k])) covered.Add((cuts[d][k], cuts[d][k + 1] - cuts[d][k]));
-            dims[d] = IndexSet.Of(covered);
-            cells = checked(cells * covered.Count);
-            if (cells > MaxGridCells) throw new InvalidDataException($"a block list too irregular to check ({n} blocks)");
-        }
-        var cellIndex = new Dictionary<long, int>[rank];
-        for (int d = 0; d < rank; d++)
-        {
+            dims[d] = IndexSet.Of(Enumerable.Range(0, (int)n).Select(b => (starts[b, d], ends[b, d] + 1 - starts[b, d])));
             cellIndex[d] = [];
-            int k = 0;
-            foreach (var (s, _) in dims[d].Intervals.SelectMany(i => Split(i, cuts[d]))) cellIndex[d][s] = k++;
+            int union = 0;
+            for (int k = 0; k + 1 < cuts[d].Length; k++)
+            {
+                while (union < dims[d].Intervals.Count && dims[d].Intervals[union].Start + dims[d].Intervals[union].Length <= cuts[d][k]) union++;
+                if (union < dims[d].Intervals.Count && dims[d].Intervals[union].Start <= cuts[d][k]) cellIndex[d][cuts[d][k]] = cellIndex[d].Count;
+            }
+            cells = checked(cells * cellIndex[d].Count);
+            if (cells > MaxGridCells) throw new InvalidDataException($"a block list too irregular to check ({n} blocks)");
         }
         var shape = Enumerable.Range(0, rank).Select(d => cellIndex[d].Count).ToArray();
         var grid = new BitArray((int)shape.Aggregate(1L, (a, b) => a * b));
+        var blockCells = new (int From, int To)[n][];
+        long visits = 0;
         for (ulong b = 0; b < n; b++)
         {
-            var ranges = new (int From, int To)[rank];
+            var ranges = blockCells[b] = new (int From, int To)[rank];
+            long cellCount = 1;
             for (int d = 0; d < rank; d++)
+            {
                 ranges[d] = (cellIndex[d][starts[b, d]], cellIndex[d][LastCellStart(cuts[d], ends[b, d])]);
-            Mark(grid, shape, ranges, 0, 0);
+                cellCount *= ranges[d].To - ranges[d].From + 1;
+            }
+            // Blocks of a stored hyperslab are disjoint; heavily overlapping ones would only cost time here.
+            if ((visits += cellCount) > grid.Length) throw new InvalidDataException("a block list whose blocks overlap");
         }
+        foreach (var ranges in blockCells) Mark(grid, shape, ranges, 0, 0);
         if (!grid.Cast<bool>().All(c => c)) throw new InvalidDataException("a block list whose union is not a regular hyperslab");
         return new VirtualSelection(dims);
-    }
-
-    private static IEnumerable<(long, long)> Split((long Start, long Length) interval, long[] cuts)
-    {
-        long s = interval.Start, e = interval.Start + interval.Length;
-        foreach (var c in cuts.Where(c => c > s && c < e)) { yield return (s, c - s); s = c; }
-        yield return (s, e - s);
     }
 
     private static long LastCellStart(long[] cuts, long end)
