@@ -38,31 +38,11 @@ internal static class Hdf5Links
     /// </summary>
     public static bool StoresDatasetHere(NativeFile file, string path, string datasetPath)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var segments = datasetPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        NativeGroup group = file;
-        string walked = "";
-        for (int i = 0; i < segments.Length; i++)
-        {
-            walked += "/" + segments[i];
-            if (FindExternal(group, path, segments[i]) is { } external)
-            {
-                CheckTarget(path, folder, walked, external.File);
-                return false;
-            }
-            string here = walked;
-            var next = ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(here) ? file.Get(here) : null));
-            if (next is null) return false;
-            if (i == segments.Length - 1)
-            {
-                if (next is not NativeDataset) throw new DataContractException(path, $"{datasetPath} is not a dataset");
-                // A virtual dataset (a master's view of its data files) counts as stored here: VirtualFrames reads it.
-                return true;
-            }
-            if (next is not NativeGroup nextGroup) return false;
-            group = nextGroup;
-        }
-        return false;
+        if (ExternalLinkOn(file, path, datasetPath) is not null) return false;
+        var found = ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(datasetPath) ? file.Get(datasetPath) : null));
+        if (found is null) return false;
+        // A virtual dataset (a master's view of its data files) counts as stored here: VirtualFrames reads it.
+        return found is NativeDataset ? true : throw new DataContractException(path, $"{datasetPath} is not a dataset");
     }
 
     /// <summary>

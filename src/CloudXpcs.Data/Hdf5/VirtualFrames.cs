@@ -171,6 +171,7 @@ internal sealed class VirtualFrames : IDisposable
         long pixels = (long)_rows * _cols;
         var footprints = _sources.Select(s => (Rows: s.RowPairs.Select(p => p.Virtual).ToHashSet(), Cols: s.ColRuns)).ToArray();
         var area = _sources.Select(s => s.RowPairs.Length * s.ColRuns.Sum(r => (long)r.Length)).ToArray();
+        var overlaps = new Dictionary<(int, int), bool>();
         for (int f = 0; f < frames; f++)
         {
             long mapped = 0;
@@ -179,7 +180,8 @@ internal sealed class VirtualFrames : IDisposable
                 var source = _sources[_pieces[p].Source];
                 mapped += area[_pieces[p].Source];
                 for (int q = _firstPiece[f]; q < p; q++)
-                    if (Overlap(footprints[_pieces[p].Source], footprints[_pieces[q].Source]))
+                    if (overlaps.TryGetValue((_pieces[p].Source, _pieces[q].Source), out bool known) ? known
+                        : overlaps[(_pieces[p].Source, _pieces[q].Source)] = Overlap(footprints[_pieces[p].Source], footprints[_pieces[q].Source]))
                         throw new DataContractException(_path, $"{_datasetPath} is a virtual dataset that maps frame {f} from two overlapping sources ({source.Name}, {_sources[_pieces[q].Source].Name})");
             }
             if (mapped != pixels)
