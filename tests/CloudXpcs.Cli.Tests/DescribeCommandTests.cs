@@ -5,6 +5,7 @@ using CloudXpcs.Science.Tests.Support;
 namespace CloudXpcs.Cli.Tests;
 
 /// <summary>The README's two commands: describe a series as the detector wrote it, then analyse it to fit.json.</summary>
+[Collection(CliCollection.Name)]
 public class DescribeCommandTests
 {
     [SkippableFact]

@@ -19,10 +19,12 @@ public sealed class ChunkFileReader : IDisposable
     private readonly NativeDataset _dataset;
     private readonly StoredDataCheck _stored;
     private readonly ContiguousFrameBlock? _block;
+    private readonly VirtualFrames? _virtual;
 
-    private ChunkFileReader(string path, string datasetPath, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout, ContiguousFrameBlock? block)
+    private ChunkFileReader(string path, string datasetPath, NativeFile file, NativeDataset dataset, StoredDataCheck stored, FrameDType dtype, int frameCount, int rows, int cols, long firstFrame, H5DataLayoutClass layout, ContiguousFrameBlock? block, VirtualFrames? virtualFrames = null)
     {
         _block = block;
+        _virtual = virtualFrames;
         Path = path;
         DatasetPath = datasetPath;
         _file = file;
@@ -46,6 +48,8 @@ public sealed class ChunkFileReader : IDisposable
     /// <summary>Value of the first_frame attribute: index of the chunk's first frame in the series.</summary>
     public long FirstFrame { get; }
     public H5DataLayoutClass Layout { get; }
+    /// <summary>For a virtual dataset, the other files of the folder its frames come from (see <see cref="VirtualFrames"/>); else empty.</summary>
+    public IReadOnlyList<string> VirtualSourceFiles => _virtual?.SourceFiles ?? [];
 
     /// <param name="checkHeader">Called with the header before any pixel data is read or decompressed, so that a file
     /// whose declared shape does not match the series (e.g. a tiny deflated "bomb" declaring huge frames) is rejected
@@ -58,12 +62,23 @@ public sealed class ChunkFileReader : IDisposable
     public static ChunkFileReader OpenDetectorFile(string path, string datasetPath, Action<ChunkHeader>? checkHeader = null) =>
         Open(path, datasetPath, requireFirstFrame: false, checkHeader);
 
-    private static ChunkFileReader Open(string path, string datasetPath, bool requireFirstFrame, Action<ChunkHeader>? checkHeader)
+    /// <summary>A virtual dataset's source: frames stored in the file itself (no further virtual dataset, one level).</summary>
+    internal static ChunkFileReader OpenVirtualSource(string path, string datasetPath) =>
+        Open(path, datasetPath, requireFirstFrame: false, checkHeader: null, allowVirtual: false);
+
+    private static ChunkFileReader Open(string path, string datasetPath, bool requireFirstFrame, Action<ChunkHeader>? checkHeader, bool allowVirtual = true)
     {
         var file = ContractHdf5.OpenRead(path);
+        VirtualFrames? virtualFrames = null;
         try
         {
-            var dataset = ContractHdf5.RequireDataset(file, path, datasetPath);
+            // An external link to a file of the same folder is followed once: the frames are read there, with the same checks.
+            if (allowVirtual && Hdf5Links.ExternalLinkOn(file, path, datasetPath) is { } link)
+            {
+                file.Dispose();
+                return Open(link.File, link.Object, requireFirstFrame, checkHeader, allowVirtual: false);
+            }
+            var dataset = ContractHdf5.RequireDataset(file, path, datasetPath, allowVirtual);
             var (dtype, dims, layout) = ContractHdf5.Guard(path, () => (ReadDType(path, dataset), dataset.Space.Dimensions, dataset.Layout.Class));
             if (dims.Length != 3)
                 throw new DataContractException(path, $"{datasetPath} has shape {ContractHdf5.Shape(dims)}, expected 3 dimensions (frames, rows, cols)");
@@ -73,12 +88,18 @@ public sealed class ChunkFileReader : IDisposable
             long firstFrame = requireFirstFrame ? ReadFirstFrame(path, dataset) : 0;
             checkHeader?.Invoke(new ChunkHeader((int)dims[0], (int)dims[1], (int)dims[2], firstFrame));
             var stored = new StoredDataCheck(Hdf5Confinement.GuardOf(file)!, path, datasetPath);
+            if (layout == H5DataLayoutClass.VirtualStorage)
+            {
+                virtualFrames = VirtualFrames.Open(path, datasetPath, dataset, dtype, dims);
+                return new ChunkFileReader(path, datasetPath, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout, null, virtualFrames);
+            }
             ProbePixelData(path, datasetPath, dataset, dtype, stored, layout, dims[0]);
             var block = ContiguousFrameBlock.Locate(file, dataset, dtype, (long)(dims[0] * dims[1] * dims[2]), stored.FileLength);
             return new ChunkFileReader(path, datasetPath, file, dataset, stored, dtype, (int)dims[0], (int)dims[1], (int)dims[2], firstFrame, layout, block);
         }
         catch
         {
+            virtualFrames?.Dispose();
             file.Dispose();
             throw;
         }
@@ -208,8 +229,21 @@ public sealed class ChunkFileReader : IDisposable
         }
     }
 
+    /// <summary>Frames in the file's own element type, unchecked values (a virtual dataset's reader checks them once, for the whole frame).</summary>
+    internal void ReadStored<TFile>(int firstFrameInChunk, int frameCount, Span<TFile> buffer) where TFile : unmanaged
+    {
+        if (firstFrameInChunk < 0 || frameCount < 0 || firstFrameInChunk + frameCount > FrameCount || buffer.Length != frameCount * PixelsPerFrame)
+            throw new DataContractException(Path, $"frames {firstFrameInChunk}..{firstFrameInChunk + frameCount - 1} of {DatasetPath} asked for, the dataset holds {FrameCount}");
+        ReadHyperslab(firstFrameInChunk, frameCount, buffer);
+    }
+
     private void ReadHyperslab<TFile>(int firstFrameInChunk, int frameCount, Span<TFile> buffer) where TFile : unmanaged
     {
+        if (_virtual is not null)
+        {
+            _virtual.Read(firstFrameInChunk, frameCount, buffer);
+            return;
+        }
         var selection = new HyperslabSelection(3, [(ulong)firstFrameInChunk, 0, 0], [(ulong)frameCount, (ulong)Rows, (ulong)Cols]);
         try
         {
@@ -266,7 +300,11 @@ public sealed class ChunkFileReader : IDisposable
         return new MappedFrameBlock(handle, Path, _block, FrameCount, PixelsPerFrame, DType.ByteSize());
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _virtual?.Dispose();
+        _file.Dispose();
+    }
 }
 
 /// <summary>What a chunk file declares in its header: frames in the chunk, frame shape and first_frame.</summary>

@@ -41,7 +41,7 @@ internal static class ContractHdf5
     }
 
     /// <summary>The dataset at <paramref name="datasetPath"/>, or a contract error naming the file and the missing path.</summary>
-    public static NativeDataset RequireDataset(NativeFile file, string path, string datasetPath)
+    public static NativeDataset RequireDataset(NativeFile file, string path, string datasetPath, bool allowVirtual = false)
     {
         var dataset = Guard(path, () => Hdf5Confinement.Resolve(file, path, () =>
         {
@@ -49,7 +49,7 @@ internal static class ContractHdf5
             return file.Get(datasetPath) as NativeDataset
                 ?? throw new DataContractException(path, $"{datasetPath} is not a dataset");
         }));
-        Hdf5Confinement.CheckStorage(file, dataset, path, datasetPath);
+        Hdf5Confinement.CheckStorage(file, dataset, path, datasetPath, allowVirtual);
         Filters.DetectorFilters.CheckSupported(dataset, path, datasetPath);
         return dataset;
     }

@@ -8,7 +8,8 @@ namespace CloudXpcs.Data.Hdf5;
 /// names the files in frame order; each file that stores the frames dataset (default /entry/data/data, shape
 /// frames × rows × cols, any chunking and a supported compression filter) contributes its frames. A master file
 /// whose data are links to the listed data files contributes none: the data files are read directly, so no link
-/// is followed. Every header is checked against series.json before a pixel is read.
+/// is followed. A master whose dataset is virtual contributes its frames (read from its listed data files, which
+/// then contribute none; see <see cref="VirtualFrames"/>). Every header is checked against series.json before a pixel is read.
 /// </summary>
 public sealed class DetectorHdf5FrameSource : ISeriesFrames
 {
@@ -38,13 +39,16 @@ public sealed class DetectorHdf5FrameSource : ISeriesFrames
         var missing = raw.Files.Where(f => !File.Exists(Path.Combine(seriesFolder, f))).ToList();
         if (missing.Count > 0)
             throw new DataContractException(seriesFolder, $"incomplete series: missing raw file{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", ..." : "")} ({SeriesManifest.FileName} names {raw.Files.Count})");
+        var storing = raw.Files.Where(name => StoresDataset(Path.Combine(seriesFolder, name), raw.Dataset)).ToList();
+        var virtualSources = VirtualDatasetSources.Of(seriesFolder, raw.Files, storing, raw.Dataset);
         var parts = new List<ChunkFileInfo>();
         var pixelType = FramePixelType.UInt16;
         long frames = 0;
-        foreach (var name in raw.Files)
+        foreach (var name in storing)
         {
             string path = Path.Combine(seriesFolder, name);
-            if (!StoresDataset(path, raw.Dataset)) continue;
+            // A virtual master's data files are read through it.
+            if (virtualSources.Contains(name)) continue;
             long first = frames;
             using var reader = ChunkFileReader.OpenDetectorFile(path, raw.Dataset, header =>
             {
@@ -97,6 +101,37 @@ public sealed class DetectorHdf5FrameSource : ISeriesFrames
     }
 }
 
+/// <summary>The data files that the virtual-dataset masters among a series' raw files read their frames from.</summary>
+internal static class VirtualDatasetSources
+{
+    /// <summary>Names of the files read through a virtual master of <paramref name="storing"/>; each must be one of
+    /// <paramref name="listed"/>, so that the upload (which waits for the listed files) includes it.</summary>
+    public static HashSet<string> Of(string seriesFolder, IReadOnlyList<string> listed, IEnumerable<string> storing, string datasetPath)
+    {
+        var sources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in storing)
+        {
+            string path = Path.Combine(seriesFolder, name);
+            if (!IsVirtual(path, datasetPath)) continue;
+            using var reader = ChunkFileReader.OpenDetectorFile(path, datasetPath);
+            foreach (var source in reader.VirtualSourceFiles)
+            {
+                if (!listed.Contains(source))
+                    throw new DataContractException(path, $"{datasetPath} is a virtual dataset whose source {source} is not listed in {SeriesManifest.FileName}'s raw files (the upload waits only for listed files)");
+                sources.Add(source);
+            }
+        }
+        return sources;
+    }
+
+    private static bool IsVirtual(string path, string datasetPath)
+    {
+        using var file = ContractHdf5.OpenRead(path);
+        var dataset = ContractHdf5.RequireDataset(file, path, datasetPath, allowVirtual: true);
+        return dataset.Layout.Class == PureHDF.H5DataLayoutClass.VirtualStorage;
+    }
+}
+
 /// <summary>The files of one detector acquisition in frame order, as series.json's "raw" lists them.</summary>
 public sealed record DetectorHdf5Acquisition(IReadOnlyList<string> Files, int Frames, int Rows, int Cols)
 {
@@ -128,6 +163,9 @@ public sealed record DetectorHdf5Acquisition(IReadOnlyList<string> Files, int Fr
         foreach (var dataFile in dataFiles.Distinct())
         {
             using var reader = ChunkFileReader.OpenDetectorFile(dataFile, datasetPath);
+            // A virtual master: its data files belong to the series (uploaded and waited for with it), read through it.
+            foreach (var source in reader.VirtualSourceFiles)
+                if (!files.Contains(source)) files.Add(source);
             if (rows != 0 && (reader.Rows != rows || reader.Cols != cols))
                 throw new DataContractException(dataFile, $"frames are {reader.Rows} x {reader.Cols} pixels, the first data file's {rows} x {cols}");
             (rows, cols) = (reader.Rows, reader.Cols);

@@ -9,8 +9,9 @@ namespace CloudXpcs.Data.Hdf5;
 /// <summary>
 /// Keeps an HDF5 input inside its upload: the data of a dataset must come from the file itself or from a regular
 /// file of the same folder. Refused: external raw storage (an external file list, which can name any path such as
-/// /proc/self/environ), virtual datasets (their sources are not checked here), links that resolve into a file outside
-/// the folder, and link chains so deep or cyclic that following them would exhaust the stack.
+/// /proc/self/environ), virtual datasets unless the caller reads them through <see cref="VirtualFrames"/> (which
+/// checks every source), links that resolve into a file outside the folder, and link chains so deep or cyclic that
+/// following them would exhaust the stack.
 /// </summary>
 internal static class Hdf5Confinement
 {
@@ -56,11 +57,12 @@ internal static class Hdf5Confinement
     }
 
     /// <summary>Refuses a dataset whose data would be read from anywhere but <paramref name="path"/> or a regular file beside it.</summary>
-    public static void CheckStorage(NativeFile file, NativeDataset dataset, string path, string datasetPath)
+    /// <param name="allowVirtual">Whether a virtual dataset is read (through <see cref="VirtualFrames"/>, which confines its sources).</param>
+    public static void CheckStorage(NativeFile file, NativeDataset dataset, string path, string datasetPath, bool allowVirtual = false)
     {
         if (ExternalFileList.GetValue(dataset) is not null)
             throw new DataContractException(path, $"{datasetPath} uses HDF5 external raw storage (data kept in other files); the data must be stored in the file itself");
-        if (dataset.Layout.Class == H5DataLayoutClass.VirtualStorage)
+        if (dataset.Layout.Class == H5DataLayoutClass.VirtualStorage && !allowVirtual)
             throw new DataContractException(path, $"{datasetPath} is a virtual dataset; the data must be stored in the file itself");
         var owner = OwnerOf(dataset);
         if (owner is not null && !ReferenceEquals(owner, file))

@@ -38,6 +38,20 @@ internal static class Hdf5Links
     /// </summary>
     public static bool StoresDatasetHere(NativeFile file, string path, string datasetPath)
     {
+        if (ExternalLinkOn(file, path, datasetPath) is not null) return false;
+        var found = ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(datasetPath) ? file.Get(datasetPath) : null));
+        if (found is null) return false;
+        // A virtual dataset (a master's view of its data files) counts as stored here: VirtualFrames reads it.
+        return found is NativeDataset ? true : throw new DataContractException(path, $"{datasetPath} is not a dataset");
+    }
+
+    /// <summary>
+    /// The external link on the way to <paramref name="datasetPath"/> (e.g. a contract chunk's /entry/data/data linking to
+    /// a file beside it), as the target file (a regular file of the same folder, checked before anything is opened;
+    /// anything else is a contract error naming the link) and the object path there; null when there is none.
+    /// </summary>
+    public static (string File, string Object)? ExternalLinkOn(NativeFile file, string path, string datasetPath)
+    {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var segments = datasetPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         NativeGroup group = file;
@@ -48,21 +62,16 @@ internal static class Hdf5Links
             if (FindExternal(group, path, segments[i]) is { } external)
             {
                 CheckTarget(path, folder, walked, external.File);
-                return false;
+                string rest = string.Join("/", segments[(i + 1)..]);
+                return (Path.Combine(folder, Path.GetFileName(external.File)), "/" + external.Object.Trim('/') + (rest.Length > 0 ? "/" + rest : ""));
             }
+            if (i == segments.Length - 1) return null;
             string here = walked;
-            var next = ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(here) ? file.Get(here) : null));
-            if (next is null) return false;
-            if (i == segments.Length - 1)
-            {
-                if (next is not NativeDataset dataset) throw new DataContractException(path, $"{datasetPath} is not a dataset");
-                // A virtual dataset is a view of other files (a master's frames); the listed data files are read instead.
-                return dataset.Layout.Class != H5DataLayoutClass.VirtualStorage;
-            }
-            if (next is not NativeGroup nextGroup) return false;
-            group = nextGroup;
+            if (ContractHdf5.Guard(path, () => Hdf5Confinement.Resolve(file, path, () => file.LinkExists(here) ? file.Get(here) : null)) is not NativeGroup next)
+                return null;
+            group = next;
         }
-        return false;
+        return null;
     }
 
     /// <summary>
