@@ -31,7 +31,12 @@ public static class XamCalibrationFile
 
             double referenceTimeMin = Number(fields, "reference_time_min");
             double initialConcentrationM = Number(fields, "initial_concentration_M");
-            XamCalibration calibration = fields.OptionalBoolean("calibrate_by_salt_conservation") ?? false
+            bool bySaltConservation = fields.OptionalBoolean("calibrate_by_salt_conservation") ?? false;
+            if (bySaltConservation && OpticalKeys.FirstOrDefault(k => root.TryGetProperty(k, out _)) is { } optical)
+                throw new DataContractException(path, $"\"calibrate_by_salt_conservation\": true and the optical constant \"{optical}\" are both given; give one calibration: the salt conservation or the optical constants");
+            if (!bySaltConservation && root.TryGetProperty("blank_absorbance", out _))
+                throw new DataContractException(path, "\"blank_absorbance\" belongs to the salt-conservation calibration; with the optical constants it would be ignored (set \"calibrate_by_salt_conservation\": true, or remove it)");
+            XamCalibration calibration = bySaltConservation
                 ? new XamCalibration.BySaltConservation(fields.OptionalDouble("blank_absorbance") ?? 0)
                 : new XamCalibration.ByOpticalConstants(ReadOpticalConstants(fields));
             var settings = new XamConversionSettings(
@@ -51,6 +56,12 @@ public static class XamCalibrationFile
             return new XamCalibrationFileContent(referenceTimeMin, settings);
         }
     }
+
+    private static readonly string[] OpticalKeys =
+    [
+        "thickness_cm", "mass_attenuation_LiTFSI_cm2_per_g", "mass_attenuation_PEO_cm2_per_g", "V_salt_cm3_per_mol", "V_EO_cm3_per_mol",
+        "thickness_err_cm", "mass_attenuation_LiTFSI_err_cm2_per_g", "mass_attenuation_PEO_err_cm2_per_g",
+    ];
 
     private static readonly string[] Keys =
     [

@@ -24,6 +24,7 @@ public static class BeerLambertConverter
         {
             int rejectedBefore = rejected.Count;
             var positions = PositionAbsorbanceAverager.Average(scan, settings.PositionToleranceMm, rejected);
+            int repeated = scan.Points.Count - (rejected.Count - rejectedBefore) - positions.Count;
             var paired = new List<(PositionAbsorbance Sample, Absorbance Reference)>();
             foreach (var position in positions)
             {
@@ -50,7 +51,8 @@ public static class BeerLambertConverter
                 scan.MeanTimeMin,
                 scanProfile.Count,
                 rejected.Count - rejectedBefore,
-                scanProfile.Count == 0 ? double.NaN : scanProfile.Average(p => p.ConcentrationM)));
+                scanProfile.Count == 0 ? double.NaN : scanProfile.Average(p => p.ConcentrationM),
+                repeated));
         }
         return new XamConversionResult(profiles, rejected, summaries);
     }

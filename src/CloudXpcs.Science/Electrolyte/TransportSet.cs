@@ -125,13 +125,20 @@ public sealed class TransportSet
                 throw new ArgumentException($"transport set '{name}': column '{column}' row {k} is not a finite number");
     }
 
+    public const double MaxConductivitySPerM = 1e3;
+    public const double MaxDiffusivityM2PerS = 1e-6;
+    public const double MaxAbsTransference = 1e3;
+    public const double MaxThermodynamicFactor = 1e3;
+
     // Checks every property over its whole range: table points and, for non-tabulated curves, a dense sample.
     private void Validate()
     {
-        Check(ConductivitySPerM, "kappa", v => v > 0, "must be > 0");
-        Check(DiffusivityM2PerS, "D", v => v > 0, "must be > 0");
-        Check(CationTransference, "tplus0", v => v < 1, "must be < 1 (the anion must carry some current)");
-        Check(ThermodynamicFactor, "thermo_factor", v => v > 0, "must be > 0");
+        // Upper bounds far above any electrolyte (liquids: κ ~ 1 S/m, D ~ 1e-9 m²/s; gases diffuse at ~1e-5 m²/s), so
+        // that a unit slip or a typo (1e300) is refused instead of being simulated.
+        Check(ConductivitySPerM, "kappa", v => v > 0 && v <= MaxConductivitySPerM, $"must be > 0 and <= {MaxConductivitySPerM:G} S/m");
+        Check(DiffusivityM2PerS, "D", v => v > 0 && v <= MaxDiffusivityM2PerS, $"must be > 0 and <= {MaxDiffusivityM2PerS:G} m2/s");
+        Check(CationTransference, "tplus0", v => v < 1 && v >= -MaxAbsTransference, $"must be < 1 (the anion must carry some current) and >= {-MaxAbsTransference:G}");
+        Check(ThermodynamicFactor, "thermo_factor", v => v > 0 && v <= MaxThermodynamicFactor, $"must be > 0 and <= {MaxThermodynamicFactor:G}");
     }
 
     private void Check(PropertyCurve curve, string property, Func<double, bool> ok, string requirement)

@@ -38,6 +38,10 @@ public sealed class TransportSetJsonTests
     [InlineData("\"interfacial_resistance_ohm_cm2\"", "\"interfacial_resistance_ohm_cm\"", "unknown key 'interfacial_resistance_ohm_cm'")]
     [InlineData("\"thermo_factor\"", "\"thermo_factor\": [1, 1], \"thermofactor\"", "unknown key 'table.thermofactor'")]
     [InlineData("\"V_salt_cm3_per_mol\": 134.9", "\"V_salt_cm3_per_mol\": 1e400", "'V_salt_cm3_per_mol' must be a finite number")]
+    [InlineData("\"D_cm2_per_s\": [1e-7, 8e-8]", "\"D_cm2_per_s\": [1e-7, 1e300]", "D must be > 0 and <= 1E-06 m2/s")]
+    [InlineData("\"kappa_S_per_cm\": [1e-3, 9e-4]", "\"kappa_S_per_cm\": [1e-3, 1e5]", "kappa must be > 0 and <= 1000 S/m")]
+    [InlineData("\"thermo_factor\": [1.5, 2.0]", "\"thermo_factor\": [1.5, 1e9]", "thermo_factor must be > 0 and <= 1000")]
+    [InlineData("\"tplus0\": [0.2, 0.1]", "\"tplus0\": [0.2, -1e9]", "tplus0 must be < 1 (the anion must carry some current) and >= -1000")]
     public void BadSetsFailWithFileAndProblem(string original, string replacement, string expected)
     {
         Assert.Contains(original, Valid);

@@ -57,6 +57,8 @@ public class XamFileContractTests
     [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"initial_concentration_M\": 82000000, \"calibrate_by_salt_conservation\": true }", "duplicate key 'initial_concentration_M'")]
     [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"calibrate_by_salt_conservation\": true, \"flatfield\": false }", "unknown key 'flatfield'")]
     [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"calibrate_by_salt_conservation\": true, \"note\": \"x\" }", "unknown key 'note'")]
+    [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"calibrate_by_salt_conservation\": true, \"thickness_cm\": 0.1 }", "the optical constant \"thickness_cm\" are both given")]
+    [InlineData("{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, \"thickness_cm\": 0.1, \"mass_attenuation_LiTFSI_cm2_per_g\": 10, \"mass_attenuation_PEO_cm2_per_g\": 2.5, \"blank_absorbance\": 0.1 }", "\"blank_absorbance\" belongs to the salt-conservation calibration")]
     public void Bad_calibration_json_names_the_problem(string json, string problem)
     {
         using var beamtime = new TempBeamtime();

@@ -45,6 +45,21 @@ public class BeerLambertConverterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_position_measured_twice_in_a_scan_is_averaged_and_counted_in_the_summary()
+    {
+        var (reference, scans) = SimulateSeries(13);
+        var first = scans[0];
+        var repeated = first with { Points = [.. first.Points, first.Points[3]] };
+        var settings = new XamConversionSettings(XamTestCell.InitialConcentrationM, new XamCalibration.ByOpticalConstants(XamTestCell.Optics));
+
+        var result = BeerLambertConverter.Convert(reference, [repeated, .. scans.Skip(1)], settings);
+
+        Assert.Equal(1, result.Scans[0].RepeatedPointCount);
+        Assert.Equal(XamTestCell.Positions().Length, result.Scans[0].PositionCount);
+        Assert.All(result.Scans.Skip(1), s => Assert.Equal(0, s.RepeatedPointCount));
+    }
+
+    [Fact]
     public void Without_flat_field_the_blank_ripple_shows_up_as_a_bias()
     {
         var (reference, scans) = SimulateSeries(12);
