@@ -32,7 +32,7 @@ run_project() {
   counts=$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+, Total: +[0-9]+' "$log" | tail -1 || true)
   {
     # Failed and skipped tests with their messages; then the counts.
-    grep -E '^\s*(Failed|Skipped) [A-Za-z]' -A 12 "$log" | grep -vE '^\s*(Passed) ' | sed 's/^/  /' || true
+    grep -E '^\s*(Failed|Skipped) [A-Za-z]' -A 30 "$log" | grep -vE '^\s*(Passed) ' | sed 's/^/  /' || true
     [[ -z "$counts" ]] && tail -n 20 "$log" | sed 's/^/  /'
     echo "test: $name $outcome (${counts:-no summary}) in $((SECONDS - t0)) s"
   } >"$log.report"

@@ -84,6 +84,26 @@ public sealed class UnseenCorpusRegressionTests : IDisposable
         AssertOptionRefused(CliRun.Cloudxpcs("describe", "--raw", _temp.File("master.h5"), "--flow-axis-deg", "1e308"), "--flow-axis-deg", _temp.File("series.json"));
     }
 
+    [Theory]
+    [InlineData("--series", "../../evil")]
+    [InlineData("--beamtime", "a/b")]
+    public void DescribeRefusesANameThatIsAPath(string option, string value)
+    {
+        // was refused only when series.json was written, naming that file instead of the option
+        AssertOptionRefused(CliRun.Cloudxpcs("describe", "--raw", _temp.File("master.h5"), option, value), option, _temp.File("series.json"));
+    }
+
+    [Fact]
+    public void TwoTimeWithAStrideBeyondTheSeriesIsRefusedNamingTheOption()
+    {
+        // was refused naming series.json
+        string series = _temp.File("s");
+        Assert.Equal(0, CliRun.Cloudxpcs("simulate-series", "--out", series, "--frames", "64", "--binning", "64").ExitCode);
+        string output = _temp.File("g2.h5");
+        AssertOptionRefused(CliRun.Cloudxpcs("correlate", "--series", series, "--out", output, "--twotime", "--stride-frame", "1000000000"),
+            "--stride-frame", output);
+    }
+
     [Fact]
     public void SimulateBeamtimeWithNegativeFramesLeavesNothingBehind()
     {

@@ -63,6 +63,9 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
     {
         string folder = SeriesFolder(settings.Series!);
         var manifest = SeriesManifest.Load(Path.Combine(folder, SeriesManifest.FileName));
+        if (settings.TwoTimeOptions() is { } twoTime && twoTime.CorrelatorFrames(manifest.Frames) < 2)
+            throw new ArgumentException($"--stride-frame {twoTime.StrideFrames} with --avg-frame {twoTime.AverageFrames} leaves " +
+                $"{twoTime.CorrelatorFrames(manifest.Frames)} of the series' {manifest.Frames} frames for two-time, which needs at least 2");
         var options = new SeriesCorrelationOptions
         {
             Threads = settings.Threads, BatchFrames = settings.BatchFrames, StatePool = ProcessCorrelatorStates.Pool,

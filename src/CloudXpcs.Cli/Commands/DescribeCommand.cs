@@ -47,7 +47,13 @@ public sealed class DescribeCommand : Command<DescribeCommand.Settings>
             : !double.IsFinite(PositionMm) ? ValidationResult.Error($"--position-mm must be finite, got {PositionMm}")
             : !double.IsFinite(PolarizationTimeMin) ? ValidationResult.Error($"--polarization-time-min must be finite, got {PolarizationTimeMin}")
             : !(Math.Abs(FlowAxisDeg) <= 360) ? ValidationResult.Error($"--flow-axis-deg must be within ±360 deg, got {FlowAxisDeg}")
-            : ValidationResult.Success();
+            : NotPlain("--series", Series) ?? NotPlain("--beamtime", Beamtime) ?? ValidationResult.Success();
+
+        /// <summary>A name that becomes a folder of the upload must not be a path.</summary>
+        private static ValidationResult? NotPlain(string option, string? name) =>
+            name is not null && (name.Length == 0 || name.IndexOfAny(['/', '\\', ':']) >= 0 || name is "." or "..")
+                ? ValidationResult.Error($"{option} must be a plain name (no '/', '\\', ':', not '.' or '..'), got \"{name}\"")
+                : null;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

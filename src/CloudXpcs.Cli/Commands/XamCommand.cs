@@ -31,7 +31,7 @@ public sealed class XamCommand : Command<XamCommand.Settings>
         foreach (var scan in conversion.Scans)
             AnsiConsole.WriteLine($"  {scan.Name}: t = {scan.TimeMin:F1} min, {scan.PositionCount} positions, " +
                                   $"mean {scan.MeanConcentrationM:F4} M, {scan.RejectedPointCount} points rejected" +
-                                  (scan.RepeatedPointCount > 0 ? $", {scan.RepeatedPointCount} repeated points averaged into their position" : ""));
+                                  (scan.RepeatedPointCount > 0 ? $", {scan.RepeatedPointCount} repeated point{(scan.RepeatedPointCount == 1 ? "" : "s")} averaged into their position" : ""));
         const int shown = 10;
         foreach (var rejected in conversion.Rejected.Take(shown))
             Console.Error.WriteLine($"warning: {rejected.ScanName}: point at {rejected.Point.PositionMm} mm, " +

@@ -76,7 +76,15 @@ public sealed class ChunkFileReader : IDisposable
             if (allowVirtual && Hdf5Links.ExternalLinkOn(file, path, datasetPath) is { } link)
             {
                 file.Dispose();
-                return Open(link.File, link.Object, requireFirstFrame, checkHeader, allowVirtual: false);
+                try
+                {
+                    return Open(link.File, link.Object, requireFirstFrame, checkHeader, allowVirtual: false);
+                }
+                catch (DataContractException e) when (e.Source != path)
+                {
+                    // Named from the file that was given, with the link's target and its problem.
+                    throw new DataContractException(path, $"{datasetPath} is an external link to {System.IO.Path.GetFileName(link.File)}{link.Object}, which cannot be read: {e.Message}", e);
+                }
             }
             var dataset = ContractHdf5.RequireDataset(file, path, datasetPath, allowVirtual);
             var (dtype, dims, layout) = ContractHdf5.Guard(path, () => (ReadDType(path, dataset), dataset.Space.Dimensions, dataset.Layout.Class));

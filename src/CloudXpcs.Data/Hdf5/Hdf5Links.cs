@@ -163,6 +163,13 @@ internal static class Hdf5Links
         string resolved = Path.Combine(folder, name);
         if (!File.Exists(resolved) && !Directory.Exists(resolved))
             throw new DataContractException(path, $"{linkPath} is an external link to {target}, which is not in the series folder");
-        InputFile.RequireRegularFile(resolved);
+        try
+        {
+            InputFile.RequireRegularFile(resolved);
+        }
+        catch (DataContractException e)
+        {
+            throw new DataContractException(path, $"{linkPath} is an external link to {name}: {e.Problem}", e);
+        }
     }
 }
