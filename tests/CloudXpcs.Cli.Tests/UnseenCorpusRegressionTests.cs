@@ -181,13 +181,20 @@ public sealed class UnseenCorpusRegressionTests : IDisposable
         ContractAssert.Throws(path, () => XamCalibrationFile.Read(path), "initial concentration must be finite and positive, at most 20 M");
     }
 
-    [Fact]
-    public void ASeriesFlowAxisOf1e308IsRefused()
+    /// <summary>series.json of a small series with one field set to <paramref name="value"/>.</summary>
+    private string SmallSeriesWith(string field, string value)
     {
         string series = _temp.File("series");
         SmallSeries.Write(series);
         string path = Path.Combine(series, SeriesManifest.FileName);
-        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "\"flow_axis_deg\": [^,\\n]+", "\"flow_axis_deg\": 1e308"));
+        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), $"\"{field}\": [^,\\n]+", $"\"{field}\": {value}"));
+        return path;
+    }
+
+    [Fact]
+    public void ASeriesFlowAxisOf1e308IsRefused()
+    {
+        string path = SmallSeriesWith("flow_axis_deg", "1e308");
         ContractAssert.Throws(path, () => SeriesManifest.Load(path), "flow_axis_deg", "within ±360 deg");
     }
 
@@ -195,10 +202,7 @@ public sealed class UnseenCorpusRegressionTests : IDisposable
     public void ASeriesFrameTimeBelowOneNanosecondIsRefused()
     {
         // 1e-300 s was analysed: "not resolvable, minimum resolvable speed 2.7e300 A/s", exit 0
-        string series = _temp.File("series");
-        SmallSeries.Write(series);
-        string path = Path.Combine(series, SeriesManifest.FileName);
-        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "\"frame_time_s\": [^,\\n]+", "\"frame_time_s\": 1e-300"));
+        string path = SmallSeriesWith("frame_time_s", "1e-300");
         ContractAssert.Throws(path, () => SeriesManifest.Load(path), "frame_time_s", "below 1 ns");
     }
 

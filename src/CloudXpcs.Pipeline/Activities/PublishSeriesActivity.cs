@@ -15,8 +15,7 @@ public sealed class PublishSeriesActivity(PipelineStorage storage) : TaskActivit
     {
         string target = input.RunPrefix + ResultNames.SeriesFolder(input.Outcome.Series);
         await BlobTransfer.CopyAsync(storage.Results, input.Outcome.ResultPrefix + ResultNames.G2File, target + ResultNames.G2File);
-        var plan = await RunPlans.ReadAsync(storage, input.RunPrefix);
-        if (plan.BeamtimeInputs is { } planned)
+        if (input.BeamtimeInputs is { } planned)
         {
             var used = await SeriesFitInputs.ReadAsync(storage, input.Outcome.ResultPrefix);
             if (used is null || !used.SequenceEqual(SeriesFitInputs.Planned(planned))) return false;

@@ -124,7 +124,11 @@ public sealed record ClaimResult(string State, SeriesAnalysisOutcome? Outcome)
 /// Copy one analysis' results into the run folder: g2.h5, and fit.json when its fit read the beamtime-level versions
 /// the run planned (the answer says whether it did; otherwise the run fits the series again).
 /// </summary>
-public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcome Outcome);
+public sealed record PublishSeriesRequest(string RunPrefix, SeriesAnalysisOutcome Outcome)
+{
+    /// <summary>The beamtime-level versions the run planned (<see cref="RunPlan.BeamtimeInputs"/>); null: fit.json is copied as it is.</summary>
+    public IReadOnlyList<Data.Results.RunJsonInput>? BeamtimeInputs { get; init; }
+}
 
 /// <summary>A run that could not be planned (e.g. an unknown transport set): recorded as failed with the reason.</summary>
 public sealed record FailRunRequest(string Beamtime, string RunId, string InstanceId, RunParameters Parameters, string Reason, DateTime CreatedUtc);

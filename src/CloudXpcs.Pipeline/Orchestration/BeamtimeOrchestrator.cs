@@ -96,7 +96,8 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
     private static async Task PublishAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, RunPlan plan, SeriesAnalysisOutcome outcome,
         List<string> failures)
     {
-        if (await context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, outcome), PipelineRetries.Activity))
+        if (await context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, outcome) { BeamtimeInputs = plan.BeamtimeInputs },
+                PipelineRetries.Activity))
             return;
         var planned = plan.Series.First(s => s.Series == outcome.Series);
         var request = new CorrelateRequest(input.Beamtime, outcome.Series, outcome.AnalysisId, planned.ResultFile is null ? input.Parameters.QMap : null, 0, 1)
