@@ -11,6 +11,7 @@ public static class PipelineTasks
     public static DurableTaskRegistry Register(DurableTaskRegistry registry) => registry
         .AddOrchestrator<SeriesOrchestrator>()
         .AddOrchestrator<BeamtimeOrchestrator>()
+        .AddOrchestrator<RunSeriesOrchestrator>()
         .AddActivity<ClaimAnalysisActivity>()
         .AddActivity<CorrelateSeriesActivity>()
         .AddActivity<MergeShardsActivity>()

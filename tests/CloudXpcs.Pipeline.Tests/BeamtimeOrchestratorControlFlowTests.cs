@@ -33,6 +33,7 @@ public sealed class BeamtimeOrchestratorControlFlowTests
         await using var host = await DurableTaskTestHost.StartAsync(registry =>
         {
             registry.AddOrchestrator<BeamtimeOrchestrator>();
+            registry.AddOrchestrator<RunSeriesOrchestrator>();
             registry.AddOrchestrator<SeriesOrchestrator>();
             Activity<BeamtimeRunRequest, RunPlan>(registry, nameof(PlanRunActivity), _ => plan);
             Activity<ClaimRequest, ClaimResult>(registry, nameof(ClaimAnalysisActivity), r => new ClaimResult(AnalysisClaims.Claimed, null), r => "claim " + r.Series);

@@ -29,7 +29,8 @@ public static class XamBeamtime
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToList();
         if (scanPaths.Count == 0) throw new DataContractException(xamDirectory, "no scan files xam/{scan}.csv");
-        var scans = scanPaths.Select(XamScanCsv.Read).ToList();
+        double? uniqueWithinMm = calibration.AverageRepeatedPositions ? null : calibration.Settings.PositionToleranceMm;
+        var scans = scanPaths.Select(path => XamScanCsv.Read(path, uniqueWithinMm)).ToList();
 
         var reference = FindReference(scans, calibration.ReferenceTimeMin, xamDirectory);
         var conversion = BeerLambertConverter.Convert(reference, scans, calibration.Settings);

@@ -7,7 +7,8 @@ using CloudXpcs.Science.Electrolyte;
 namespace CloudXpcs.Data.Xam;
 
 /// <summary>xam/calibration.json: which scan is the uniform reference, and the conversion settings.</summary>
-public sealed record XamCalibrationFileContent(double ReferenceTimeMin, XamConversionSettings Settings);
+/// <param name="AverageRepeatedPositions">Raster points repeated at one position are averaged (else refused).</param>
+public sealed record XamCalibrationFileContent(double ReferenceTimeMin, XamConversionSettings Settings, bool AverageRepeatedPositions = false);
 
 /// <summary>
 /// Reads xam/calibration.json (contract 1.2). Required: <c>reference_time_min</c>, <c>initial_concentration_M</c>.
@@ -15,7 +16,8 @@ public sealed record XamCalibrationFileContent(double ReferenceTimeMin, XamConve
 /// constants <c>thickness_cm</c>, <c>mass_attenuation_LiTFSI_cm2_per_g</c>, <c>mass_attenuation_PEO_cm2_per_g</c>
 /// (optional <c>V_salt_cm3_per_mol</c>, <c>V_EO_cm3_per_mol</c>, default the study's 134.9 and 40.0, and one-σ errors
 /// <c>thickness_err_cm</c>, <c>mass_attenuation_LiTFSI_err_cm2_per_g</c>, <c>mass_attenuation_PEO_err_cm2_per_g</c>).
-/// Optional for both: <c>initial_concentration_err_M</c> (0), <c>flat_field</c> (true), <c>position_tolerance_mm</c> (1e-6).
+/// Optional for both: <c>initial_concentration_err_M</c> (0), <c>flat_field</c> (true), <c>position_tolerance_mm</c> (1e-6),
+/// <c>average_repeated_positions</c> (false: two raster points of a scan within the tolerance are refused).
 /// Unknown and duplicate fields are rejected.
 /// </summary>
 public static class XamCalibrationFile
@@ -53,7 +55,7 @@ public static class XamCalibrationFile
             {
                 throw new DataContractException(path, ex.Message, ex);
             }
-            return new XamCalibrationFileContent(referenceTimeMin, settings);
+            return new XamCalibrationFileContent(referenceTimeMin, settings, fields.OptionalBoolean("average_repeated_positions") ?? false);
         }
     }
 
@@ -66,7 +68,7 @@ public static class XamCalibrationFile
     private static readonly string[] Keys =
     [
         "reference_time_min", "initial_concentration_M", "calibrate_by_salt_conservation", "blank_absorbance", "initial_concentration_err_M",
-        "flat_field", "position_tolerance_mm", "thickness_cm", "mass_attenuation_LiTFSI_cm2_per_g", "mass_attenuation_PEO_cm2_per_g",
+        "flat_field", "position_tolerance_mm", "average_repeated_positions", "thickness_cm", "mass_attenuation_LiTFSI_cm2_per_g", "mass_attenuation_PEO_cm2_per_g",
         "V_salt_cm3_per_mol", "V_EO_cm3_per_mol", "thickness_err_cm", "mass_attenuation_LiTFSI_err_cm2_per_g", "mass_attenuation_PEO_err_cm2_per_g",
     ];
 

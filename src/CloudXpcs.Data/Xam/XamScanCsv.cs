@@ -21,12 +21,37 @@ public static class XamScanCsv
                     CsvNumber.Format(p.I0), CsvNumber.Format(p.It)));
         });
 
-    public static XamScan Read(string path)
+    /// <summary>
+    /// Reads one scan. With <paramref name="uniquePositionToleranceMm"/>, two raster points within that distance are refused
+    /// naming both lines; without it they are kept for the conversion to average (calibration.json
+    /// <c>"average_repeated_positions": true</c>).
+    /// </summary>
+    public static XamScan Read(string path, double? uniquePositionToleranceMm = null)
     {
-        var points = CsvNumber.ReadRows(path, Columns, (cell, line) => CheckedPoint(new XamPoint(cell(0), cell(1), cell(2), cell(3)), path, line));
+        var lines = new List<int>();
+        var points = CsvNumber.ReadRows(path, Columns, (cell, line) =>
+        {
+            lines.Add(line);
+            return CheckedPoint(new XamPoint(cell(0), cell(1), cell(2), cell(3)), path, line);
+        });
         if (points.Count == 0) throw new DataContractException(path, "no raster points after the header");
         CheckScan(points, path);
+        if (uniquePositionToleranceMm is { } tolerance) CheckUniquePositions(points, lines, tolerance, path);
         return new XamScan(Path.GetFileNameWithoutExtension(path), points);
+    }
+
+    private static void CheckUniquePositions(IReadOnlyList<XamPoint> points, IReadOnlyList<int> lines, double toleranceMm, string path)
+    {
+        var byPosition = Enumerable.Range(0, points.Count).OrderBy(i => points[i].PositionMm).ThenBy(i => i).ToList();
+        for (int k = 1; k < byPosition.Count; k++)
+        {
+            int a = byPosition[k - 1], b = byPosition[k];
+            if (points[b].PositionMm - points[a].PositionMm > toleranceMm) continue;
+            (a, b) = (Math.Min(a, b), Math.Max(a, b));
+            throw new DataContractException(path, $"lines {lines[a]} and {lines[b]}: position_mm {points[a].PositionMm:R} and {points[b].PositionMm:R} " +
+                $"are one position (within position_tolerance_mm = {toleranceMm:R}); a scan measures each position once " +
+                "(set \"average_repeated_positions\": true in xam/calibration.json to average repeated raster points)");
+        }
     }
 
     /// <summary>Counts above this are not photon counts (and their squares overflow a double's useful range in the sums).</summary>
@@ -45,8 +70,7 @@ public static class XamScanCsv
     public const double MaxScanSpanMin = 30;
 
     /// <summary>
-    /// A scan is one raster at one time: its points (repeats at one position are averaged by the conversion, see
-    /// position_tolerance_mm) must lie within <see cref="MaxScanSpanMin"/>, so two times are never mixed into one profile.
+    /// A scan is one raster at one time: its points must lie within <see cref="MaxScanSpanMin"/>, so two times are never mixed into one profile.
     /// </summary>
     private static void CheckScan(IReadOnlyList<XamPoint> points, string path)
     {

@@ -9,7 +9,18 @@ public static class PipelineRetries
     /// <summary>Attempts of one activity; storage outages are also waited out inside each attempt (Storage.StorageRetries).</summary>
     public const int MaxAttempts = 4;
 
-    public static TaskOptions Activity { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(MaxAttempts, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(20))
+    /// <summary>Back-off before the second attempt; doubled before each further one, up to <see cref="MaxRetryDelay"/>.</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(20);
+
+    public static TimeSpan NextRetryDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(2 * delay.Ticks, MaxRetryDelay.Ticks));
+
+    /// <summary>
+    /// For one call at a time. Calls fanned out side by side go through Orchestration.RetriedFanOut instead, which retries
+    /// in rounds with the same attempts and delays.
+    /// </summary>
+    public static TaskOptions Activity { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(MaxAttempts, FirstRetryDelay, 2.0, MaxRetryDelay)
     {
         HandleFailure = failure => !IsPermanent(failure),
     });

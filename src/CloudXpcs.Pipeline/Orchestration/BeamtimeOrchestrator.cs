@@ -30,14 +30,26 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         }
         var failures = new List<string>();
 
+        // Every branch below is fanned out in one episode and joined before the next step, so the tasks are numbered in
+        // the plan's order whatever order their answers come in (RunSeriesOrchestrator explains why that matters).
         var ready = plan.Series.Where(s => s.State == PlanRunActivity.Ready).ToList();
-        var outcomes = await Task.WhenAll(ready.Select(s => AnalyseAsync(context, input, s)));
-        await Task.WhenAll(outcomes.Where(o => o.Status == SeriesStatus.Analysed).Select(o => PublishAsync(context, input, plan, o, failures)));
+        var outcomes = await Task.WhenAll(ready.Select(s => context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(RunSeriesOrchestrator),
+            new RunSeriesRequest(input, context.InstanceId, s), new SubOrchestrationOptions { InstanceId = RunSeriesOrchestrator.ClaimInstanceId(context.InstanceId, s.Series) })));
+        var analysed = outcomes.Where(o => o.Status == SeriesStatus.Analysed).ToList();
+        var published = await RetriedFanOut.AllAsync<bool>(context, analysed.Select(o => new ActivityCall(nameof(PublishSeriesActivity),
+            new PublishSeriesRequest(plan.ResultPrefix, o) { BeamtimeInputs = plan.BeamtimeInputs })).ToList());
+        var refits = analysed.Where((_, i) => !published[i]).ToList();
+        var refitted = await RetriedFanOut.RunAsync<FitResult>(context, refits.Select(o => RefitCall(input, plan, o)).ToList());
+        failures.AddRange(refits.Zip(refitted, (o, r) => r.Failure is { } e
+            ? $"fit of series {o.Series} with the run's beamtime files: {PipelineRetries.Reason(e)}" : null).OfType<string>());
 
         var step = new BeamtimeStepRequest(input.Beamtime, input.RunId, plan.ResultPrefix);
-        if (plan.HasXam) await Step(context, nameof(BuildXamProfilesActivity), step, "XAM profiles", failures);
-        var simulated = await Task.WhenAll(plan.TransportSets.Select(set =>
-            Step(context, nameof(SimulateCellActivity), new SimulateRequest(input.Beamtime, plan.ResultPrefix, set), $"simulation {set}", failures)));
+        if (plan.HasXam && await TryStep(context, nameof(BuildXamProfilesActivity), step, "XAM profiles") is { } xamFailure) failures.Add(xamFailure);
+        var simulations = await RetriedFanOut.RunAsync<ActivityResult>(context, plan.TransportSets.Select(set =>
+            new ActivityCall(nameof(SimulateCellActivity), new SimulateRequest(input.Beamtime, plan.ResultPrefix, set))).ToList());
+        failures.AddRange(plan.TransportSets.Zip(simulations, (set, r) => r.Failure is { } e ? $"simulation {set}: {PipelineRetries.Reason(e)}" : null)
+            .OfType<string>());
+        var simulated = simulations.Select(r => r.Failure is null).ToArray();
         IReadOnlyList<string> ranking = [];
         if (simulated.Any(ok => ok))
         {
@@ -58,62 +70,24 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         var manifest = await context.CallActivityAsync<RunOutcome>(nameof(WriteRunManifestActivity),
             new CommitRunRequest(input.Beamtime, input.RunId, plan.ResultPrefix, context.InstanceId, input.Parameters, failures, created),
             PipelineRetries.Activity);
-        var reportFailures = new List<string>();
-        await Step(context, nameof(ReportActivity), step, "report", reportFailures);
-        if (reportFailures.Count > 0)
-            manifest = manifest with { Status = RunStatus.Failed, StepFailures = [.. manifest.StepFailures, .. reportFailures] };
+        if (await TryStep(context, nameof(ReportActivity), step, "report") is { } reportFailure)
+            manifest = manifest with { Status = RunStatus.Failed, StepFailures = [.. manifest.StepFailures, reportFailure] };
         return await context.CallActivityAsync<RunOutcome>(nameof(CommitRunActivity), manifest, PipelineRetries.Activity);
     }
 
-    /// <summary>The outcome of one series' analysis: computed here, reused, or awaited while another orchestration computes it.</summary>
-    private static async Task<SeriesAnalysisOutcome> AnalyseAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, PlannedSeries series)
-    {
-        string owner = $"{context.InstanceId}:{series.Series}";
-        var claimRequest = new ClaimRequest(input.Beamtime, series.Series, series.AnalysisId!, owner) { QMap = input.Parameters.QMap, TwoTime = input.Parameters.TwoTime };
-        var deadline = context.CurrentUtcDateTime.AddMinutes(input.Parameters.WaitForSeriesMinutes);
-        while (true)
-        {
-            var claim = await context.CallActivityAsync<ClaimResult>(nameof(ClaimAnalysisActivity), claimRequest, PipelineRetries.Activity);
-            if (claim.State is AnalysisClaims.Claimed or AnalysisClaims.Owned)
-                return await context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(SeriesOrchestrator),
-                    new SeriesAnalysisRequest(input.Beamtime, series.Series, series.AnalysisId!, input.Parameters.QMap, series.Shards,
-                        series.ResultFile is null ? null : input.Beamtime + "/" + series.ResultFile) { TwoTime = input.Parameters.TwoTime },
-                    new SubOrchestrationOptions { InstanceId = owner });
-            if (claim.State == AnalysisClaims.Done) return claim.Outcome!;
-            if (context.CurrentUtcDateTime > deadline)
-                return new SeriesAnalysisOutcome(input.Beamtime, series.Series, series.AnalysisId!, SeriesStatus.Failed,
-                    $"timed out after {input.Parameters.WaitForSeriesMinutes} min waiting for analysis {series.AnalysisId} by another orchestration",
-                    ResultNames.AnalysisPrefix(input.Beamtime, series.Series, series.AnalysisId!), null, null, null, 0, 0);
-            await context.CreateTimer(TimeSpan.FromSeconds(2), CancellationToken.None);
-        }
-    }
-
     /// <summary>
-    /// Copies a series' results into the run folder. When its fit read other beamtime-level files than the run planned
-    /// (e.g. the series was analysed while the upload was streaming, before echem.csv arrived), it is fitted again with
-    /// the planned ones into the run folder.
+    /// The call that fits a published series again with the run's planned beamtime-level files into the run folder, because
+    /// its fit read other ones (e.g. the series was analysed while the upload was streaming, before echem.csv arrived).
     /// </summary>
-    private static async Task PublishAsync(TaskOrchestrationContext context, BeamtimeRunRequest input, RunPlan plan, SeriesAnalysisOutcome outcome,
-        List<string> failures)
+    private static ActivityCall RefitCall(BeamtimeRunRequest input, RunPlan plan, SeriesAnalysisOutcome outcome)
     {
-        if (await context.CallActivityAsync<bool>(nameof(PublishSeriesActivity), new PublishSeriesRequest(plan.ResultPrefix, outcome) { BeamtimeInputs = plan.BeamtimeInputs },
-                PipelineRetries.Activity))
-            return;
         var planned = plan.Series.First(s => s.Series == outcome.Series);
         var request = new CorrelateRequest(input.Beamtime, outcome.Series, outcome.AnalysisId, planned.ResultFile is null ? input.Parameters.QMap : null, 0, 1)
         {
             TwoTime = planned.ResultFile is null ? input.Parameters.TwoTime : null,
             ForRun = new RunFit(plan.BeamtimeInputs!, plan.ResultPrefix + ResultNames.SeriesFolder(outcome.Series) + ResultNames.FitFile),
         };
-        try
-        {
-            await context.CallActivityAsync<FitResult>(planned.ResultFile is null ? nameof(FitSeriesActivity) : nameof(FitResultSeriesActivity), request,
-                PipelineRetries.Activity);
-        }
-        catch (TaskFailedException e)
-        {
-            failures.Add($"fit of series {outcome.Series} with the run's beamtime files: {PipelineRetries.Reason(e)}");
-        }
+        return new ActivityCall(planned.ResultFile is null ? nameof(FitSeriesActivity) : nameof(FitResultSeriesActivity), request);
     }
 
     /// <summary>
@@ -128,8 +102,8 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
             while (batches > 0)
             {
                 var round = request;
-                await Task.WhenAll(Enumerable.Range(0, batches).Select(b =>
-                    context.CallActivityAsync<int>(nameof(EvaluateInferenceBatchActivity), new InferenceBatchRequest(round, b), PipelineRetries.Activity)));
+                await RetriedFanOut.AllAsync<int>(context, Enumerable.Range(0, batches)
+                    .Select(b => new ActivityCall(nameof(EvaluateInferenceBatchActivity), new InferenceBatchRequest(round, b))).ToList());
                 batches = await context.CallActivityAsync<int>(nameof(RefineInferenceActivity), request, PipelineRetries.Activity);
                 if (batches > 0) request = request with { Round = request.Round + 1 };
             }
@@ -141,18 +115,17 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         }
     }
 
-    /// <summary>Runs one step; a failure is recorded (the run goes on) and false returned.</summary>
-    private static async Task<bool> Step<TInput>(TaskOrchestrationContext context, string activity, TInput input, string what, List<string> failures)
+    /// <summary>Runs one step; its failure is returned (to be recorded while the run goes on), else null.</summary>
+    private static async Task<string?> TryStep<TInput>(TaskOrchestrationContext context, string activity, TInput input, string what)
     {
         try
         {
             await context.CallActivityAsync<ActivityResult>(activity, input, PipelineRetries.Activity);
-            return true;
+            return null;
         }
         catch (TaskFailedException e)
         {
-            failures.Add($"{what}: {PipelineRetries.Reason(e)}");
-            return false;
+            return $"{what}: {PipelineRetries.Reason(e)}";
         }
     }
 }

@@ -33,17 +33,15 @@ public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest,
             else
             {
                 int shards = Math.Max(1, input.Shards);
-                var correlations = Enumerable.Range(0, shards).Select(shard =>
-                    context.CallActivityAsync<ActivityResult>(nameof(CorrelateSeriesActivity),
-                        new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards) { TwoTime = input.TwoTime },
-                        PipelineRetries.Activity));
+                var correlations = Enumerable.Range(0, shards).Select(shard => new ActivityCall(nameof(CorrelateSeriesActivity),
+                    new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, shard, shards) { TwoTime = input.TwoTime }));
                 // Two-time: one activity per bin group beside the multi-tau shards; the merge step adds their maps to g2.h5.
                 var groups = input.TwoTime is { } twoTime
-                    ? Enumerable.Range(0, twoTime.BinGroups).Select(group => context.CallActivityAsync<ActivityResult>(nameof(TwoTimeGroupActivity),
+                    ? Enumerable.Range(0, twoTime.BinGroups).Select(group => new ActivityCall(nameof(TwoTimeGroupActivity),
                         new TwoTimeGroupRequest(new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards) { TwoTime = twoTime },
-                            group), PipelineRetries.Activity))
+                            group)))
                     : [];
-                var shardResults = await Task.WhenAll(correlations.Concat(groups).ToList());
+                var shardResults = await RetriedFanOut.AllAsync<ActivityResult>(context, correlations.Concat(groups).ToList());
                 activityMs += shardResults.Sum(r => r.Ms);
                 var request = new CorrelateRequest(input.Beamtime, input.Series, input.AnalysisId, input.QMap, 0, shards) { TwoTime = input.TwoTime };
                 if (shards > 1 || input.TwoTime is not null)

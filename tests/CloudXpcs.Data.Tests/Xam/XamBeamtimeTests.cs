@@ -65,6 +65,30 @@ public class XamBeamtimeTests
     }
 
     [Fact]
+    public void A_position_repeated_in_a_scan_is_refused_naming_both_lines_unless_averaging_is_asked_for()
+    {
+        using var beamtime = new TempBeamtime();
+        WriteScans(beamtime, 7, blank: 0.3);
+        string scan = beamtime.Xam("t0480.csv");
+        var lines = File.ReadAllLines(scan).ToList();
+        lines.Add(lines[4]);   // the fourth raster point (line 5) measured again at the end
+        File.WriteAllLines(scan, lines);
+        const string Optical = "\"thickness_cm\": 0.1, \"mass_attenuation_LiTFSI_cm2_per_g\": 10.0, \"mass_attenuation_PEO_cm2_per_g\": 2.5";
+        beamtime.WriteXam("calibration.json", $"{{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, {Optical} }}");
+
+        var refused = Assert.Throws<DataContractException>(() => XamBeamtime.Process(beamtime.Root));
+        Assert.Equal(scan, refused.Source);
+        Assert.Contains($"lines 5 and {lines.Count}:", refused.Message);
+        Assert.Contains("average_repeated_positions", refused.Message);
+        Assert.False(File.Exists(beamtime.Xam("profiles.csv")));
+
+        beamtime.WriteXam("calibration.json", $"{{ \"reference_time_min\": 0, \"initial_concentration_M\": 1.87, {Optical}, \"average_repeated_positions\": true }}");
+        var averaged = XamBeamtime.Process(beamtime.Root);
+        Assert.Equal(1, averaged.Conversion.Scans.Single(s => s.Name == "t0480").RepeatedPointCount);
+        Assert.Equal(TimesMin.Length * Positions.Length, averaged.Conversion.Profiles.Count);
+    }
+
+    [Fact]
     public void Salt_conservation_beamtime_writes_to_the_requested_file()
     {
         using var beamtime = new TempBeamtime();
