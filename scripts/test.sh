@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CloudXpcs after installing what the tests need. Usage: scripts/test.sh [dotnet test args]
-# Test projects run in four lanes (CLI tests, the pipeline's fault tests, its other tests, the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps of
+# Test projects run in four lanes (CLI tests, the pipeline's fault tests, its other tests, the others one after another), each reported as it finishes. CLOUDXPCS_SLOW_TESTS=1 adds the seed sweeps and the partition-holder kill of
 # Category=Slow. With CI=true a skipped test fails the run (a missing tool or ../shared/data must not pass silently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
