@@ -57,7 +57,7 @@ for filter in ${FILTERS-bitshuffle-lz4}; do
   compressed="$series-$filter"
   [ -f "$compressed/series.json" ] || /usr/bin/python3 bench/reference/recompress_series.py "$series" "$compressed" "$filter"
   cat "$compressed"/chunk-*.h5 >/dev/null
-  echo "series: $compressed ($(du -sm "$compressed" | cut -f1) MiB, the same frames stored with $filter, in the page cache)"
+  echo "series: $compressed ($(du -smL "$compressed" | cut -f1) MiB, the same frames stored with $filter, in the page cache)"
   fbest=
   for run in $(seq "$runs"); do
     correlate_once "$compressed" " ($filter)" "$run"
