@@ -171,7 +171,7 @@ internal static class SeriesFrameBatches
                     return kept;
                 }
             }
-            return GC.AllocateUninitializedArray<T>(checked((int)length));
+            return HugePageArrays.AllocateUninitialized<T>(checked((int)length));
         }
 
         public static void Return(T[] buffer, int slot)
