@@ -8,6 +8,9 @@
 # the time (open, read, decompress, correlate, finalise, write). Pixel-frames per CPU-second (user + system) are printed
 # beside the wall-clock rate: on a shared machine they tell more than the wall time.
 # BASELINE_CLI=path/to/other/cloudxpcs.dll runs that build too, alternating with this one, for a comparison under the same load.
+# FILTERS (default "bitshuffle-lz4"; also gzip, lz4, blosc-lz4, lzf; "" for none) also correlates a copy of the series
+# whose frames h5py + hdf5plugin re-stored through that filter (bench/reference/recompress_series.py), one frame per
+# HDF5 chunk as Eiger files hold them: decompression, spread over the cores, overlaps the correlation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 frames=${1:-2048} chunks=${2:-4} runs=${3:-3}
@@ -25,27 +28,43 @@ trap 'rm -rf "$out"' EXIT
 pixel_frames=$((512 * 512 * frames))
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "series: $series ($(du -sm "$series" | cut -f1) MiB, 512 x 512 x $frames uint16, $chunks uncompressed chunks, in the page cache)"
-best=
-for run in $(seq "$runs"); do
+# One `correlate` process of folder $1 (label $2), alternating with the baseline build when given; sets $wall.
+correlate_once() {
+  local folder=$1 label=$2 run=$3 user sys
   if [ -n "${BASELINE_CLI:-}" ]; then
-    /usr/bin/time -f "%e %U %S" -o "$out/time" dotnet "$BASELINE_CLI" correlate --series "$series" --out "$out/g2-baseline.h5" >/dev/null 2>&1
+    /usr/bin/time -f "%e %U %S" -o "$out/time" dotnet "$BASELINE_CLI" correlate --series "$folder" --out "$out/g2-baseline.h5" >/dev/null 2>&1
     read -r wall user sys <"$out/time"
-    awk -v p="$pixel_frames" -v w="$wall" -v u="$user" -v s="$sys" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v r="$run" \
-      'BEGIN{printf "baseline correlate (%s), run %s: %s s wall, %s s user, %s s system: %.3e pixel-frames/s, %.3e per CPU-second (load %s)\n", ENVIRON["BASELINE_CLI"], r, w, u, s, p / w, p / (u + s), l}'
+    awk -v p="$pixel_frames" -v w="$wall" -v u="$user" -v s="$sys" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v r="$run" -v k="$label" \
+      'BEGIN{printf "baseline correlate%s (%s), run %s: %s s wall, %s s user, %s s system: %.3e pixel-frames/s, %.3e per CPU-second (load %s)\n", k, ENVIRON["BASELINE_CLI"], r, w, u, s, p / w, p / (u + s), l}'
   fi
-  /usr/bin/time -f "%e %U %S" -o "$out/time" dotnet "$cli" correlate --series "$series" --out "$out/g2.h5" --verbose >"$out/log" 2>&1
+  /usr/bin/time -f "%e %U %S" -o "$out/time" dotnet "$cli" correlate --series "$folder" --out "$out/g2.h5" --verbose >"$out/log" 2>&1
   read -r wall user sys <"$out/time"
-  rate=$(awk -v p="$pixel_frames" -v w="$wall" 'BEGIN{printf "%.3e", p / w}')
-  per_cpu=$(awk -v p="$pixel_frames" -v u="$user" -v s="$sys" 'BEGIN{printf "%.3e", p / (u + s)}')
-  echo "cloudxpcs correlate, whole process, run $run: ${wall} s wall, ${user} s user, ${sys} s system: $rate pixel-frames/s, $per_cpu per CPU-second (load $(cut -d' ' -f1 /proc/loadavg))"
+  awk -v p="$pixel_frames" -v w="$wall" -v u="$user" -v s="$sys" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v r="$run" -v k="$label" \
+    'BEGIN{printf "cloudxpcs correlate%s, whole process, run %s: %s s wall, %s s user, %s s system: %.3e pixel-frames/s, %.3e per CPU-second (load %s)\n", k, r, w, u, s, p / w, p / (u + s), l}'
   grep -E '^time:|^whole process:' "$out/log" | sed 's/^/    /'
   if [ -n "${BASELINE_CLI:-}" ] && [ -f "$out/g2-baseline.h5" ]; then
     cmp -s "$out/g2.h5" "$out/g2-baseline.h5" && echo "    g2.h5 identical to the baseline's" || echo "    g2.h5 DIFFERS from the baseline's"
   fi
+}
+best=
+for run in $(seq "$runs"); do
+  correlate_once "$series" "" "$run"
   if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$wall; fi
 done
 best_rate=$(awk -v p="$pixel_frames" -v w="$best" 'BEGIN{printf "%.3e", p / w}')
 echo "cloudxpcs correlate, whole process, best of $runs: $best s, $best_rate pixel-frames/s"
+for filter in ${FILTERS-bitshuffle-lz4}; do
+  compressed="$series-$filter"
+  [ -f "$compressed/series.json" ] || /usr/bin/python3 bench/reference/recompress_series.py "$series" "$compressed" "$filter"
+  cat "$compressed"/chunk-*.h5 >/dev/null
+  echo "series: $compressed ($(du -smL "$compressed" | cut -f1) MiB, the same frames stored with $filter, in the page cache)"
+  fbest=
+  for run in $(seq "$runs"); do
+    correlate_once "$compressed" " ($filter)" "$run"
+    if [ -z "$fbest" ] || awk -v a="$wall" -v b="$fbest" 'BEGIN{exit !(a < b)}'; then fbest=$wall; fi
+  done
+  awk -v p="$pixel_frames" -v w="$fbest" -v k="$filter" 'BEGIN{printf "cloudxpcs correlate (%s), whole process, best of '"$runs"': %s s, %.3e pixel-frames/s\n", k, w, p / w}'
+done
 dotnet "$bench" correlation "$frames" 1.0 "$(nproc)" 1024 512 3 2>/dev/null | tee "$out/kernel"
 numpy_line=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference/multitau_numpy.py bench --frames "$frames" --mean 1.0)
 echo "$numpy_line"

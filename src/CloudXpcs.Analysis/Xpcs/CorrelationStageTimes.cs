@@ -23,6 +23,8 @@ public sealed class CorrelationStageTimes
     /// <summary>Chunks whose frames were used straight from the page cache (memory-mapped), and chunks read through the HDF5 library.</summary>
     public int MappedChunks { get; internal set; }
     public int ReadChunks { get; internal set; }
+    /// <summary>Threads that read (and decompressed) each batch read through the HDF5 library, each its part of the batch.</summary>
+    public int ReadThreads { get; internal set; }
 
     internal static double Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp).TotalSeconds;
 }

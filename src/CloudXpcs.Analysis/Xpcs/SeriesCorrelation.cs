@@ -183,7 +183,7 @@ public static class SeriesCorrelation
             framesDone?.Report(framesAfter);
         }
         if (source is SeriesFrameSource chunks && SeriesFrameBatches.TryStreamMapped<T>(chunks, options.BatchFrames, times, Consume)) return;
-        SeriesFrameBatches.StreamRead<T>(source, options.BatchFrames, times, Consume);
+        SeriesFrameBatches.StreamRead<T>(source, options.BatchFrames, times, Consume, options.Threads);
     }
 
     /// <summary>Correlates a series folder and writes its g2.h5 (written under a temporary name, then renamed).</summary>

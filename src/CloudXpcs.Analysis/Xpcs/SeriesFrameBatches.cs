@@ -98,10 +98,14 @@ internal static class SeriesFrameBatches
         }
     }
 
-    /// <summary>Reads the series batch by batch through its reader, the next batch while the current one is consumed.</summary>
-    public static void StreamRead<T>(ISeriesFrames source, int requestedBatch, CorrelationStageTimes? times, FramesConsumer<T> consume)
+    /// <summary>
+    /// Reads the series batch by batch through its reader, the next batch while the current one is consumed; a chunk
+    /// series' batch is read by <paramref name="readers"/> threads at once (≤ 0: all cores), each decompressing its part.
+    /// </summary>
+    public static void StreamRead<T>(ISeriesFrames source, int requestedBatch, CorrelationStageTimes? times, FramesConsumer<T> consume, int readers = -1)
         where T : unmanaged, INumber<T>
     {
+        using var parallel = source is SeriesFrameSource chunks ? new ParallelFrameReader(chunks, readers > 0 ? readers : Environment.ProcessorCount) : null;
         int pixels = source.PixelsPerFrame;
         int batch = BatchFrames<T>(requestedBatch, pixels, source.Frames);
         var buffers = new[] { BufferCache<T>.Rent((long)batch * pixels, 0), BufferCache<T>.Rent((long)batch * pixels, 1) };
@@ -111,7 +115,8 @@ internal static class SeriesFrameBatches
         {
             long started = Stopwatch.GetTimestamp();
             int count = Math.Min(batch, frames - first);
-            source.ReadFrames(first, count, buffer.AsSpan(0, count * pixels));
+            if (parallel is not null) parallel.Read(first, count, buffer);
+            else source.ReadFrames(first, count, buffer.AsSpan(0, count * pixels));
             readSeconds += CorrelationStageTimes.Since(started);
             return count;
         });
@@ -141,6 +146,7 @@ internal static class SeriesFrameBatches
                 if (source is SeriesFrameSource { AnyChunkCompressed: true }) times.DecompressS += readSeconds;
                 else times.ReadS += readSeconds;
                 times.ReadChunks += source is SeriesFrameSource s ? s.Chunks.Count : 1;
+                times.ReadThreads = Math.Max(times.ReadThreads, parallel?.Readers ?? 1);
             }
             BufferCache<T>.Return(buffers[0], 0);
             BufferCache<T>.Return(buffers[1], 1);
@@ -165,7 +171,7 @@ internal static class SeriesFrameBatches
                     return kept;
                 }
             }
-            return GC.AllocateUninitializedArray<T>(checked((int)length));
+            return HugePageArrays.AllocateUninitialized<T>(checked((int)length));
         }
 
         public static void Return(T[] buffer, int slot)

@@ -14,20 +14,32 @@ internal static class BitTranspose
     public static void BitUnshuffle(ReadOnlySpan<byte> input, Span<byte> output, int elements, int elementBytes)
     {
         int rowBytes = elements / 8;
-        output[..(elements * elementBytes)].Clear();
+        output = output[..(elements * elementBytes)];
+        // Byte j of the 8 bit rows of byte b is an 8 x 8 bit matrix (row k: bit k of byte b of elements 8j..8j+7);
+        // its transpose holds byte b of those 8 elements, one per byte.
         for (int b = 0; b < elementBytes; b++)
-        for (int k = 0; k < 8; k++)
         {
-            var row = input.Slice((b * 8 + k) * rowBytes, rowBytes);
+            var rows = input.Slice(b * 8 * rowBytes, 8 * rowBytes);
             for (int j = 0; j < rowBytes; j++)
             {
-                int bits = row[j];
-                if (bits == 0) continue;
-                int baseElement = j * 8;
-                for (int i = 0; i < 8; i++)
-                    if ((bits >> i & 1) != 0) output[(baseElement + i) * elementBytes + b] |= (byte)(1 << k);
+                ulong bits = rows[j] | (ulong)rows[rowBytes + j] << 8 | (ulong)rows[2 * rowBytes + j] << 16 | (ulong)rows[3 * rowBytes + j] << 24
+                    | (ulong)rows[4 * rowBytes + j] << 32 | (ulong)rows[5 * rowBytes + j] << 40 | (ulong)rows[6 * rowBytes + j] << 48 | (ulong)rows[7 * rowBytes + j] << 56;
+                ulong bytes = Transpose8x8(bits);
+                var target = output.Slice(j * 8 * elementBytes + b, 7 * elementBytes + 1);
+                for (int i = 0; i < 8; i++) target[i * elementBytes] = (byte)(bytes >> (8 * i));
             }
         }
+    }
+
+    /// <summary>Bit 8r + c of <paramref name="x"/> moved to bit 8c + r (an 8 x 8 bit matrix, one row per byte, transposed).</summary>
+    internal static ulong Transpose8x8(ulong x)
+    {
+        ulong t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAUL;
+        x ^= t ^ (t << 7);
+        t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCUL;
+        x ^= t ^ (t << 14);
+        t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0UL;
+        return x ^ t ^ (t << 28);
     }
 
     /// <summary>Undoes a byte shuffle of whole elements; bytes beyond the last whole element are copied.</summary>
