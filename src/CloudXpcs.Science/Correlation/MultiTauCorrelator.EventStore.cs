@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace CloudXpcs.Science.Correlation;
@@ -77,7 +76,7 @@ public sealed partial class MultiTauCorrelator
         int denseLevel = 0;
         while (denseLevel < _levels.Length && MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) > DenseRowsPerEvent * eventsPerPixel) denseLevel++;
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
-        var buckets = BucketHeldEvents(held);
+        using var buckets = BucketHeldEvents(held);
         bool columnRows = ColumnRowsApply;
         var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
             { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null },
@@ -91,7 +90,6 @@ public sealed partial class MultiTauCorrelator
                     chunkFirst = chunkEnd;
                 }
             });
-        GC.KeepAlive(buckets);
         GC.KeepAlive(_stateMemory);
 
         // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
@@ -184,9 +182,10 @@ public sealed partial class MultiTauCorrelator
         }
         chunkStart[chunks] = running;
         // The dense path's state memory is not used on this path: it holds the buckets when large enough (rented from
-        // the pool, it is already mapped, so no series-sized array is allocated and first touched).
-        ulong[]? owned = _stateMemory!.Capacity >= running ? null : GC.AllocateUninitializedArray<ulong>(running, pinned: true);
-        nint address = owned is null ? (nint)_stateMemory.Pointer : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(owned));
+        // the pool, it is already mapped, so no series-sized array is allocated and first touched). Otherwise a buffer of
+        // huge pages: first touch of 4 KiB pages costs microseconds each on this kind of machine (seconds for 10^8 events).
+        var owned = _stateMemory!.Capacity >= running ? null : new HugePageBuffer(running);
+        nint address = (nint)(owned ?? _stateMemory).Pointer;
         Parallel.For(0, segments.Count, options, s =>
         {
             var (batch, from, to, first) = segments[s];
@@ -212,12 +211,11 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>The bucketed events (in the state memory or in <paramref name="owned"/>), chunk q at [start[q], start[q + 1]).</summary>
-    private sealed unsafe class HeldEventBuckets(nint address, ulong[]? owned, int[] start)
+    private sealed unsafe class HeldEventBuckets(nint address, HugePageBuffer? owned, int[] start) : IDisposable
     {
-        // A pinned array: kept reachable while the buckets are read through the address.
-        private readonly ulong[]? _owned = owned;
-
         public ReadOnlySpan<ulong> Chunk(int q) => new((ulong*)address + start[q], start[q + 1] - start[q]);
+
+        public void Dispose() => owned?.Dispose();
     }
 
     /// <summary>One bit per pixel of the shard (from its start): set when the pixel is in a dynamic bin.</summary>
