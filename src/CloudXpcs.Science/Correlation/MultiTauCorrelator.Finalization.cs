@@ -77,7 +77,8 @@ public sealed partial class MultiTauCorrelator
 
     private static void ReturnLaneSums(LaneSums sums)
     {
-        if (LaneSumsPool.Count < 2 * Environment.ProcessorCount) LaneSumsPool.Add(sums);
+        // At most the parts of one finalization (a few megabytes each for a fine q-map) stay retained.
+        if (LaneSumsPool.Count < FinalizationParts) LaneSumsPool.Add(sums);
     }
 
     /// <summary>Per lag, the factors that turn level sums into G2_p (Σ/pairs·4^−l) and IP_p, IF_p (Σ/pairs·2^−l).</summary>
