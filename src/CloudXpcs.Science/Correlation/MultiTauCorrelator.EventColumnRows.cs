@@ -21,8 +21,6 @@ public sealed partial class MultiTauCorrelator
     // The row buffers take about 64 bytes per frame and thread.
     private const int MaxColumnRowFrames = 1 << 20;
     private const int FloatExactPixelTotal = 4096;
-    // Chunks read from the kept batches per pass over the frames: few passes, a bucket buffer that stays in cache.
-    private const int StretchChunks = 8;
 
     /// <summary>Whether the column-row kernel applies to this correlator (4 delays per level, frames within the buffers).</summary>
     private bool ColumnRowsApply => _delaysPerLevel == 4 && _totalFrames <= MaxColumnRowFrames;
@@ -39,16 +37,9 @@ public sealed partial class MultiTauCorrelator
         public readonly int[] Times;
         public readonly float[] UpperA, UpperB;
         public readonly int[] AllRows;
-        // Reading the kept batches in place: per frame the first event of the part, the binned intensity of this
-        // thread's parts, and a part's events by chunk (frame · 2^32 + key · 2^22 + count).
-        public readonly int[] Cursor;
-        public readonly double[] Intensity;
-        public ulong[] Part = [];
 
         public ColumnRowBuffers(long frames, int history)
         {
-            Cursor = new int[frames];
-            Intensity = new double[frames];
             for (int l = 0; l <= RowLinearLevels; l++) Bins[l] = new float[(history + MultiTauLadder.BinnedFrames(frames, l) + 1) * Lanes];
             Occupied = new ulong[(frames + 63) / 64];
             Times = new int[frames];
@@ -230,122 +221,6 @@ public sealed partial class MultiTauCorrelator
             }
             buffer = next;
             (next, spare) = (spare, next);
-        }
-    }
-}
-
-public sealed partial class MultiTauCorrelator
-{
-    /// <summary>
-    /// Columns [first, end) of the kept batches, read in place: each frame's events are sorted by pixel, so a cursor per
-    /// frame finds a stretch of <see cref="StretchChunks"/> chunks' events, which are bucketed by chunk of
-    /// <see cref="ChunkColumns"/> columns (time order kept) into this thread's buffer (reused, so it stays small and
-    /// touched); then <paramref name="correlateChunk"/> gets each chunk's columns once scratch.SortChunk sorted its
-    /// events by key (column − first column of the chunk) · 8 + lane. Adds the per-frame binned intensity (to the
-    /// buffers' own) and the sums of pixels outside every column in the part's pixel range (the part's own pixels, so no
-    /// other thread writes them).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CorrelatePartInPlace(List<PhotonEventBatch> held, ulong[] binnedBits, int first, int end, PixelEventScratch scratch, Action<int, int> correlateChunk)
-    {
-        var buffers = scratch.ColumnRows!;
-        int partFrom = first == 0 ? _pixelStart : _columnStart[first];
-        var cursor = buffers.Cursor;
-        int frame = 0;
-        foreach (var batch in held)
-            for (int t = 0; t < batch.FrameCount; t++)
-            {
-                int found = batch.FramePixels(t).BinarySearch(partFrom);
-                cursor[frame++] = batch.FrameOffsets[t] + (found >= 0 ? found : ~found);
-            }
-        var chunkStart = new int[StretchChunks + 1];
-        for (int stretchFirst = first; ;)
-        {
-            int stretchEnd = Math.Min(end, stretchFirst + StretchChunks * ChunkColumns);
-            int pixelTo = stretchEnd == _columnStart.Length ? _pixelEnd : _columnStart[stretchEnd];
-            int chunks = (stretchEnd - stretchFirst + ChunkColumns - 1) / ChunkColumns;
-            Array.Clear(chunkStart);
-            CountStretch(held, stretchFirst, pixelTo, binnedBits, chunkStart, buffers);
-            int events = 0;
-            for (int q = 0; q < chunks; q++) (chunkStart[q], events) = (events, events + chunkStart[q]);
-            chunkStart[chunks] = events;
-            if (buffers.Part.Length < events) buffers.Part = GC.AllocateUninitializedArray<ulong>(Math.Max(events, 2 * buffers.Part.Length));
-            BucketStretch(held, stretchFirst, pixelTo, chunkStart[..chunks], buffers);
-            for (int q = 0; q < chunks; q++)
-            {
-                scratch.SortChunk(buffers.Part.AsSpan(chunkStart[q], chunkStart[q + 1] - chunkStart[q]));
-                int chunkFirst = stretchFirst + q * ChunkColumns;
-                correlateChunk(chunkFirst, Math.Min(stretchEnd, chunkFirst + ChunkColumns));
-            }
-            stretchFirst = stretchEnd;
-            if (stretchFirst >= end) break;
-        }
-    }
-
-    /// <summary>
-    /// Counts a stretch's binned events per chunk (from each frame's cursor up to pixel <paramref name="pixelTo"/>),
-    /// adds their per-frame intensity and the counts of pixels outside every column.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CountStretch(List<PhotonEventBatch> held, int first, int pixelTo, ulong[] binnedBits, int[] chunkEvents, ColumnRowBuffers buffers)
-    {
-        var cursor = buffers.Cursor;
-        var intensitySum = buffers.Intensity;
-        var columnOf = ColumnOfBlock();
-        int frame = 0;
-        foreach (var batch in held)
-        {
-            var offsets = batch.FrameOffsets;
-            var pixels = batch.Pixels;
-            var counts = batch.Counts;
-            for (int t = 0; t < batch.FrameCount; t++, frame++)
-            {
-                long intensity = 0;
-                for (int e = cursor[frame], stop = offsets[t + 1]; e < stop; e++)
-                {
-                    int p = pixels[e];
-                    if (p >= pixelTo) break;
-                    int local = p - _pixelStart, column = columnOf[local >> 3], count = counts[e];
-                    if (column < 0)
-                    {
-                        _pixelSum[p] += count;
-                        continue;
-                    }
-                    chunkEvents[(column - first) / ChunkColumns]++;
-                    intensity += (long)(binnedBits[local >> 6] >> local & 1) * count;
-                }
-                intensitySum[frame] += intensity;
-            }
-        }
-    }
-
-    /// <summary>A stretch's binned events into buffers.Part by chunk, at <paramref name="next"/>; moves each frame's cursor past them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BucketStretch(List<PhotonEventBatch> held, int first, int pixelTo, int[] next, ColumnRowBuffers buffers)
-    {
-        var cursor = buffers.Cursor;
-        var packed = buffers.Part;
-        var columnOf = ColumnOfBlock();
-        int frame = 0;
-        foreach (var batch in held)
-        {
-            var offsets = batch.FrameOffsets;
-            var pixels = batch.Pixels;
-            var counts = batch.Counts;
-            for (int t = 0; t < batch.FrameCount; t++, frame++)
-            {
-                ulong time = (ulong)frame << 32;
-                int e = cursor[frame], stop = offsets[t + 1];
-                for (; e < stop; e++)
-                {
-                    int p = pixels[e];
-                    if (p >= pixelTo) break;
-                    int local = p - _pixelStart, column = columnOf[local >> 3] - first;
-                    if (column < 0) continue;
-                    packed[next[column / ChunkColumns]++] = time | (ulong)(column % ChunkColumns * Lanes + (local & (Lanes - 1))) << CountBits | (uint)counts[e];
-                }
-                cursor[frame] = e;
-            }
         }
     }
 }

@@ -76,36 +76,21 @@ public sealed partial class MultiTauCorrelator
         int denseLevel = 0;
         while (denseLevel < _levels.Length && MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) > DenseRowsPerEvent * eventsPerPixel) denseLevel++;
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
-        // Within the row kernel's frame limit the kept batches are read in place chunk by chunk; otherwise all events
-        // are bucketed by chunk first.
-        bool readInPlace = ColumnRowsApply;
-        var (events, chunkStart) = readInPlace ? ([], []) : BucketHeldEvents(held);
-        var binnedBits = readInPlace ? DynamicBinnedBits() : [];
-        var scratches = new System.Collections.Concurrent.ConcurrentBag<PixelEventScratch>();
-        var result = SumColumnParts(() =>
-        {
-            var scratch = new PixelEventScratch(_levels.Length, _history, denseRows)
-                { ColumnRows = readInPlace ? new ColumnRowBuffers(_totalFrames, _history) : null };
-            scratches.Add(scratch);
-            return scratch;
-        }, (sums, first, end, scratch) =>
-        {
-            if (readInPlace)
+        using var buckets = BucketHeldEvents(held);
+        bool columnRows = ColumnRowsApply;
+        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
+            { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null },
+            (sums, first, end, scratch) =>
             {
-                CorrelatePartInPlace(held, binnedBits, first, end, scratch, (chunkFirst, chunkEnd) => CorrelateChunk(sums, chunkFirst, chunkEnd, chunkFirst, scratch));
-                return;
-            }
-            for (int chunkFirst = first; chunkFirst < end;)
-            {
-                int chunk = chunkFirst / ChunkColumns, chunkEnd = Math.Min(end, (chunk + 1) * ChunkColumns);
-                scratch.SortChunk(events.AsSpan(chunkStart[chunk], chunkStart[chunk + 1] - chunkStart[chunk]));
-                CorrelateChunk(sums, chunkFirst, chunkEnd, chunk * ChunkColumns, scratch);
-                chunkFirst = chunkEnd;
-            }
-        });
-        if (readInPlace)
-            foreach (var scratch in scratches)
-                for (int t = 0; t < _totalFrames; t++) result.BinnedIntensitySum[t] += scratch.ColumnRows!.Intensity[t];
+                for (int chunkFirst = first; chunkFirst < end;)
+                {
+                    int chunk = chunkFirst / ChunkColumns, chunkEnd = Math.Min(end, (chunk + 1) * ChunkColumns);
+                    scratch.SortChunk(buckets.Chunk(chunk));
+                    CorrelateChunk(sums, chunkFirst, chunkEnd, chunk * ChunkColumns, scratch);
+                    chunkFirst = chunkEnd;
+                }
+            });
+        GC.KeepAlive(_stateMemory);
 
         // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
         void CorrelateChunk(LaneSums sums, int first, int end, int keyOrigin, PixelEventScratch scratch)
@@ -142,7 +127,7 @@ public sealed partial class MultiTauCorrelator
     /// within a chunk: frame · 2^32 + (column in chunk · 8 + lane) · 2^22 + count. Adds the per-frame binned intensity
     /// and the sums of pixels outside every column on the way.
     /// </summary>
-    private (ulong[] Events, int[] ChunkStart) BucketHeldEvents(List<PhotonEventBatch> held)
+    private unsafe HeldEventBuckets BucketHeldEvents(List<PhotonEventBatch> held)
     {
         var columnOf = ColumnOfBlock();
         int chunks = Math.Max(1, (_columnStart.Length + ChunkColumns - 1) / ChunkColumns);
@@ -196,11 +181,16 @@ public sealed partial class MultiTauCorrelator
             }
         }
         chunkStart[chunks] = running;
-        var packed = GC.AllocateUninitializedArray<ulong>(running);
+        // The dense path's state memory is not used on this path: it holds the buckets when large enough (rented from
+        // the pool, it is already mapped, so no series-sized array is allocated and first touched). Otherwise a buffer of
+        // huge pages: first touch of 4 KiB pages costs microseconds each on this kind of machine (seconds for 10^8 events).
+        var owned = _stateMemory!.Capacity >= running ? null : new HugePageBuffer(running);
+        nint address = (nint)(owned ?? _stateMemory).Pointer;
         Parallel.For(0, segments.Count, options, s =>
         {
             var (batch, from, to, first) = segments[s];
             var next = histograms[s];
+            var packed = new Span<ulong>((void*)address, running);
             var offsets = batch.FrameOffsets;
             var pixels = batch.Pixels;
             var counts = batch.Counts;
@@ -217,7 +207,15 @@ public sealed partial class MultiTauCorrelator
                 }
             }
         });
-        return (packed, chunkStart);
+        return new HeldEventBuckets(address, owned, chunkStart);
+    }
+
+    /// <summary>The bucketed events (in the state memory or in <paramref name="owned"/>), chunk q at [start[q], start[q + 1]).</summary>
+    private sealed unsafe class HeldEventBuckets(nint address, HugePageBuffer? owned, int[] start) : IDisposable
+    {
+        public ReadOnlySpan<ulong> Chunk(int q) => new((ulong*)address + start[q], start[q + 1] - start[q]);
+
+        public void Dispose() => owned?.Dispose();
     }
 
     /// <summary>One bit per pixel of the shard (from its start): set when the pixel is in a dynamic bin.</summary>

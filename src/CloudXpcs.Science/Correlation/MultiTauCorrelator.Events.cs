@@ -55,6 +55,7 @@ public sealed partial class MultiTauCorrelator
 
     private void AddEventsStreaming(PhotonEventBatch batch)
     {
+        if (TryAddEventsAsDenseFrames(batch)) return;
         int n = batch.FrameCount;
         // The per-batch cost is a pass over the columns' state of every level, so sub-batches are as long as the dense
         // levels' work buffers allow: the first dense level must receive at most MaxSubBatchFrames values.

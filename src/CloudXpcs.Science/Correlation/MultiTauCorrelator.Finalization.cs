@@ -42,7 +42,7 @@ public sealed partial class MultiTauCorrelator
         int parts = Math.Max(1, Math.Min(FinalizationParts, _columnStart.Length / 256));
         var partial = new CorrelationPartialSums[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism },
-            () => (Sums: new LaneSums(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count), Scratch: scratch()),
+            () => (Sums: RentLaneSums(), Scratch: scratch()),
             (part, _, local) =>
             {
                 local.Sums.Clear();
@@ -51,7 +51,7 @@ public sealed partial class MultiTauCorrelator
                 partial[part] = local.Sums.ToPartialSums(_qmap, _totalFrames, Lags);
                 return local;
             },
-            _ => { });
+            local => ReturnLaneSums(local.Sums));
         var merged = partial.Aggregate(CorrelationPartialSums.Merge);
         var result = new CorrelationPartialSums(_qmap, _totalFrames, Lags);
         CorrelationPartialSums.CopyBinSums(merged, result);
@@ -62,6 +62,23 @@ public sealed partial class MultiTauCorrelator
             for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++)
                 if (_qmap.StaticBinOfPixel[p] >= 0) result.StaticPixels[_qmap.StaticBinOfPixel[p]]++;
         return result;
+    }
+
+    // A finalization part's sums are megabytes for a fine q-map: reused across parts and series instead of allocated
+    // (and first touched) anew; each part clears only the bins the previous one touched.
+    private static readonly System.Collections.Concurrent.ConcurrentBag<LaneSums> LaneSumsPool = [];
+
+    private LaneSums RentLaneSums()
+    {
+        while (LaneSumsPool.TryTake(out var sums))
+            if (sums.Fits(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count)) return sums;
+        return new LaneSums(_qmap.StaticBinCount, _qmap.DynamicBinCount, Lags.Count);
+    }
+
+    private static void ReturnLaneSums(LaneSums sums)
+    {
+        // At most the parts of one finalization (a few megabytes each for a fine q-map) stay retained.
+        if (LaneSumsPool.Count < FinalizationParts) LaneSumsPool.Add(sums);
     }
 
     /// <summary>Per lag, the factors that turn level sums into G2_p (Σ/pairs·4^−l) and IP_p, IF_p (Σ/pairs·2^−l).</summary>
@@ -111,6 +128,7 @@ public sealed partial class MultiTauCorrelator
         int k = 0, lastLevel = -1;
         var lags = scales.Lags;
         int groupsStart = _columnBinGroupStart[c], groupsEnd = _columnBinGroupStart[c + 1];
+        for (int group = groupsStart; group < groupsEnd; group++) sums.Touch(_binGroupStaticBin[group], _binGroupDynamicBin[group]);
         for (int i = 0; i < lags.Length; i++)
         {
             var lag = lags[i];
@@ -162,12 +180,42 @@ public sealed partial class MultiTauCorrelator
         private readonly double[] _ratios = new double[(long)dynamicBins * lags * 3 * Lanes];
         private readonly double[] _shift = new double[dynamicBins * lags];
         private readonly bool[] _shifted = new bool[dynamicBins * lags];
+        // The bins a column added to since the last Clear: only theirs are cleared and read (the others stay zero).
+        private readonly bool[] _staticTouched = new bool[staticBins], _dynamicTouched = new bool[dynamicBins];
+        private readonly List<int> _touchedStatic = [], _touchedDynamic = [];
+
+        public bool Fits(int staticCount, int dynamicCount, int lagCount) => staticCount == staticBins && dynamicCount == dynamicBins && lagCount == lags;
+
+        public void Touch(int staticBin, int dynamicBin)
+        {
+            if (!_staticTouched[staticBin])
+            {
+                _staticTouched[staticBin] = true;
+                _touchedStatic.Add(staticBin);
+            }
+            if (!_dynamicTouched[dynamicBin])
+            {
+                _dynamicTouched[dynamicBin] = true;
+                _touchedDynamic.Add(dynamicBin);
+            }
+        }
 
         public void Clear()
         {
-            Array.Clear(_static);
-            Array.Clear(_ratios);
-            Array.Clear(_shifted);
+            int row = lags * 3 * Lanes;
+            foreach (int bin in _touchedStatic)
+            {
+                Array.Clear(_static, bin * row, row);
+                _staticTouched[bin] = false;
+            }
+            foreach (int bin in _touchedDynamic)
+            {
+                Array.Clear(_ratios, bin * row, row);
+                Array.Clear(_shifted, bin * lags, lags);
+                _dynamicTouched[bin] = false;
+            }
+            _touchedStatic.Clear();
+            _touchedDynamic.Clear();
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -213,14 +261,14 @@ public sealed partial class MultiTauCorrelator
             var sums = new CorrelationPartialSums(qmap, frames, lagList, withPixelArrays: false);
             for (int lag = 0; lag < lags; lag++)
             {
-                for (int bin = 0; bin < staticBins; bin++)
+                foreach (int bin in _touchedStatic)
                 {
                     int from = (bin * lags + lag) * 3 * Lanes, to = lag * staticBins + bin;
                     sums.StaticG2Sum[to] = LaneSum(_static, from);
                     sums.StaticIpSum[to] = LaneSum(_static, from + Lanes);
                     sums.StaticIfSum[to] = LaneSum(_static, from + 2 * Lanes);
                 }
-                for (int bin = 0; bin < dynamicBins; bin++)
+                foreach (int bin in _touchedDynamic)
                 {
                     int index = bin * lags + lag, from = index * 3 * Lanes, to = lag * dynamicBins + bin;
                     long n = (long)LaneSum(_ratios, from);
