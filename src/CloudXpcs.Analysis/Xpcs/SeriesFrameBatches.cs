@@ -1,3 +1,4 @@
+using CloudXpcs.Science.Correlation;
 using System.Diagnostics;
 using System.Numerics;
 using CloudXpcs.Data.Hdf5;

@@ -8,10 +8,9 @@ namespace CloudXpcs.Science.Correlation;
 /// Not zeroed: the correlator zeroes each column's state where it first uses it, while it is in cache anyway.
 /// Freed by <see cref="Dispose"/> or, failing that, by the finalizer.
 /// </summary>
-internal sealed unsafe partial class HugePageBuffer : IDisposable
+internal sealed unsafe class HugePageBuffer : IDisposable
 {
-    private const nuint HugePage = 2 << 20;
-    private const int MadviseHugePage = 14; // MADV_HUGEPAGE
+    private const nuint HugePage = HugePageArrays.HugePage;
     private double* _memory;
 
     /// <param name="length">Doubles; the capacity is rounded up to whole huge pages.</param>
@@ -22,12 +21,7 @@ internal sealed unsafe partial class HugePageBuffer : IDisposable
         nuint rounded = (bytes + HugePage - 1) / HugePage * HugePage;
         Capacity = (long)(rounded / sizeof(double));
         _memory = (double*)NativeMemory.AlignedAlloc(rounded, HugePage);
-        if (OperatingSystem.IsLinux())
-        {
-            try { _ = Madvise(_memory, rounded, MadviseHugePage); }
-            catch (DllNotFoundException) { }
-            catch (EntryPointNotFoundException) { }
-        }
+        HugePageArrays.Advise(_memory, rounded);
     }
 
     /// <summary>Writes one value per 4 KiB page, so that the kernel maps (and zeroes) every page now, not on first use.</summary>
@@ -44,9 +38,6 @@ internal sealed unsafe partial class HugePageBuffer : IDisposable
 
     /// <summary>The memory; valid until <see cref="Dispose"/> while the buffer is reachable.</summary>
     public double* Pointer => _memory is null ? throw new ObjectDisposedException(nameof(HugePageBuffer)) : _memory;
-
-    [LibraryImport("libc", EntryPoint = "madvise")]
-    private static partial int Madvise(void* address, nuint length, int advice);
 
     public void Dispose()
     {
