@@ -11,6 +11,7 @@ public static class PipelineTasks
     public static DurableTaskRegistry Register(DurableTaskRegistry registry) => registry
         .AddOrchestrator<SeriesOrchestrator>()
         .AddOrchestrator<BeamtimeOrchestrator>()
+        .AddOrchestrator<LiveSeriesOrchestrator>()
         .AddActivity<ClaimAnalysisActivity>()
         .AddActivity<CorrelateSeriesActivity>()
         .AddActivity<MergeShardsActivity>()
@@ -30,5 +31,6 @@ public static class PipelineTasks
         .AddActivity<WriteRunManifestActivity>()
         .AddActivity<ReportActivity>()
         .AddActivity<CommitRunActivity>()
-        .AddActivity<FailRunActivity>();
+        .AddActivity<FailRunActivity>()
+        .AddActivity<PartialSeriesActivity>();
 }
