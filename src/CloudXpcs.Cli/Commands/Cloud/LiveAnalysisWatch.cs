@@ -41,7 +41,7 @@ internal static class LiveAnalysisWatch
             await PrintChangesAsync(pipeline.Storage, beamtime, printed, clock, CancellationToken.None);
             try { await Task.Delay(Poll, stop); } catch (OperationCanceledException) { break; }
         }
-        Console.WriteLine($"{uploaded} files uploaded while watching; series left to finish are analysed by the next run (cloudxpcs run/reprocess)");
+        Console.WriteLine($"{uploaded} files uploaded while watching");
         return 0;
     }
 
@@ -54,7 +54,9 @@ internal static class LiveAnalysisWatch
         foreach (var row in rows)
         {
             string line = live.TryGetValue(row.RowKey, out var s)
-                ? $"chunks {LiveSeriesStatus.Chunks(s)}, partial {LiveSeriesStatus.Frames(s)} frames: {LiveSeriesStatus.Speed(s)}"
+                ? s.Partial is null
+                    ? $"chunks {LiveSeriesStatus.Chunks(s)} landed, partial result: {LiveSeriesStatus.Speed(s)}"
+                    : $"chunks {LiveSeriesStatus.Chunks(s)} landed, partial result of {LiveSeriesStatus.Frames(s)} frames: {LiveSeriesStatus.Speed(s)} A/s"
                 : row.Status switch
                 {
                     SeriesStatus.Analysed => row.SpeedAPerS is { } v ? $"analysed (final): {v:0.00} ± {row.SpeedErrAPerS:0.00} A/s" : "analysed (final): not resolvable",
