@@ -125,9 +125,7 @@ public sealed class PartialSeriesActivity(PipelineStorage storage, PipelineWorke
     /// <summary>Chunk rows 0..k−1 where chunk k is the first one missing.</summary>
     private async Task<IReadOnlyList<ChunkRow>> LandedPrefixAsync(string beamtime, string series, int expected)
     {
-        var chunks = new SortedDictionary<int, ChunkRow>();
-        await foreach (var chunk in storage.Chunks.QueryAsync<ChunkRow>(c => c.PartitionKey == ChunkRow.Partition(beamtime, series)))
-            if (int.TryParse(chunk.RowKey, System.Globalization.CultureInfo.InvariantCulture, out int index) && index < expected) chunks[index] = chunk;
+        var chunks = await LiveResults.LandedChunksAsync(storage, beamtime, series, expected);
         var prefix = new List<ChunkRow>();
         while (chunks.TryGetValue(prefix.Count, out var next)) prefix.Add(next);
         return prefix;

@@ -16,11 +16,8 @@ internal static class LiveSeriesTrigger
         if (row.ManifestMd5 is null || row.ChunksExpected < 2 || row.RawFiles is not null || row.ResultPath is not null
             || !incompleteReason.StartsWith("missing chunk", StringComparison.Ordinal))
             return;
-        var landed = new HashSet<int>();
-        await foreach (var chunk in storage.Chunks.QueryAsync<ChunkRow>(c => c.PartitionKey == ChunkRow.Partition(row.PartitionKey, row.RowKey),
-                           select: ["RowKey"], cancellationToken: cancellationToken))
-            if (int.TryParse(chunk.RowKey, System.Globalization.CultureInfo.InvariantCulture, out int index) && index < row.ChunksExpected) landed.Add(index);
-        if (!landed.Contains(0)) return;
+        var landed = await LiveResults.LandedChunksAsync(storage, row.PartitionKey, row.RowKey, row.ChunksExpected, cancellationToken);
+        if (!landed.ContainsKey(0)) return;
         var request = new LiveSeriesRequest(row.PartitionKey, row.RowKey, landed.Count, options.MinInterval.TotalSeconds);
         await scheduler.ScheduleLiveIfAbsentAsync(LiveResults.OrchestrationId(row.PartitionKey, row.RowKey, row.ManifestMd5, landed.Count), request,
             cancellationToken);

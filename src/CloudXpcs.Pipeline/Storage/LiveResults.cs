@@ -24,6 +24,18 @@ public static class LiveResults
     public static string OrchestrationId(string beamtime, string series, string manifestMd5, int chunksLanded) =>
         $"live:{beamtime}:{series}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(manifestMd5)))[..8]}:{chunksLanded}";
 
+    /// <summary>The chunk rows the ingest recorded for the series (indices below <paramref name="expected"/>), by index.</summary>
+    public static async Task<SortedDictionary<int, ChunkRow>> LandedChunksAsync(PipelineStorage storage, string beamtime, string series, int expected,
+        CancellationToken cancellationToken = default)
+    {
+        var chunks = new SortedDictionary<int, ChunkRow>();
+        await foreach (var chunk in storage.Chunks.QueryAsync<ChunkRow>(c => c.PartitionKey == ChunkRow.Partition(beamtime, series),
+                           cancellationToken: cancellationToken))
+            if (int.TryParse(chunk.RowKey, System.Globalization.CultureInfo.InvariantCulture, out int index) && index >= 0 && index < expected)
+                chunks[index] = chunk;
+        return chunks;
+    }
+
     /// <summary>The series' partial result, or null when it has none.</summary>
     public static async Task<PartialResultDocument?> ReadAsync(PipelineStorage storage, string beamtime, string series, CancellationToken cancellationToken = default)
     {

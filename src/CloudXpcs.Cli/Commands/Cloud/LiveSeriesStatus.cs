@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Contracts;
@@ -24,10 +23,7 @@ public static class LiveSeriesStatus
         foreach (var row in rows.Where(r => r.Status is SeriesStatus.Incomplete or SeriesStatus.Stale && r.ChunksExpected >= 2 && r.RawFiles is null
                                             && r.ResultPath is null))
         {
-            int landed = 0;
-            await foreach (var chunk in storage.Chunks.QueryAsync<ChunkRow>(c => c.PartitionKey == ChunkRow.Partition(row.PartitionKey, row.RowKey),
-                               select: ["RowKey"], cancellationToken: cancellationToken))
-                if (int.TryParse(chunk.RowKey, CultureInfo.InvariantCulture, out int index) && index < row.ChunksExpected) landed++;
+            int landed = (await LiveResults.LandedChunksAsync(storage, row.PartitionKey, row.RowKey, row.ChunksExpected, cancellationToken)).Count;
             var partial = await LiveResults.ReadAsync(storage, row.PartitionKey, row.RowKey, cancellationToken);
             live.Add(new LiveSeries(row.PartitionKey, row.RowKey, landed, row.ChunksExpected,
                 partial is not null && partial.ChunksExpected == row.ChunksExpected ? partial : null));
