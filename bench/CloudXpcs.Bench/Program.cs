@@ -34,6 +34,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "sparse-correlation") return SparseCorrelationThroughput.Run(args);
         if (args.Length > 0 && args[0] == "pipeline") return PipelineThroughput.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "scale-out") return ScaleOutThroughput.RunAsync(args).GetAwaiter().GetResult();
+        if (args.Length > 0 && args[0] == "live-latency") return LiveLatency.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "series-latency") return SeriesLatency.RunAsync(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "speed-coverage") return SpeedCoverage.Run(args);
         if (args.Length > 0 && args[0] == "twotime") return TwoTimeThroughput.Run(args);

@@ -12,6 +12,7 @@ public static class PipelineTasks
         .AddOrchestrator<SeriesOrchestrator>()
         .AddOrchestrator<BeamtimeOrchestrator>()
         .AddOrchestrator<RunSeriesOrchestrator>()
+        .AddOrchestrator<LiveSeriesOrchestrator>()
         .AddActivity<ClaimAnalysisActivity>()
         .AddActivity<CorrelateSeriesActivity>()
         .AddActivity<MergeShardsActivity>()
@@ -31,5 +32,6 @@ public static class PipelineTasks
         .AddActivity<WriteRunManifestActivity>()
         .AddActivity<ReportActivity>()
         .AddActivity<CommitRunActivity>()
-        .AddActivity<FailRunActivity>();
+        .AddActivity<FailRunActivity>()
+        .AddActivity<PartialSeriesActivity>();
 }

@@ -24,7 +24,11 @@ public static class FunctionsServices
             CorrelationThreads = int.TryParse(configuration[CorrelationThreadsSetting], out int threads) ? threads : -1,
             StatePool = new Science.Correlation.CorrelatorStatePool(),
         });
+        services.AddSingleton(new LiveFeedbackSetting(LiveFeedbackOptions.FromSetting(configuration[LiveFeedbackOptions.Setting], absent: null)));
         services.AddSingleton(TimeProvider.System);
         return services;
     }
 }
+
+/// <summary>Live feedback of the app's ingest (<see cref="LiveFeedbackOptions.Setting"/> in seconds; unset or 0: off).</summary>
+public sealed record LiveFeedbackSetting(LiveFeedbackOptions? Options);

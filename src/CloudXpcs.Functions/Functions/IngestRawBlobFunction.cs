@@ -13,7 +13,8 @@ namespace CloudXpcs.Functions.Functions;
 /// is recorded and, when its series becomes complete, the series orchestration is started. Only the name is used; the
 /// content (chunks can be large) is read by the activities.
 /// </summary>
-public sealed class IngestRawBlobFunction(PipelineStorage storage, ILoggerFactory loggers)
+/// <remarks>With <c>CLOUDXPCS_LIVE_INTERVAL_S</c> set, a series whose chunks are still arriving also gets partial results (live feedback).</remarks>
+public sealed class IngestRawBlobFunction(PipelineStorage storage, ILoggerFactory loggers, Configuration.LiveFeedbackSetting? live = null)
 {
     public const string Name = "IngestRawBlob";
 
@@ -23,7 +24,7 @@ public sealed class IngestRawBlobFunction(PipelineStorage storage, ILoggerFactor
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var ingestor = new RawBlobIngestor(storage, new DurableAnalysisScheduler(client), loggers.CreateLogger<RawBlobIngestor>());
+        var ingestor = new RawBlobIngestor(storage, new DurableAnalysisScheduler(client), loggers.CreateLogger<RawBlobIngestor>(), liveFeedback: live?.Options);
         var outcome = await ingestor.IngestAsync(blob.Name, cancellationToken);
         loggers.CreateLogger<IngestRawBlobFunction>().LogInformation("raw blob {Blob}: {Outcome}", RawBlobName.Printable(blob.Name), outcome);
         return outcome;

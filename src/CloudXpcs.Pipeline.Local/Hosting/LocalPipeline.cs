@@ -35,6 +35,9 @@ public sealed record LocalPipelineOptions
     /// <summary>Pixels per frame above which the analyses the ingest starts are correlated in shards (null = the default).</summary>
     public long? ShardPixelThreshold { get; init; }
 
+    /// <summary>Partial results of series whose chunks are still arriving (null: none).</summary>
+    public LiveFeedbackOptions? LiveFeedback { get; init; }
+
     /// <summary>Extra services of the worker (tests register an <see cref="IActivityFaults"/> here); null = none.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
@@ -48,13 +51,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly LocalDurableHost _host;
     private readonly CorrelatorStatePool _statePool;
 
-    private LocalPipeline(LocalDurableHost host, CorrelatorStatePool statePool, PipelineStorage storage, long? shardPixelThreshold)
+    private LocalPipeline(LocalDurableHost host, CorrelatorStatePool statePool, PipelineStorage storage, long? shardPixelThreshold,
+        LiveFeedbackOptions? liveFeedback)
     {
         _host = host;
         _statePool = statePool;
         Storage = storage;
         Ingestor = new RawBlobIngestor(storage, new DurableAnalysisScheduler(host.Client),
-            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RawBlobIngestor>(), shardPixelThreshold);
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RawBlobIngestor>(), shardPixelThreshold, liveFeedback);
         Watcher = new RawBlobWatcher(storage, Ingestor);
     }
 
@@ -91,7 +95,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             if (options.LoggerFactory is null) services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
             options.ConfigureServices?.Invoke(services);
         }, cancellationToken);
-        return new LocalPipeline(host, statePool, storage, options.ShardPixelThreshold);
+        return new LocalPipeline(host, statePool, storage, options.ShardPixelThreshold, options.LiveFeedback);
     }
 
     /// <summary>Starts a run of the beamtime; the instance id is derived from beamtime and run id.</summary>

@@ -174,6 +174,7 @@ public sealed class CompleteAnalysisActivity(PipelineStorage storage, IPipelineN
             r.Resolvable = o.Resolvable;
             return true;
         });
+        await LiveResults.RemoveAsync(storage, o.Beamtime, o.Series);   // the final result supersedes the partial one
         await notifier.PublishAsync(new PipelineEvent(o.Status == SeriesStatus.Analysed ? PipelineEventKind.SeriesAnalysed : PipelineEventKind.SeriesFailed,
             o.Beamtime, o.Series, null, o.AnalysisId + (o.Reason is null ? "" : ": " + o.Reason), DateTimeOffset.UtcNow));
         return true;

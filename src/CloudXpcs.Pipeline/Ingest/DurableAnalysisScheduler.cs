@@ -13,4 +13,11 @@ public sealed class DurableAnalysisScheduler(DurableTaskClient client) : IAnalys
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(SeriesOrchestrator), request,
             new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), cancellationToken);
     }
+
+    public async Task ScheduleLiveIfAbsentAsync(string instanceId, LiveSeriesRequest request, CancellationToken cancellationToken)
+    {
+        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null) return;
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(LiveSeriesOrchestrator), request,
+            new Microsoft.DurableTask.StartOrchestrationOptions(instanceId), cancellationToken);
+    }
 }

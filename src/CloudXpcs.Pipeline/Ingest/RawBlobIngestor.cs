@@ -14,6 +14,9 @@ namespace CloudXpcs.Pipeline.Ingest;
 public interface IAnalysisScheduler
 {
     Task ScheduleIfAbsentAsync(string instanceId, SeriesAnalysisRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Starts the orchestration of a partial result (live feedback) unless an instance with that id exists; by default none.</summary>
+    Task ScheduleLiveIfAbsentAsync(string instanceId, LiveSeriesRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>What one blob-created event led to.</summary>
@@ -38,7 +41,9 @@ public enum IngestOutcome
 /// again. Called by the Event Grid blob trigger in Azure and by the local watcher.
 /// </summary>
 /// <param name="shardPixelThreshold">Pixels per frame above which the analyses it starts correlate in pixel shards (null = the default).</param>
-public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger, long? shardPixelThreshold = null)
+/// <param name="liveFeedback">Partial results of series whose chunks are still arriving (null: none).</param>
+public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger, long? shardPixelThreshold = null,
+    LiveFeedbackOptions? liveFeedback = null)
 {
     public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken = default)
     {
@@ -102,6 +107,8 @@ public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler 
                     row.MissingChunks = incomplete.Reason.StartsWith("missing", StringComparison.Ordinal) ? incomplete.Reason : "";
                     if (!await TryUpdateAsync(row, cancellationToken)) continue;
                 }
+                if (liveFeedback is not null && incomplete.Row is { } streaming)
+                    await LiveSeriesTrigger.RequestAsync(storage, scheduler, streaming, incomplete.Reason, liveFeedback, cancellationToken);
                 return IngestOutcome.Recorded;
             }
             string analysisId = content.AnalysisId(null);

@@ -39,6 +39,8 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                            cancellationToken: cancellationToken))
             seriesRows.Add(row);
 
+        var live = await LiveSeriesStatus.LoadAsync(storage, seriesRows, cancellationToken);
+
         // Non-zero when the newest run of a listed beamtime did not complete cleanly (RunExitCode).
         int exitCode = RunExitCode.Worst(runRows.GroupBy(r => r.PartitionKey).Select(g => g.Last().Status));
         if (settings.Json)
@@ -58,6 +60,7 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                     ["analysis_id"] = s.AnalysisId, ["speed_A_per_s"] = s.SpeedAPerS, ["speed_err_A_per_s"] = s.SpeedErrAPerS,
                     ["resolvable"] = s.Resolvable, ["reason"] = s.Reason, ["missing_chunks"] = s.MissingChunks,
                 })]),
+                ["live"] = LiveSeriesStatus.ToJson(live),
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return exitCode;
         }
@@ -78,6 +81,7 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                 row.ChunksExpected < 0 ? "?" : $"{row.ChunksExpected}", speed, Markup.Escape(reason));
         }
         AnsiConsole.Write(series);
+        if (live.Count > 0) AnsiConsole.Write(LiveSeriesStatus.Table(live, DateTimeOffset.UtcNow));
         if (runRows.Count + seriesRows.Count > 0) Console.WriteLine("(status --json shows run parameters and full reasons)");
         return exitCode;
     }

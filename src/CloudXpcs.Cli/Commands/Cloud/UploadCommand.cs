@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Pipeline.Contracts;
 using CloudXpcs.Pipeline.Transfer;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -39,10 +40,25 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
         [Description("With --watch: stop after this many seconds (default: until Ctrl+C).")]
         public double? WatchSeconds { get; init; }
 
+        [CommandOption("--analyse")]
+        [Description("With --watch: also run the pipeline in this process: each series is analysed as soon as its last chunk lands, and while its chunks arrive a partial result (g2 and speed of the chunks landed, shown here and by status) is kept up to date.")]
+        public bool Analyse { get; init; }
+
+        [CommandOption("--live-interval-s <S>")]
+        [Description("With --analyse: at most one partial result per series every S seconds (default 5; 0: no partial results).")]
+        public double LiveIntervalS { get; init; } = LiveFeedbackOptions.DefaultInterval.TotalSeconds;
+
+        [CommandOption("--workers <N>")]
+        [Description("With --analyse: activities at once (default 2).")]
+        public int Workers { get; init; } = 2;
+
         public override ValidationResult Validate() =>
             Beamtime is null ? ValidationResult.Error("--beamtime is required")
             : !Directory.Exists(Beamtime) ? ValidationResult.Error($"--beamtime {Beamtime}: folder not found")
             : Parallel is < 1 or > 64 ? ValidationResult.Error("--parallel must be 1..64")
+            : Analyse && !Watch ? ValidationResult.Error("--analyse needs --watch (without it, run the uploaded beamtime with cloudxpcs run)")
+            : !(LiveIntervalS is >= 0 and <= 3600) ? ValidationResult.Error("--live-interval-s must be 0..3600")
+            : Workers is < 1 or > 64 ? ValidationResult.Error("--workers must be 1..64")
             : ValidationResult.Success();
     }
 
@@ -62,6 +78,9 @@ public sealed class UploadCommand : AsyncCommand<UploadCommand.Settings>
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         var watcher = new FolderUploadWatcher(settings.Beamtime!, beamtime, uploader, TimeSpan.FromMilliseconds(settings.SettleMs), IsCompleteChunk);
         Console.WriteLine($"watching {Path.GetFullPath(settings.Beamtime!)} -> {session.Options.RawContainer}/{beamtime}/ (Ctrl+C to stop)");
+        if (settings.Analyse)
+            return await LiveAnalysisWatch.RunAsync(session, watcher, beamtime, settings.Workers,
+                settings.LiveIntervalS > 0 ? new LiveFeedbackOptions { MinInterval = TimeSpan.FromSeconds(settings.LiveIntervalS) } : null, stop.Token);
         int total = await watcher.RunAsync(name => Console.WriteLine($"uploaded {name}"), stop.Token);
         Console.WriteLine($"{total} files uploaded while watching");
         return 0;
