@@ -114,10 +114,10 @@ public sealed partial class OrchestrationNumberingTests
         (ITaskOrchestrator implementation, object input) = orchestrator switch
         {
             nameof(BeamtimeOrchestrator) => ((ITaskOrchestrator)new BeamtimeOrchestrator(), (object)run),
-            nameof(RunSeriesOrchestrator) => (new RunSeriesOrchestrator(), new RunSeriesRequest(run, "run:bt:r1", Plan.Series[0])),
+            nameof(RunSeriesOrchestrator) => (new RunSeriesOrchestrator(), new RunSeriesRequest(run, Plan.Series[0])),
             _ => (new SeriesOrchestrator(), new SeriesAnalysisRequest("bt", "s1", "a1", null, 3)),
         };
-        var instance = new OrchestrationInstance { InstanceId = "test:" + orchestrator, ExecutionId = "e1" };
+        var instance = new OrchestrationInstance { InstanceId = "run:bt:r1:" + orchestrator, ExecutionId = "e1" };
         var history = new List<HistoryEvent>();
         var newEvents = new List<HistoryEvent>
         {

@@ -34,7 +34,7 @@ public sealed class BeamtimeOrchestrator : TaskOrchestrator<BeamtimeRunRequest, 
         // the plan's order whatever order their answers come in (RunSeriesOrchestrator explains why that matters).
         var ready = plan.Series.Where(s => s.State == PlanRunActivity.Ready).ToList();
         var outcomes = await Task.WhenAll(ready.Select(s => context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(RunSeriesOrchestrator),
-            new RunSeriesRequest(input, context.InstanceId, s), new SubOrchestrationOptions { InstanceId = RunSeriesOrchestrator.ClaimInstanceId(context.InstanceId, s.Series) })));
+            new RunSeriesRequest(input, s), new SubOrchestrationOptions { InstanceId = RunSeriesOrchestrator.InstanceId(context.InstanceId, s.Series) })));
         var analysed = outcomes.Where(o => o.Status == SeriesStatus.Analysed).ToList();
         var published = await RetriedFanOut.AllAsync<bool>(context, analysed.Select(o => new ActivityCall(nameof(PublishSeriesActivity),
             new PublishSeriesRequest(plan.ResultPrefix, o) { BeamtimeInputs = plan.BeamtimeInputs })).ToList());

@@ -7,11 +7,12 @@ using Microsoft.DurableTask;
 namespace CloudXpcs.Pipeline.Orchestration;
 
 /// <summary>One planned series within a run: the analysis of its content and binning, computed here, reused, or awaited while another orchestration computes it.</summary>
-public sealed record RunSeriesRequest(BeamtimeRunRequest Run, string RunInstanceId, PlannedSeries Series);
+public sealed record RunSeriesRequest(BeamtimeRunRequest Run, PlannedSeries Series);
 
 /// <summary>
-/// One series of a beamtime run: claims the analysis, then runs it (<see cref="SeriesOrchestrator"/>), reuses a done one,
-/// or polls while another orchestration computes it. Its own orchestration, so that its steps run one after another:
+/// One series of a beamtime run: claims the analysis, then runs it (<see cref="SeriesOrchestrator.AnalyseAsync"/>, in this
+/// orchestration, whose instance id is the claim's owner), reuses a done one, or polls while another orchestration
+/// computes it. Its own orchestration, so that its steps run one after another:
 /// the backend sends an episode's messages before it saves the episode, so after a crash in between, the episode runs
 /// again with the events in another order; an orchestration whose scheduling depends on that order (several series
 /// claiming and polling side by side in one orchestration) would then number its tasks differently, and the answers to
@@ -19,26 +20,22 @@ public sealed record RunSeriesRequest(BeamtimeRunRequest Run, string RunInstance
 /// </summary>
 public sealed class RunSeriesOrchestrator : TaskOrchestrator<RunSeriesRequest, SeriesAnalysisOutcome>
 {
-    /// <summary>The instance id of the series' orchestration within the run (also the claim's owner).</summary>
+    /// <summary>The instance id of the series' orchestration within the run, which is also the claim's owner.</summary>
     public static string InstanceId(string runInstanceId, string series) => $"{runInstanceId}:{series}";
-
-    /// <summary>The instance id of this orchestration for the series within the run.</summary>
-    public static string ClaimInstanceId(string runInstanceId, string series) => InstanceId(runInstanceId, series) + ":claim";
 
     public override async Task<SeriesAnalysisOutcome> RunAsync(TaskOrchestrationContext context, RunSeriesRequest input)
     {
         var (run, series) = (input.Run, input.Series);
-        string owner = InstanceId(input.RunInstanceId, series.Series);
+        string owner = context.InstanceId;
         var claimRequest = new ClaimRequest(run.Beamtime, series.Series, series.AnalysisId!, owner) { QMap = run.Parameters.QMap, TwoTime = run.Parameters.TwoTime };
         var deadline = context.CurrentUtcDateTime.AddMinutes(run.Parameters.WaitForSeriesMinutes);
         while (true)
         {
             var claim = await context.CallActivityAsync<ClaimResult>(nameof(ClaimAnalysisActivity), claimRequest, PipelineRetries.Activity);
             if (claim.State is AnalysisClaims.Claimed or AnalysisClaims.Owned)
-                return await context.CallSubOrchestratorAsync<SeriesAnalysisOutcome>(nameof(SeriesOrchestrator),
+                return await SeriesOrchestrator.AnalyseAsync(context,
                     new SeriesAnalysisRequest(run.Beamtime, series.Series, series.AnalysisId!, run.Parameters.QMap, series.Shards,
-                        series.ResultFile is null ? null : run.Beamtime + "/" + series.ResultFile) { TwoTime = run.Parameters.TwoTime },
-                    new SubOrchestrationOptions { InstanceId = owner });
+                        series.ResultFile is null ? null : run.Beamtime + "/" + series.ResultFile) { TwoTime = run.Parameters.TwoTime });
             if (claim.State == AnalysisClaims.Done) return claim.Outcome!;
             if (context.CurrentUtcDateTime > deadline)
                 return new SeriesAnalysisOutcome(run.Beamtime, series.Series, series.AnalysisId!, SeriesStatus.Failed,

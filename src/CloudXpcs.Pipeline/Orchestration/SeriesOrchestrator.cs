@@ -14,7 +14,10 @@ namespace CloudXpcs.Pipeline.Orchestration;
 /// </summary>
 public sealed class SeriesOrchestrator : TaskOrchestrator<SeriesAnalysisRequest, SeriesAnalysisOutcome>
 {
-    public override async Task<SeriesAnalysisOutcome> RunAsync(TaskOrchestrationContext context, SeriesAnalysisRequest input)
+    public override Task<SeriesAnalysisOutcome> RunAsync(TaskOrchestrationContext context, SeriesAnalysisRequest input) => AnalyseAsync(context, input);
+
+    /// <summary>The analysis itself, also run inline by <see cref="RunSeriesOrchestrator"/> once it holds the claim.</summary>
+    public static async Task<SeriesAnalysisOutcome> AnalyseAsync(TaskOrchestrationContext context, SeriesAnalysisRequest input)
     {
         var started = context.CurrentUtcDateTime;
         string prefix = ResultNames.AnalysisPrefix(input.Beamtime, input.Series, input.AnalysisId);
