@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CloudXpcs.Data;
 using CloudXpcs.Data.Detectors;
 using CloudXpcs.Data.Hdf5;
@@ -23,19 +24,30 @@ public static class EventSeriesCorrelation
     public static MultiTauResult CorrelateToFile(string seriesFolder, string format, IReadOnlyList<string> files, string g2Path,
         SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null)
     {
+        long started = Stopwatch.GetTimestamp();
         string manifestPath = Path.Combine(seriesFolder, SeriesManifest.FileName);
         var manifest = SeriesManifest.Load(manifestPath);
         byte[]? mask = SeriesFrames.ReadMask(seriesFolder, manifest);
-        var result = Correlate(SparseDetectorSource.Open(format, files), manifest, mask, manifestPath, options, framesDone);
+        var source = SparseDetectorSource.Open(format, files);
+        if (options?.Timings is { } opened) opened.OpenS += CorrelationStageTimes.Since(started);
+        var result = Correlate(source, manifest, mask, manifestPath, options, framesDone);
+        long writing = Stopwatch.GetTimestamp();
         string? dir = Path.GetDirectoryName(Path.GetFullPath(g2Path));
         if (dir is not null) Directory.CreateDirectory(dir);
         G2FileWriter.Write(g2Path, result);
+        if (options?.Timings is { } written) written.WriteS += CorrelationStageTimes.Since(writing);
         return result;
     }
 
     public static MultiTauResult Correlate(SparseDetectorSource source, SeriesManifest manifest, byte[]? mask, string manifestPath,
-        SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null) =>
-        CorrelatePartial(source, manifest, mask, manifestPath, options, framesDone).ToResult(manifest.FrameTimeS);
+        SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null)
+    {
+        var sums = CorrelatePartial(source, manifest, mask, manifestPath, options, framesDone);
+        long started = Stopwatch.GetTimestamp();
+        var result = sums.ToResult(manifest.FrameTimeS);
+        if (options?.Timings is { } times) times.FinaliseS += CorrelationStageTimes.Since(started);
+        return result;
+    }
 
     /// <summary>The partial sums of one pixel shard (all pixels by default); shards merge with CorrelationPartialSums.Merge.</summary>
     public static CorrelationPartialSums CorrelatePartial(SparseDetectorSource source, SeriesManifest manifest, byte[]? mask,
@@ -54,13 +66,24 @@ public static class EventSeriesCorrelation
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
         var map = SeriesCorrelation.BuildQMap(manifest, mask, manifestPath);
         using var correlator = SeriesCorrelation.CreateCorrelator(map, manifest, options);
+        var times = options.Timings;
         int done = 0;
-        foreach (var batch in source.ReadBatches(options.BatchFrames > 0 ? options.BatchFrames : BatchFrames))
+        using var batches = source.ReadBatches(options.BatchFrames > 0 ? options.BatchFrames : BatchFrames).GetEnumerator();
+        while (true)
         {
-            correlator.AddEvents(batch);
-            done += batch.FrameCount;
+            long reading = Stopwatch.GetTimestamp();
+            if (!batches.MoveNext()) break;
+            long correlating = Stopwatch.GetTimestamp();
+            if (times is not null) times.ReadS += Stopwatch.GetElapsedTime(reading, correlating).TotalSeconds;
+            correlator.AddEvents(batches.Current);
+            if (times is not null) times.CorrelateS += CorrelationStageTimes.Since(correlating);
+            done += batches.Current.FrameCount;
             framesDone?.Report(done);
         }
-        return correlator.ToPartialSums();
+        // Kept whole-series events are correlated here, when the sums are asked for.
+        long finishing = Stopwatch.GetTimestamp();
+        var sums = correlator.ToPartialSums();
+        if (times is not null) times.CorrelateS += CorrelationStageTimes.Since(finishing);
+        return sums;
     }
 }
