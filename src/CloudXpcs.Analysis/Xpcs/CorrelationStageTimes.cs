@@ -25,6 +25,8 @@ public sealed class CorrelationStageTimes
     public int ReadChunks { get; internal set; }
     /// <summary>Threads that read (and decompressed) each batch read through the HDF5 library, each its part of the batch.</summary>
     public int ReadThreads { get; internal set; }
+    /// <summary>Whether the correlator took every frame at once (mapped chunks) and correlated column blocks through the whole series.</summary>
+    public bool WholeSeries { get; internal set; }
 
     internal static double Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp).TotalSeconds;
 }

@@ -36,6 +36,12 @@ public sealed record SeriesCorrelationOptions
     /// <summary>Two-time correlation beside multi-tau in the same pass over the frames (written under /xpcs/twotime); null: none.</summary>
     public TwoTimeOptions? TwoTime { get; init; }
 
+    /// <summary>
+    /// Uncompressed series whose chunks can all be memory-mapped take the correlator's whole-series path unless a batch
+    /// size is requested; false streams them batch by batch (the same g2, bit for bit).
+    /// </summary>
+    public bool WholeSeriesWhenMapped { get; init; } = true;
+
     /// <summary>Receives the time of each stage (read, correlate, finalise, write); null: not measured.</summary>
     public CorrelationStageTimes? Timings { get; init; }
 }
@@ -110,8 +116,12 @@ public static class SeriesCorrelation
             throw new DataContractException(manifestPath, $"the series has {manifest.Frames} frame; correlation needs at least 2");
         long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
         (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
-        // Within the budget: the state memory is made ready while the q-map and correlator are set up.
-        options.StatePool?.Prewarm(MultiTauCorrelator.StateDoublesAtMost((int)(shard ?? manifest.PixelsPerFrame - options.PixelStart), manifest.Frames, manifest.DelaysPerLevel));
+        // Every frame mapped at once (uncompressed chunks, multi-tau only): the correlator's whole-series path needs no
+        // series-sized state. Otherwise, within the budget, the streaming path's state memory is made ready while the
+        // q-map and correlator are set up.
+        using var mapped = options.TwoTime is null && options.WholeSeriesWhenMapped && options.BatchFrames == 0 && source is SeriesFrameSource chunks ? MappedSeries.TryMap(chunks) : null;
+        if (mapped is null)
+            options.StatePool?.Prewarm(MultiTauCorrelator.StateDoublesAtMost((int)(shard ?? manifest.PixelsPerFrame - options.PixelStart), manifest.Frames, manifest.DelaysPerLevel));
         var map = BuildQMap(manifest, source.ReadMask(), manifestPath, seriesFolder);
         twoTime = options.TwoTime is { } twoTimeOptions
             ? SeriesTwoTime.Create(map, manifest, twoTimeOptions, options.Budget, manifestPath, source.PixelType,
@@ -119,7 +129,8 @@ public static class SeriesCorrelation
             : null;
         using var correlator = CreateCorrelator(map, manifest, options);
         if (options.Timings is { } times) times.OpenS += CorrelationStageTimes.Since(opened);
-        StreamAll(source, correlator, twoTime, options, framesDone);
+        if (mapped is not null) CorrelateMapped(mapped, correlator, source.PixelType, options, framesDone);
+        else StreamAll(source, correlator, twoTime, options, framesDone);
         long finishing = System.Diagnostics.Stopwatch.GetTimestamp();
         var sums = correlator.ToPartialSums();
         if (options.Timings is { } finished) finished.FinaliseS += CorrelationStageTimes.Since(finishing);
@@ -157,6 +168,13 @@ public static class SeriesCorrelation
             case FramePixelType.UInt32: Stream<uint>(source, correlator, twoTime, options, framesDone); break;
             default: Stream<float>(source, correlator, twoTime, options, framesDone); break;
         }
+    }
+
+    private static void CorrelateMapped(MappedSeries mapped, MultiTauCorrelator correlator, FramePixelType pixelType, SeriesCorrelationOptions options,
+        IProgress<long>? framesDone)
+    {
+        if (pixelType == FramePixelType.UInt16) mapped.Correlate<ushort>(correlator, options.Timings, framesDone);
+        else mapped.Correlate<uint>(correlator, options.Timings, framesDone);
     }
 
     /// <summary>The correlator of a series (or one pixel shard of it) with the series' multi-tau settings and the options' threads and pool.</summary>

@@ -89,7 +89,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
             double process = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds;
             // Plain lines (not wrapped at the terminal's width): benchmarks read them.
             Console.WriteLine(FormattableString.Invariant(
-                $"time: open {t.OpenS:F3} s, read {t.ReadS:F3} s ({t.MappedChunks} chunk(s) memory-mapped, {t.ReadChunks} read through HDF5; {(t.ReadThreads > 1 ? $"{t.ReadThreads} reading threads, each its part of a batch" : "reading thread")}; correlation waited {t.ReadWaitS:F3} s for frames), decompress {t.DecompressS:F3} s, correlate {t.CorrelateS:F3} s, finalise {t.FinaliseS:F3} s, write {t.WriteS:F3} s"));
+                $"time: open {t.OpenS:F3} s, read {t.ReadS:F3} s ({t.MappedChunks} chunk(s) memory-mapped, {t.ReadChunks} read through HDF5; {(t.WholeSeries ? "every frame mapped at once, column blocks correlated through the whole series" : t.ReadThreads > 1 ? $"{t.ReadThreads} reading threads, each its part of a batch" : "reading thread")}; correlation waited {t.ReadWaitS:F3} s for frames), decompress {t.DecompressS:F3} s, correlate {t.CorrelateS:F3} s, finalise {t.FinaliseS:F3} s, write {t.WriteS:F3} s"));
             Console.WriteLine(FormattableString.Invariant(
                 $"whole process: {process:F3} s since start ({pixelFrames / process:E2} pixel-frames/s), user {Process.GetCurrentProcess().UserProcessorTime.TotalSeconds:F3} s, system {Process.GetCurrentProcess().PrivilegedProcessorTime.TotalSeconds:F3} s"));
         }

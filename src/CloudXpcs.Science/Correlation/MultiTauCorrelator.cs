@@ -220,7 +220,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
                                     maxCount = _groupMaxCount[group] = MathF.Max(_groupMaxCount[group], MathF.Max(maxCount, scratch.Max));
                             }
                             var floatLevels = FloatLevels<T>(maxCount, plan);
-                            for (int j = 0; j < count; j++) ProcessColumn(source, first + j, j, plan, floatLevels, scratch);
+                            for (int j = 0; j < count; j++) ProcessColumn(source, new ColumnState(_levels, first + j, _columnStart.Length), first + j, j, plan, floatLevels, scratch);
                         }
                         else
                         {
@@ -250,6 +250,9 @@ public sealed partial class MultiTauCorrelator : IDisposable
         public int Frames => frames;
         public T* Row(int frame, int pixel) => data + (long)frame * pixels + pixel;
     }
+
+    /// <summary>Where a column's level state lives: column <see cref="Column"/> of <see cref="Columns"/> in <see cref="Levels"/>.</summary>
+    private readonly record struct ColumnState(MultiTauLevelState[] Levels, int Column, int Columns);
 
     /// <summary>How many values each level receives in this batch, and whether a value waits to be paired.</summary>
     private readonly struct BatchPlan
@@ -325,22 +328,24 @@ public sealed partial class MultiTauCorrelator : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ProcessColumn<T>(FrameSource<T> source, int column, int slot, BatchPlan plan, int floatLevels, Scratch scratch)
+    private unsafe void ProcessColumn<T>(FrameSource<T> source, ColumnState state, int column, int slot, BatchPlan plan, int floatLevels, Scratch scratch)
         where T : unmanaged, INumberBase<T>
     {
         int n = source.Frames;
         int p0 = _columnStart[column];
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
-        var level0 = _levels[0];
+        var levels = state.Levels;
+        int at = state.Column;
+        var level0 = levels[0];
         var binned = Vector256.LoadUnsafe(ref _columnBinned[column * Lanes]);
         bool hasNext = plan.NewValues.Length > 1;
         int made = 0;
         // The state of a column is read once per batch, from memory far larger than the caches: ask for the next
         // column's while this one is processed.
-        for (int l = 0; l < _levels.Length && plan.NewValues[l] > 0; l++)
+        for (int l = 0; l < levels.Length && plan.NewValues[l] > 0; l++)
         {
-            if (column + 1 < _columnStart.Length) _levels[l].PrefetchStreamed(column + 1);
-            _levels[l].StartColumn(column);
+            if (at + 1 < state.Columns) levels[l].PrefetchStreamed(at + 1);
+            levels[l].StartColumn(at);
         }
 
         // 16-bit counts were gathered into float rows (with the intensity per frame already added).
@@ -349,55 +354,55 @@ public sealed partial class MultiTauCorrelator : IDisposable
         if (gathered && floatLevels > 0)
         {
             var floats = scratch.ColumnRows(slot, n, _history);
-            level0.LoadHistory(column, floats);
-            var total = MultiTauKernels.Lags1To8(floats, RowsToVisit<float>(floats, n, 0, scratch), level0.Acc(column));
-            level0.AddTotal(column, total);
-            level0.KeepHeadAndWindow(column, floats, n);
+            level0.LoadHistory(at, floats);
+            var total = MultiTauKernels.Lags1To8(floats, RowsToVisit<float>(floats, n, 0, scratch), level0.Acc(at));
+            level0.AddTotal(at, total);
+            level0.KeepHeadAndWindow(at, floats, n);
             nextIsFloat = floatLevels > 1;
             if (hasNext) made = nextIsFloat
-                ? level0.PairInto(column, floats, n, scratch.FloatA.AsSpan(_history * Lanes))
-                : level0.PairInto(column, floats, n, scratch.LevelA.AsSpan(_history * Lanes));
+                ? level0.PairInto(at, floats, n, scratch.FloatA.AsSpan(_history * Lanes))
+                : level0.PairInto(at, floats, n, scratch.LevelA.AsSpan(_history * Lanes));
         }
         else
         {
             var doubles = scratch.Level0.AsSpan(0, (_history + n) * Lanes);
             if (gathered) WidenGathered(scratch.ColumnRows(slot, n, _history), doubles);
             else GatherDoubles(source, p0, lanes, doubles);
-            level0.LoadHistory(column, doubles);
+            level0.LoadHistory(at, doubles);
             if (!gathered) SumIntensity(doubles, n, binned, scratch.Intensity);
-            AccumulateLags(level0, column, doubles, n, 0, scratch);
-            level0.KeepHeadAndWindow(column, doubles, n);
-            if (hasNext) made = level0.PairInto(column, doubles, n, scratch.LevelA.AsSpan(_history * Lanes));
+            AccumulateLags(level0, at, doubles, n, 0, scratch);
+            level0.KeepHeadAndWindow(at, doubles, n);
+            if (hasNext) made = level0.PairInto(at, doubles, n, scratch.LevelA.AsSpan(_history * Lanes));
             nextIsFloat = false;
         }
 
         float[] nextFloats = scratch.FloatA, spareFloats = scratch.FloatB;
         double[] next = scratch.LevelA, spare = scratch.LevelB;
-        for (int l = 1; l < _levels.Length && plan.NewValues[l] > 0; l++)
+        for (int l = 1; l < levels.Length && plan.NewValues[l] > 0; l++)
         {
             System.Diagnostics.Debug.Assert(made == plan.NewValues[l]);
-            var level = _levels[l];
+            var level = levels[l];
             int count = made;
-            bool more = l + 1 < _levels.Length;
+            bool more = l + 1 < levels.Length;
             if (nextIsFloat)
             {
                 var buffer = nextFloats.AsSpan(0, (_history + count) * Lanes);
-                level.LoadHistory(column, buffer);
+                level.LoadHistory(at, buffer);
                 var rows = RowsToVisit<float>(buffer, count, l, scratch);
-                level.AddTotal(column, MultiTauKernels.FourLags(buffer, rows, level.KMin, level.Acc(column)));
-                level.KeepHeadAndWindow(column, buffer, count);
+                level.AddTotal(at, MultiTauKernels.FourLags(buffer, rows, level.KMin, level.Acc(at)));
+                level.KeepHeadAndWindow(at, buffer, count);
                 nextIsFloat = l + 1 < floatLevels;
                 if (more) made = nextIsFloat
-                    ? level.PairInto(column, buffer, count, spareFloats.AsSpan(_history * Lanes))
-                    : level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
+                    ? level.PairInto(at, buffer, count, spareFloats.AsSpan(_history * Lanes))
+                    : level.PairInto(at, buffer, count, spare.AsSpan(_history * Lanes));
             }
             else
             {
                 var buffer = next.AsSpan(0, (_history + count) * Lanes);
-                level.LoadHistory(column, buffer);
-                AccumulateLags(level, column, buffer, count, l, scratch);
-                level.KeepHeadAndWindow(column, buffer, count);
-                if (more) made = level.PairInto(column, buffer, count, spare.AsSpan(_history * Lanes));
+                level.LoadHistory(at, buffer);
+                AccumulateLags(level, at, buffer, count, l, scratch);
+                level.KeepHeadAndWindow(at, buffer, count);
+                if (more) made = level.PairInto(at, buffer, count, spare.AsSpan(_history * Lanes));
             }
             (next, spare) = (spare, next);
             (nextFloats, spareFloats) = (spareFloats, nextFloats);

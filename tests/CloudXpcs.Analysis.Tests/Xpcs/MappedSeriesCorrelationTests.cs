@@ -56,4 +56,31 @@ public sealed class MappedSeriesCorrelationTests
             for (int k = 0; k < 2; k++) Assert.Equal(expectedTwoTime!.Maps[k].C2, twoTime!.Maps[k].C2);
         }
     }
+
+    [Fact]
+    public void The_whole_series_path_gives_the_streamed_g2()
+    {
+        using var folder = new TempFolder();
+        using var pool = new CorrelatorStatePool();
+        string contiguous = Series(folder, ChunkStorageLayout.Contiguous), deflate = Series(folder, ChunkStorageLayout.Deflate);
+        var results = new List<MultiTauResult>();
+        foreach (var (path, statePool, whole, batch) in new[] { (contiguous, pool, true, 0), (contiguous, (CorrelatorStatePool?)null, true, 0),
+                     (contiguous, pool, false, 0), (contiguous, pool, true, 100), (deflate, pool, true, 0) })
+        {
+            var times = new CorrelationStageTimes();
+            results.Add(SeriesCorrelation.Correlate(path, new SeriesCorrelationOptions
+            {
+                StatePool = statePool, BatchFrames = batch, Timings = times, WholeSeriesWhenMapped = whole,
+            }));
+            Assert.Equal(path == contiguous && whole && batch == 0, times.WholeSeries);
+            Assert.Equal(path == contiguous ? 3 : 0, times.MappedChunks);
+        }
+        foreach (var result in results)
+        {
+            Assert.Equal(results[^1].G2, result.G2);
+            Assert.Equal(results[^1].G2Err, result.G2Err);
+            Assert.Equal(results[^1].IntensityVsTime, result.IntensityVsTime);
+            Assert.Equal(results[^1].Scattering2d, result.Scattering2d);
+        }
+    }
 }

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using CloudXpcs.Data.Hdf5;
+using CloudXpcs.Science.Correlation;
+
+namespace CloudXpcs.Analysis.Xpcs;
+
+/// <summary>
+/// Every chunk of a series memory-mapped at once, for the correlator's whole-series path
+/// (<see cref="MultiTauCorrelator.CorrelateWholeSeries{T}"/>): the pages are populated on other threads while the
+/// q-map and correlator are set up.
+/// </summary>
+internal sealed class MappedSeries : IDisposable
+{
+    // As for streaming mapped chunks: a series of many tiny chunks is read in batches instead.
+    private const int MinChunkFrames = 64;
+    private readonly List<MappedFrameBlock> _blocks;
+    private readonly Task _populated;
+    private double _populateS;
+
+    private MappedSeries(List<MappedFrameBlock> blocks)
+    {
+        _blocks = blocks;
+        _populated = Parallel.ForEachAsync(blocks, (block, _) =>
+        {
+            long started = Stopwatch.GetTimestamp();
+            block.Populate();
+            lock (_blocks) _populateS += CorrelationStageTimes.Since(started);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Every chunk mapped, or null (nothing kept mapped) when one of them cannot be or the chunks are too short to pay.</summary>
+    public static MappedSeries? TryMap(SeriesFrameSource source)
+    {
+        var chunks = source.Chunks;
+        if (chunks.Count == 0 || chunks.Any(c => c.FrameCount < MinChunkFrames)) return null;
+        var blocks = new List<MappedFrameBlock>(chunks.Count);
+        try
+        {
+            for (int k = 0; k < chunks.Count; k++)
+            {
+                var block = source.TryMapChunk(k);
+                if (block is null)
+                {
+                    foreach (var b in blocks) b.Dispose();
+                    return null;
+                }
+                blocks.Add(block);
+            }
+        }
+        catch
+        {
+            foreach (var b in blocks) b.Dispose();
+            throw;
+        }
+        return new MappedSeries(blocks);
+    }
+
+    /// <summary>Correlates the mapped frames into <paramref name="correlator"/> (which is finished afterwards).</summary>
+    public unsafe void Correlate<T>(MultiTauCorrelator correlator, CorrelationStageTimes? times, IProgress<long>? framesDone) where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        long waiting = Stopwatch.GetTimestamp();
+        _populated.GetAwaiter().GetResult();
+        if (times is not null)
+        {
+            times.ReadWaitS += CorrelationStageTimes.Since(waiting);
+            times.ReadS += _populateS;
+            times.MappedChunks += _blocks.Count;
+            times.WholeSeries = true;
+        }
+        long started = Stopwatch.GetTimestamp();
+        var addresses = new List<FrameBlockAddress>(_blocks.Count);
+        foreach (var block in _blocks)
+            fixed (T* data = block.Frames<T>(0, block.FrameCount)) addresses.Add(new FrameBlockAddress((nint)data, block.FrameCount));
+        correlator.CorrelateWholeSeries<T>(addresses, framesDone);
+        if (times is not null) times.CorrelateS += CorrelationStageTimes.Since(started);
+    }
+
+    public void Dispose()
+    {
+        // The populating threads must be done with the blocks before they are unmapped.
+        try { _populated.GetAwaiter().GetResult(); } catch (Exception) { }
+        foreach (var block in _blocks) block.Dispose();
+    }
+}

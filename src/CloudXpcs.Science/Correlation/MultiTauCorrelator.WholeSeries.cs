@@ -1,0 +1,152 @@
+using System.Numerics;
+
+namespace CloudXpcs.Science.Correlation;
+
+/// <summary>Whole frames of a series, in time order, at <see cref="Address"/> (e.g. a memory-mapped chunk file).</summary>
+public readonly record struct FrameBlockAddress(nint Address, int Frames);
+
+/// <summary>
+/// The whole-series dense path: when every frame of the series is in memory at once (memory-mapped chunks), the
+/// columns go through all frames one block after the other, each block with a few hundred KiB of level state that
+/// stays in the cache and is finalized as soon as the block has seen the last frame. The streaming path
+/// (<see cref="AddFrames{T}"/>) keeps every column's state (hundreds of MiB for a 512 x 512 detector) and reads and
+/// writes it once per batch; on a VM its first touch alone costs about as much as the correlation.
+/// Column blocks are finalized in the streaming path's order (<see cref="SumColumnParts{TScratch}"/>) and every lag
+/// sum is the same exact integer, so the result is bit-identical.
+/// </summary>
+public sealed partial class MultiTauCorrelator
+{
+    private const int WholeSeriesColumnsPerBlock = MaxColumnsPerWorkItem;
+
+    /// <summary>
+    /// Correlates the whole series from <paramref name="blocks"/> (whole frames, in order, every frame of the series;
+    /// the memory must stay valid during the call) and finishes the correlator, as <see cref="AddFrames{T}"/> with every
+    /// frame followed by <see cref="ToPartialSums"/>. Only for a correlator that has taken no frames yet.
+    /// <paramref name="framesDone"/> hears the share of the work done, in frames.
+    /// </summary>
+    public unsafe void CorrelateWholeSeries<T>(IReadOnlyList<FrameBlockAddress> blocks, IProgress<long>? framesDone = null)
+        where T : unmanaged, INumberBase<T>
+    {
+        if (_framesSeen != 0 || _finished is not null)
+            throw new InvalidOperationException("the whole-series path needs a correlator that has taken no frames");
+        ObjectDisposedException.ThrowIf(_stateMemory is null, this);
+        long frames = blocks.Sum(b => (long)b.Frames);
+        if (frames != _totalFrames) throw new ArgumentException($"the blocks hold {frames} frames, the series {_totalFrames}", nameof(blocks));
+        _heldBatches = null;
+        int pixels = _qmap.PixelCount;
+        var pieces = new List<(nint Address, int Frames, int FirstFrame)>();
+        int first = 0;
+        foreach (var block in blocks)
+        {
+            for (int f = 0; f < block.Frames; f += ShortSubBatchFrames)
+                pieces.Add((block.Address + (nint)f * pixels * sizeof(T), Math.Min(ShortSubBatchFrames, block.Frames - f), first + f));
+            first += block.Frames;
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
+        Parallel.For(0, _unbinnedColumns.Length, options, c =>
+        {
+            foreach (var piece in pieces) SumUnbinnedColumn(new FrameSource<T>((T*)piece.Address, pixels, piece.Frames), _unbinnedColumns[c]);
+        });
+
+        for (int l = 0; l < _levels.Length; l++) _levels[l].ValuesSoFar = MultiTauLadder.BinnedFrames(_totalFrames, l);
+        var scales = new LagScales(Lags, _levels);
+        long blocksDone = 0, blockCount = (_columnStart.Length + WholeSeriesColumnsPerBlock - 1) / WholeSeriesColumnsPerBlock;
+        var states = new System.Collections.Concurrent.ConcurrentBag<BlockState>();
+        try
+        {
+            var result = SumColumnParts(() =>
+                {
+                    var state = new BlockState(this, _scratchPool.TryTake(out var pooled) ? pooled : new Scratch(_history));
+                    states.Add(state);
+                    return state;
+                },
+                (sums, firstColumn, endColumn, state) =>
+                {
+                    for (int b = firstColumn; b < endColumn; b += WholeSeriesColumnsPerBlock)
+                    {
+                        int count = Math.Min(WholeSeriesColumnsPerBlock, endColumn - b);
+                        CorrelateColumnBlock<T>(pieces, b, count, state);
+                        for (int j = 0; j < count; j++)
+                        {
+                            AddColumnSums(sums, b + j, scales, new LevelStateRows(state.Levels, j));
+                            int p0 = _columnStart[b + j];
+                            for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++) _pixelSum[p0 + lane] = state.Levels[0].Total(j, lane);
+                        }
+                        long done = Interlocked.Increment(ref blocksDone);
+                        framesDone?.Report(_totalFrames * done / Math.Max(1, blockCount));
+                    }
+                });
+            foreach (int p0 in _columnStart)
+                for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
+            _framesSeen = _totalFrames;
+            _finished = result;
+        }
+        finally
+        {
+            foreach (var state in states)
+            {
+                _scratchPool.Add(state.Scratch);
+                state.Dispose();
+            }
+        }
+        Dispose();
+    }
+
+    /// <summary>Columns [first, first + count) through every frame, their level state in <paramref name="state"/> (columns 0..count).</summary>
+    private unsafe void CorrelateColumnBlock<T>(List<(nint Address, int Frames, int FirstFrame)> pieces, int first, int count, BlockState state)
+        where T : unmanaged, INumberBase<T>
+    {
+        int pixels = _qmap.PixelCount;
+        var levels = state.Levels;
+        foreach (var level in levels) level.ValuesSoFar = 0;
+        float blockMax = 0;
+        var scratch = state.Scratch;
+        foreach (var (address, n, firstFrame) in pieces)
+        {
+            var plan = new BatchPlan(levels, n);
+            var source = new FrameSource<T>((T*)address, pixels, n);
+            scratch.Reset(n);
+            if (typeof(T) == typeof(ushort))
+            {
+                GatherFloats(System.Runtime.CompilerServices.Unsafe.As<FrameSource<T>, FrameSource<ushort>>(ref source), first, count, scratch);
+                blockMax = MathF.Max(blockMax, scratch.Max);
+            }
+            int floatLevels = FloatLevels<T>(blockMax, plan);
+            for (int j = 0; j < count; j++) ProcessColumn(source, new ColumnState(levels, j, count), first + j, j, plan, floatLevels, scratch);
+            lock (_binnedIntensitySum)
+            {
+                var sums = _binnedIntensitySum.AsSpan(firstFrame, n);
+                for (int t = 0; t < n; t++) sums[t] += scratch.Intensity[t];
+            }
+            plan.Commit(levels);
+        }
+    }
+
+    /// <summary>One thread's level state for a block of columns (kept in the cache block after block) and its work buffers.</summary>
+    private sealed unsafe class BlockState : IDisposable
+    {
+        private readonly HugePageBuffer _memory;
+
+        public BlockState(MultiTauCorrelator correlator, Scratch scratch)
+        {
+            Scratch = scratch;
+            int levels = correlator._levels.Length, history = correlator._history;
+            long doubles = 0;
+            for (int l = 0; l < levels; l++) doubles += MultiTauLevelState.DoublesFor(correlator.LevelKMin(l), history, history, WholeSeriesColumnsPerBlock);
+            _memory = new HugePageBuffer(doubles);
+            Levels = new MultiTauLevelState[levels];
+            double* next = _memory.Pointer;
+            for (int l = 0; l < levels; l++)
+            {
+                Levels[l] = new MultiTauLevelState(correlator.LevelKMin(l), history, history, WholeSeriesColumnsPerBlock, next);
+                next += MultiTauLevelState.DoublesFor(correlator.LevelKMin(l), history, history, WholeSeriesColumnsPerBlock);
+            }
+        }
+
+        public MultiTauLevelState[] Levels { get; }
+        public Scratch Scratch { get; }
+
+        public void Dispose() => _memory.Dispose();
+    }
+}
