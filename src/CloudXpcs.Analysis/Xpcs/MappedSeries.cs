@@ -66,14 +66,15 @@ internal sealed class MappedSeries : IDisposable
             times.ReadWaitS += CorrelationStageTimes.Since(waiting);
             times.ReadS += _populateS;
             times.MappedChunks += _blocks.Count;
-            times.WholeSeries = true;
         }
         long started = Stopwatch.GetTimestamp();
         var addresses = new List<FrameBlockAddress>(_blocks.Count);
         foreach (var block in _blocks)
             fixed (T* data = block.Frames<T>(0, block.FrameCount)) addresses.Add(new FrameBlockAddress((nint)data, block.FrameCount));
-        correlator.CorrelateWholeSeries<T>(addresses, framesDone);
-        if (times is not null) times.CorrelateS += CorrelationStageTimes.Since(started);
+        bool columnBlocks = correlator.CorrelateWholeSeries<T>(addresses, framesDone);
+        if (times is null) return;
+        times.CorrelateS += CorrelationStageTimes.Since(started);
+        times.WholeSeries = columnBlocks;
     }
 
     public void Dispose()

@@ -22,9 +22,10 @@ public sealed partial class MultiTauCorrelator
     /// Correlates the whole series from <paramref name="blocks"/> (whole frames, in order, every frame of the series;
     /// the memory must stay valid during the call) and finishes the correlator, as <see cref="AddFrames{T}"/> with every
     /// frame followed by <see cref="ToPartialSums"/>. Only for a correlator that has taken no frames yet.
-    /// <paramref name="framesDone"/> hears the share of the work done, in frames.
+    /// <paramref name="framesDone"/> hears the share of the work done, in frames. Returns false when the frames were
+    /// photon-starved and went through the event path instead (the automatic choice of <see cref="AddFrames{T}"/>).
     /// </summary>
-    public unsafe void CorrelateWholeSeries<T>(IReadOnlyList<FrameBlockAddress> blocks, IProgress<long>? framesDone = null)
+    public unsafe bool CorrelateWholeSeries<T>(IReadOnlyList<FrameBlockAddress> blocks, IProgress<long>? framesDone = null)
         where T : unmanaged, INumberBase<T>
     {
         if (_framesSeen != 0 || _finished is not null)
@@ -32,8 +33,13 @@ public sealed partial class MultiTauCorrelator
         ObjectDisposedException.ThrowIf(_stateMemory is null, this);
         long frames = blocks.Sum(b => (long)b.Frames);
         if (frames != _totalFrames) throw new ArgumentException($"the blocks hold {frames} frames, the series {_totalFrames}", nameof(blocks));
-        _heldBatches = null;
         int pixels = _qmap.PixelCount;
+        if (blocks.Count > 0 && blocks[0].Frames > 0 && LooksSparseForEvents(new ReadOnlySpan<T>((T*)blocks[0].Address, pixels)))
+        {
+            StreamBlocks<T>(blocks, framesDone);
+            return false;
+        }
+        _heldBatches = null;
         var pieces = new List<(nint Address, int Frames, int FirstFrame)>();
         int first = 0;
         foreach (var block in blocks)
@@ -91,6 +97,26 @@ public sealed partial class MultiTauCorrelator
             }
         }
         Dispose();
+        return true;
+    }
+
+    /// <summary>Whether the automatic choice of <see cref="AddFrames{T}"/> would take the event path for frames like this one.</summary>
+    private bool LooksSparseForEvents<T>(ReadOnlySpan<T> frame) where T : unmanaged, INumberBase<T> =>
+        _eventPathForSparseFrames && (typeof(T) == typeof(ushort) || typeof(T) == typeof(byte) || typeof(T) == typeof(uint))
+        && CountNonZero(frame) <= EventPathOccupancy * frame.Length;
+
+    /// <summary>Photon-starved frames go through <see cref="AddFrames{T}"/>, whose event path costs work per photon, not per pixel.</summary>
+    private unsafe void StreamBlocks<T>(IReadOnlyList<FrameBlockAddress> blocks, IProgress<long>? framesDone) where T : unmanaged, INumberBase<T>
+    {
+        int pixels = _qmap.PixelCount;
+        foreach (var block in blocks)
+            for (int f = 0; f < block.Frames; f += MaxSubBatchFrames)
+            {
+                int count = Math.Min(MaxSubBatchFrames, block.Frames - f);
+                AddFrames(new ReadOnlySpan<T>((T*)block.Address + (long)f * pixels, count * pixels));
+                framesDone?.Report(_framesSeen);
+            }
+        ToPartialSums();
     }
 
     /// <summary>Columns [first, first + count) through every frame, their level state in <paramref name="state"/> (columns 0..count).</summary>

@@ -37,7 +37,7 @@ public class WholeSeriesDensePathTests
                 address += (nint)f * pixels * sizeof(T);
             }
             long reported = 0;
-            correlator.CorrelateWholeSeries<T>(blocks, new SynchronousProgress(v => reported = Math.Max(reported, v)));
+            Assert.True(correlator.CorrelateWholeSeries<T>(blocks, new SynchronousProgress(v => reported = Math.Max(reported, v))));
             Assert.Equal(n, reported);
             Assert.Equal(n, correlator.FramesSeen);
             return correlator.ToResult(0.1);
@@ -85,6 +85,28 @@ public class WholeSeriesDensePathTests
             EventPathCorrelationTests.AssertSameResult(streamed, Whole(map, frames, n, options, [n]));
             EventPathCorrelationTests.AssertSameResult(streamed, Whole(map, frames, n, options, [700, 64, 1010, 3]));
         }
+    }
+
+    [Fact]
+    public void Photon_starved_frames_keep_the_automatic_choice_of_the_event_path()
+    {
+        var g = SmallDetector.Geometry(32, 40);
+        var map = SmallDetector.Map(g);
+        int n = 1200;
+        var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 0.001, 12);
+        var options = new MultiTauOptions { MaxDegreeOfParallelism = 2 };
+        using var correlator = new MultiTauCorrelator(map, n, options);
+        var handle = GCHandle.Alloc(frames, GCHandleType.Pinned);
+        try
+        {
+            Assert.False(correlator.CorrelateWholeSeries<ushort>([new FrameBlockAddress(handle.AddrOfPinnedObject(), n)]));
+        }
+        finally
+        {
+            handle.Free();
+        }
+        Assert.Equal(n, correlator.FramesOnEventPath);
+        EventPathCorrelationTests.AssertSameResult(Streamed(map, frames, n, options), correlator.ToResult(0.1));
     }
 
     [Fact]
