@@ -66,6 +66,7 @@ for filter in ${FILTERS-bitshuffle-lz4}; do
   awk -v p="$pixel_frames" -v w="$fbest" -v k="$filter" 'BEGIN{printf "cloudxpcs correlate (%s), whole process, best of '"$runs"': %s s, %.3e pixel-frames/s\n", k, w, p / w}'
 done
 dotnet "$bench" correlation "$frames" 1.0 "$(nproc)" 1024 512 3 2>/dev/null | tee "$out/kernel"
+dotnet "$bench" correlation "$frames" 1.0 "$(nproc)" 0 512 3 2>/dev/null   # the whole-series path `correlate` takes for mapped chunks
 numpy_line=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference/multitau_numpy.py bench --frames "$frames" --mean 1.0)
 echo "$numpy_line"
 numpy_rate=$(echo "$numpy_line" | grep -oE '[0-9.]+e[+-][0-9]+ pixel-frames/s' | cut -d' ' -f1)

@@ -58,6 +58,13 @@ public static class CorrelationThroughput
         return data;
     }
 
+    /// <summary>Every frame at once (as memory-mapped chunks are): the correlator's whole-series path.</summary>
+    private static unsafe void WholeSeries(MultiTauCorrelator correlator, ushort[] data, int frames)
+    {
+        fixed (ushort* frames0 = data) correlator.CorrelateWholeSeries<ushort>([new FrameBlockAddress((nint)frames0, frames)]);
+    }
+
+    /// <param name="batchFrames">Frames per AddFrames call; 0: the whole series at once (CorrelateWholeSeries).</param>
     public static Figures Run(string name, int rows, int cols, int frames, double mean, int threads, int batchFrames, int repeats)
     {
         var map = AllPixelsMap(rows, cols);
@@ -72,7 +79,8 @@ public static class CorrelationThroughput
             var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             using var correlator = new MultiTauCorrelator(map, frames, new MultiTauOptions { MaxDegreeOfParallelism = threads, StatePool = StatePool });
-            for (int t = 0; t < frames; t += batchFrames)
+            if (batchFrames <= 0) WholeSeries(correlator, data, frames);
+            for (int t = 0; batchFrames > 0 && t < frames; t += batchFrames)
             {
                 int n = Math.Min(batchFrames, frames - t);
                 correlator.AddFrames<ushort>(data.AsSpan(t * pixels, n * pixels));

@@ -26,7 +26,7 @@ public static class Program
             int repeats = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 3;
             var f = CorrelationThroughput.Run($"mean {mean}", side, side, frames, mean, threads, batch, repeats);
             Console.WriteLine(FormattableString.Invariant(
-                $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, batch {batch}: best of {repeats} {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, of which finalization {f.FinalizeSeconds:F3} s (first run in the process, state memory not yet pooled: {f.FirstRunSeconds:F3} s, {(double)f.Rows * f.Cols * f.Frames / f.FirstRunSeconds:E3} pixel-frames/s), peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB (frames in memory {f.FrameBytes / 1048576.0:F0} MiB, correlator state {f.StateBytes / 1048576.0:F0} MiB)"));
+                $"cloudxpcs correlate: {f.Rows}x{f.Cols} x {f.Frames} frames, mean {f.MeanCount}, {f.Threads} threads, {(batch > 0 ? $"batch {batch}" : "whole series at once")}: best of {repeats} {f.Seconds:F3} s wall, {f.CpuSeconds:F3} s CPU, {f.PixelFramesPerSecond:E3} pixel-frames/s, of which finalization {f.FinalizeSeconds:F3} s (first run in the process, state memory not yet pooled: {f.FirstRunSeconds:F3} s, {(double)f.Rows * f.Cols * f.Frames / f.FirstRunSeconds:E3} pixel-frames/s), peak working set {f.PeakWorkingSetBytes / 1048576.0:F0} MiB (frames in memory {f.FrameBytes / 1048576.0:F0} MiB, correlator state {f.StateBytes / 1048576.0:F0} MiB)"));
             return 0;
         }
         if (args.Length > 0 && args[0] == "dense-series") return DenseSeriesWriter.Run(args);
