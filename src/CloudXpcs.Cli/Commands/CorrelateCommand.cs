@@ -25,7 +25,7 @@ public sealed class CorrelateCommand : Command<CorrelateCommand.Settings>
         public int Threads { get; init; } = -1;
 
         [CommandOption("--batch-frames <N>")]
-        [Description("Frames read per batch (default: about 256 MiB of frames).")]
+        [Description("Frames read per batch (default: about 256 MiB of frames; uncompressed series otherwise take every frame at once).")]
         public int BatchFrames { get; init; }
 
         [CommandOption("--detector-format <FORMAT>")]
