@@ -29,11 +29,17 @@ internal sealed class MappedSeries : IDisposable
         });
     }
 
-    /// <summary>Every chunk mapped, or null (nothing kept mapped) when one of them cannot be or the chunks are too short to pay.</summary>
+    /// <summary>
+    /// Every chunk mapped, or null (nothing kept mapped) when one of them cannot be, the chunks are too short to pay, or
+    /// the series is larger than half the memory: each column block reads every frame, so the frames must stay in the
+    /// page cache from the first block to the last (the streaming path reads them once).
+    /// </summary>
     public static MappedSeries? TryMap(SeriesFrameSource source)
     {
         var chunks = source.Chunks;
         if (chunks.Count == 0 || chunks.Any(c => c.FrameCount < MinChunkFrames)) return null;
+        long bytes = (long)source.Frames * source.PixelsPerFrame * (source.PixelType == FramePixelType.UInt16 ? 2 : 4);
+        if (bytes > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2) return null;
         var blocks = new List<MappedFrameBlock>(chunks.Count);
         try
         {
