@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using CloudXpcs.Science.Correlation;
 using CloudXpcs.Science.Geometry;
 using CloudXpcs.Science.Tests.Support;
@@ -21,30 +20,31 @@ public class WholeSeriesDensePathTests
         return correlator.ToResult(0.1);
     }
 
-    private static unsafe MultiTauResult Whole<T>(QMap map, T[] frames, int n, MultiTauOptions options, int[] chunkFrames) where T : unmanaged, INumberBase<T>
+    private static MultiTauResult Whole<T>(QMap map, T[] frames, int n, MultiTauOptions options, int[] chunkFrames) where T : unmanaged, INumberBase<T>
     {
-        Assert.Equal(n, chunkFrames.Sum());
         using var correlator = new MultiTauCorrelator(map, n, options);
-        int pixels = map.PixelCount;
-        var handle = GCHandle.Alloc(frames, GCHandleType.Pinned);
-        try
+        long reported = 0;
+        Assert.True(CorrelateWhole(correlator, map.PixelCount, frames, chunkFrames, new SynchronousProgress(v => reported = Math.Max(reported, v))));
+        Assert.Equal(n, reported);
+        Assert.Equal(n, correlator.FramesSeen);
+        return correlator.ToResult(0.1);
+    }
+
+    /// <summary>The frames (pinned) as blocks of the given frame counts through CorrelateWholeSeries.</summary>
+    private static unsafe bool CorrelateWhole<T>(MultiTauCorrelator correlator, int pixels, T[] frames, int[] chunkFrames, IProgress<long>? progress = null)
+        where T : unmanaged, INumberBase<T>
+    {
+        Assert.Equal(frames.Length, (long)chunkFrames.Sum() * pixels);
+        fixed (T* first = frames)
         {
             var blocks = new List<FrameBlockAddress>();
-            nint address = handle.AddrOfPinnedObject();
+            nint address = (nint)first;
             foreach (int f in chunkFrames)
             {
                 blocks.Add(new FrameBlockAddress(address, f));
                 address += (nint)f * pixels * sizeof(T);
             }
-            long reported = 0;
-            Assert.True(correlator.CorrelateWholeSeries<T>(blocks, new SynchronousProgress(v => reported = Math.Max(reported, v))));
-            Assert.Equal(n, reported);
-            Assert.Equal(n, correlator.FramesSeen);
-            return correlator.ToResult(0.1);
-        }
-        finally
-        {
-            handle.Free();
+            return correlator.CorrelateWholeSeries<T>(blocks, progress);
         }
     }
 
@@ -96,15 +96,7 @@ public class WholeSeriesDensePathTests
         var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 0.001, 12);
         var options = new MultiTauOptions { MaxDegreeOfParallelism = 2 };
         using var correlator = new MultiTauCorrelator(map, n, options);
-        var handle = GCHandle.Alloc(frames, GCHandleType.Pinned);
-        try
-        {
-            Assert.False(correlator.CorrelateWholeSeries<ushort>([new FrameBlockAddress(handle.AddrOfPinnedObject(), n)]));
-        }
-        finally
-        {
-            handle.Free();
-        }
+        Assert.False(CorrelateWhole(correlator, g.PixelCount, frames, [n]));
         Assert.Equal(n, correlator.FramesOnEventPath);
         EventPathCorrelationTests.AssertSameResult(Streamed(map, frames, n, options), correlator.ToResult(0.1));
     }
