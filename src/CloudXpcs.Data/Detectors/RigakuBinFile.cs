@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace CloudXpcs.Data.Detectors;
 
@@ -18,15 +19,19 @@ internal static class RigakuBinFile
     private static readonly int[] ModuleAtPosition = [5, 0, 4, 1, 3, 2];
     public const int Rows3M = 3 * ModuleRows + 2 * GapRows, Cols3M = 2 * ModuleCols + GapCols;
 
-    private sealed record Module(string Path, int[] Frame, int[] Pixel, int[] Count, int Length)
+    /// <summary>A module's events: pixel indices (module offset removed) and counts, frame f at [Offsets[f], Offsets[f + 1]).</summary>
+    private sealed record Module(string Path, int[] Offsets, int[] Pixel, int[] Count)
     {
-        public int Frames => Length == 0 ? 0 : Frame[Length - 1] + 1;
+        public int Frames => Offsets.Length - 1;
+        public int Length => Offsets[^1];
     }
 
     public static SparseDetectorSource Read500k(string path)
     {
         var module = ReadModule(path);
-        return Assemble(SparseDetectorSource.Rigaku500kFormat, ModuleRows, ModuleCols, [module], module.Frames, (_, p) => p);
+        // One module's records are the events in order already: only frames listed out of pixel order are sorted.
+        EventSpans.ForRanges(module.Frames, (start, end) => SortFrames(module.Path, module.Offsets, module.Pixel, module.Count, start, end));
+        return new SparseDetectorSource(SparseDetectorSource.Rigaku500kFormat, ModuleRows, ModuleCols, module.Offsets, module.Pixel, module.Count);
     }
 
     public static SparseDetectorSource Read3M(IReadOnlyList<string> paths)
@@ -53,41 +58,58 @@ internal static class RigakuBinFile
             placed[position] = modules[ModuleAtPosition[position]];
             origin[position] = position / 2 * (ModuleRows + GapRows) * Cols3M + position % 2 * (ModuleCols + GapCols);
         }
-        return Assemble(SparseDetectorSource.Rigaku3MFormat, Rows3M, Cols3M, placed, frames,
-            (position, p) => origin[position] + p / ModuleCols * Cols3M + p % ModuleCols);
-    }
-
-    private static SparseDetectorSource Assemble(string format, int rows, int cols, Module[] modules, int frames, Func<int, int, int> place)
-    {
         var offsets = new int[frames + 1];
-        var events = new EventListBuilder(Math.Max(16, modules.Sum(m => m.Length)));
-        var cursor = new int[modules.Length];
+        long total = 0;
         for (int f = 0; f < frames; f++)
         {
-            int start = events.Count;
-            bool sorted = true;
-            for (int m = 0; m < modules.Length; m++)
+            foreach (var module in placed)
+                if (f < module.Frames) total += module.Offsets[f + 1] - module.Offsets[f];
+            if (total > int.MaxValue) throw new DataContractException(placed[0].Path, "more than 2^31 events");
+            offsets[f + 1] = (int)total;
+        }
+        var pixels = GC.AllocateUninitializedArray<int>((int)total);
+        var counts = GC.AllocateUninitializedArray<int>((int)total);
+        EventSpans.ForRanges(frames, (start, end) =>
+        {
+            for (int f = start; f < end; f++)
             {
-                var module = modules[m];
-                for (; cursor[m] < module.Length && module.Frame[cursor[m]] == f; cursor[m]++)
+                int e = offsets[f];
+                for (int position = 0; position < 6; position++)
                 {
-                    int pixel = place(m, module.Pixel[cursor[m]]);
-                    sorted &= events.Count == start || pixel > events.Pixels[events.Count - 1];
-                    events.Add(pixel, module.Count[cursor[m]]);
+                    var module = placed[position];
+                    if (f >= module.Frames) continue;
+                    for (int i = module.Offsets[f]; i < module.Offsets[f + 1]; i++, e++)
+                    {
+                        int p = module.Pixel[i];
+                        pixels[e] = origin[position] + p / ModuleCols * Cols3M + p % ModuleCols;
+                        counts[e] = module.Count[i];
+                    }
                 }
             }
-            if (!sorted)
-            {
-                Array.Sort(events.Pixels, events.Counts, start, events.Count - start);
-                for (int e = start + 1; e < events.Count; e++)
-                    if (events.Pixels[e] == events.Pixels[e - 1])
-                        throw new DataContractException(modules[0].Path, $"frame {f}: pixel {events.Pixels[e]} is listed twice");
-            }
-            offsets[f + 1] = events.Count;
-        }
-        return new SparseDetectorSource(format, rows, cols, offsets, events.Pixels, events.Counts);
+            return SortFrames(placed[0].Path, offsets, pixels, counts, start, end);
+        });
+        return new SparseDetectorSource(SparseDetectorSource.Rigaku3MFormat, Rows3M, Cols3M, offsets, pixels, counts);
     }
 
+    /// <summary>Sorts frames [start, end) whose pixels do not increase; the first pixel listed twice is a fault.</summary>
+    private static (int At, Exception Fault)? SortFrames(string path, int[] offsets, int[] pixels, int[] counts, int start, int end)
+    {
+        for (int f = start; f < end; f++)
+        {
+            int first = offsets[f], length = offsets[f + 1] - first;
+            if (EventSpans.IncreaseStrictly(pixels.AsSpan(first, length))) continue;
+            Array.Sort(pixels, counts, first, length);
+            for (int e = first + 1; e < first + length; e++)
+                if (pixels[e] == pixels[e - 1])
+                    return (f, new DataContractException(path, $"frame {f}: pixel {pixels[e]} is listed twice"));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Decodes a module file in parallel over record ranges. Frames do not decrease, so frame f's events start at the
+    /// record where the frame field first reaches f: each range writes the offsets of the frames that start in it.
+    /// </summary>
     private static Module ReadModule(string path)
     {
         long length = FileLength(path);
@@ -95,33 +117,69 @@ internal static class RigakuBinFile
         if (length % 8 != 0) throw new DataContractException(path, $"truncated: {length} bytes is not a whole number of 8-byte records");
         if (length / 8 > int.MaxValue) throw new DataContractException(path, "more than 2^31 records");
         int records = (int)(length / 8);
-        var frame = new int[records];
-        var pixel = new int[records];
-        var count = new int[records];
-        int r = 0, minPixel = int.MaxValue;
-        SparseDetectorSource.ReadWhole(path, bytes =>
+        using var file = DetectorFileHandle.Open(path);
+        var last = new byte[8];
+        file.ReadExactly(last, length - 8);
+        int frames = (int)(BinaryPrimitives.ReadUInt64LittleEndian(last) >> 40) + 1;
+        var offsets = new int[frames + 1];
+        offsets[frames] = records;
+        var pixel = GC.AllocateUninitializedArray<int>(records);
+        var count = GC.AllocateUninitializedArray<int>(records);
+        int minPixel = int.MaxValue, maxPixel = 0;
+        var gate = new object();
+        const int PieceRecords = 1 << 16;
+        EventSpans.ForRanges(records, (start, end) =>
         {
-            for (int i = 0; i + 8 <= bytes.Length; i += 8, r++)
+            var buffer = DetectorFileHandle.Grow(null, 8L * (PieceRecords + 1));
+            int low = int.MaxValue, high = 0;
+            try
             {
-                ulong a = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i, 8));
-                int f = (int)(a >> 40);
-                if (r > 0 && f < frame[r - 1])
-                    throw new DataContractException(path, $"record {r}: frame {f} after frame {frame[r - 1]} (frames must not decrease)");
-                frame[r] = f;
-                pixel[r] = (int)((a >> 16) & ((1UL << 21) - 1));
-                count[r] = (int)(a & 0xFFF);
-                minPixel = Math.Min(minPixel, pixel[r]);
+                // Each piece starts with the record before it (the frame to compare with), or frame -1 before the first.
+                for (int piece = start; piece < end; piece += PieceRecords)
+                {
+                    int n = Math.Min(PieceRecords, end - piece), from = piece == 0 ? 0 : piece - 1;
+                    file.ReadExactly(buffer.AsSpan(0, 8 * (piece + n - from)), 8L * from);
+                    var record = MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(0, 8 * (piece + n - from)))[(piece - from)..];
+                    long previous = piece == 0 ? -1 : (long)(MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(0, 8))[0] >> 40);
+                    for (int i = 0; i < n; i++)
+                    {
+                        ulong a = record[i];
+                        long frame = (long)(a >> 40);
+                        if (frame != previous)
+                        {
+                            int r = piece + i;
+                            if (frame < previous)
+                                return (r, new DataContractException(path, $"record {r}: frame {frame} after frame {previous} (frames must not decrease)"));
+                            for (long f = previous + 1; f <= Math.Min(frame, frames); f++) offsets[f] = r;
+                            previous = frame;
+                        }
+                        int p = (int)((a >> 16) & ((1UL << 21) - 1));
+                        pixel[piece + i] = p;
+                        count[piece + i] = (int)(a & 0xFFF);
+                        low = Math.Min(low, p);
+                        high = Math.Max(high, p);
+                    }
+                }
             }
+            finally
+            {
+                DetectorFileHandle.Return(buffer);
+            }
+            lock (gate) (minPixel, maxPixel) = (Math.Min(minPixel, low), Math.Max(maxPixel, high));
+            return null;
         });
-        if (r != records) throw new DataContractException(path, $"the file changed while it was read ({r} of {records} records)");
         int shift = minPixel >= ModuleOffset ? ModuleOffset : 0;
-        for (int i = 0; i < records; i++)
-        {
-            int p = pixel[i] -= shift;
-            if (p >= ModuleRows * ModuleCols)
-                throw new DataContractException(path, $"record {i}: pixel index {p + shift} is outside the {ModuleRows} x {ModuleCols} module");
-        }
-        return new Module(path, frame, pixel, count, records);
+        if (maxPixel - shift >= ModuleRows * ModuleCols)
+            for (int i = 0; i < records; i++)
+                if (pixel[i] - shift >= ModuleRows * ModuleCols)
+                    throw new DataContractException(path, $"record {i}: pixel index {pixel[i]} is outside the {ModuleRows} x {ModuleCols} module");
+        if (shift != 0)
+            EventSpans.ForRanges(records, (start, end) =>
+            {
+                for (int i = start; i < end; i++) pixel[i] -= shift;
+                return null;
+            });
+        return new Module(path, offsets, pixel, count);
     }
 
     internal static long FileLength(string path)
