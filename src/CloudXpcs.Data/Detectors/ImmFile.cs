@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CloudXpcs.Data.Detectors;
@@ -104,6 +105,7 @@ internal static class ImmFile
         return new Layout(rows, cols, sparse, payloadAt.Count, payloadAt.ToArray(), eventOffsets.ToArray(), fault);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int At, Exception Fault)? DecodeSparse(DetectorFileHandle file, Layout layout, int start, int end, int[] pixels, int[] counts)
     {
         int perFrame = layout.Rows * layout.Cols;

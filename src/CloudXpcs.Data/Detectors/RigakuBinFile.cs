@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CloudXpcs.Data.Detectors;
@@ -92,6 +93,7 @@ internal static class RigakuBinFile
     }
 
     /// <summary>Sorts frames [start, end) whose pixels do not increase; the first pixel listed twice is a fault.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int At, Exception Fault)? SortFrames(string path, int[] offsets, int[] pixels, int[] counts, int start, int end)
     {
         for (int f = start; f < end; f++)
@@ -127,46 +129,11 @@ internal static class RigakuBinFile
         var count = GC.AllocateUninitializedArray<int>(records);
         int minPixel = int.MaxValue, maxPixel = 0;
         var gate = new object();
-        const int PieceRecords = 1 << 16;
         EventSpans.ForRanges(records, (start, end) =>
         {
-            var buffer = DetectorFileHandle.Grow(null, 8L * (PieceRecords + 1));
-            int low = int.MaxValue, high = 0;
-            try
-            {
-                // Each piece starts with the record before it (the frame to compare with), or frame -1 before the first.
-                for (int piece = start; piece < end; piece += PieceRecords)
-                {
-                    int n = Math.Min(PieceRecords, end - piece), from = piece == 0 ? 0 : piece - 1;
-                    file.ReadExactly(buffer.AsSpan(0, 8 * (piece + n - from)), 8L * from);
-                    var record = MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(0, 8 * (piece + n - from)))[(piece - from)..];
-                    long previous = piece == 0 ? -1 : (long)(MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(0, 8))[0] >> 40);
-                    for (int i = 0; i < n; i++)
-                    {
-                        ulong a = record[i];
-                        long frame = (long)(a >> 40);
-                        if (frame != previous)
-                        {
-                            int r = piece + i;
-                            if (frame < previous)
-                                return (r, new DataContractException(path, $"record {r}: frame {frame} after frame {previous} (frames must not decrease)"));
-                            for (long f = previous + 1; f <= Math.Min(frame, frames); f++) offsets[f] = r;
-                            previous = frame;
-                        }
-                        int p = (int)((a >> 16) & ((1UL << 21) - 1));
-                        pixel[piece + i] = p;
-                        count[piece + i] = (int)(a & 0xFFF);
-                        low = Math.Min(low, p);
-                        high = Math.Max(high, p);
-                    }
-                }
-            }
-            finally
-            {
-                DetectorFileHandle.Return(buffer);
-            }
+            var fault = DecodeRecords(file, start, end, offsets, pixel, count, out int low, out int high);
             lock (gate) (minPixel, maxPixel) = (Math.Min(minPixel, low), Math.Max(maxPixel, high));
-            return null;
+            return fault;
         });
         int shift = minPixel >= ModuleOffset ? ModuleOffset : 0;
         if (maxPixel - shift >= ModuleRows * ModuleCols)
@@ -180,6 +147,54 @@ internal static class RigakuBinFile
                 return null;
             });
         return new Module(path, offsets, pixel, count);
+    }
+
+    /// <summary>Records [start, end): pixel indices (as in the file) and counts, and the offsets of the frames that start there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int At, Exception Fault)? DecodeRecords(DetectorFileHandle file, int start, int end, int[] offsets, int[] pixel, int[] count,
+        out int low, out int high)
+    {
+        const int PieceRecords = 1 << 16;
+        int frames = offsets.Length - 1;
+        (low, high) = (int.MaxValue, 0);
+        var buffer = DetectorFileHandle.Grow(null, 8L * (PieceRecords + 1));
+        try
+        {
+            // Each piece is read with the record before it (the frame to compare with); the first record follows frame -1.
+            for (int piece = start; piece < end; piece += PieceRecords)
+            {
+                int n = Math.Min(PieceRecords, end - piece), from = piece == 0 ? 0 : piece - 1;
+                var bytes = buffer.AsSpan(0, 8 * (piece + n - from));
+                file.ReadExactly(bytes, 8L * from);
+                var record = MemoryMarshal.Cast<byte, ulong>(bytes);
+                long previous = piece == 0 ? -1 : (long)(record[0] >> 40);
+                record = record[(piece - from)..];
+                for (int i = 0; i < n; i++)
+                {
+                    ulong a = record[i];
+                    long frame = (long)(a >> 40);
+                    if (frame != previous)
+                    {
+                        int r = piece + i;
+                        if (frame < previous)
+                            return (r, new DataContractException(file.Path, $"record {r}: frame {frame} after frame {previous} (frames must not decrease)"));
+                        // A frame beyond the last record's can only come before a decrease, which some range reports.
+                        for (long f = previous + 1; f <= Math.Min(frame, frames); f++) offsets[f] = r;
+                        previous = frame;
+                    }
+                    int p = (int)((a >> 16) & ((1UL << 21) - 1));
+                    pixel[piece + i] = p;
+                    count[piece + i] = (int)(a & 0xFFF);
+                    low = Math.Min(low, p);
+                    high = Math.Max(high, p);
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            DetectorFileHandle.Return(buffer);
+        }
     }
 
     internal static long FileLength(string path)
