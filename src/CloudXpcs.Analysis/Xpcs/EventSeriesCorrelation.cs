@@ -70,27 +70,52 @@ public static class EventSeriesCorrelation
     /// steps one after the other: the file's, the file against series.json, then the budget's and the q-map's.
     /// </summary>
     public static CorrelationPartialSums CorrelatePartial(Func<SparseDetectorSource> openSource, SeriesManifest manifest, byte[]? mask,
-        string manifestPath, SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null)
+        string manifestPath, SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null) =>
+        CorrelatePartial(openSource, () => mask, manifest, manifestPath, options, framesDone);
+
+    /// <summary>
+    /// A series whose series.json (<paramref name="declared"/>) names its detector files: they are opened while the mask,
+    /// the q-map and the correlator are prepared; a fault of the files comes before the mask's. <paramref name="manifest"/>
+    /// is the series.json with any binning of the options applied.
+    /// </summary>
+    public static CorrelationPartialSums CorrelatePartial(string seriesFolder, SeriesManifest declared, SeriesManifest manifest,
+        SeriesCorrelationOptions? options = null, IProgress<long>? framesDone = null) =>
+        CorrelatePartial(() => SeriesFrames.OpenEvents(seriesFolder, declared), () => SeriesFrames.ReadMask(seriesFolder, declared), manifest,
+            Path.Combine(seriesFolder, SeriesManifest.FileName), options, framesDone);
+
+    private static CorrelationPartialSums CorrelatePartial(Func<SparseDetectorSource> openSource, Func<byte[]?> readMask, SeriesManifest manifest,
+        string manifestPath, SeriesCorrelationOptions? options, IProgress<long>? framesDone)
     {
         options ??= new SeriesCorrelationOptions();
         if (options.QMap is { } binning) manifest = manifest with { QMap = binning };
         var opening = Task.Run(openSource);
         MultiTauCorrelator? correlator = null;
-        ExceptionDispatchInfo? setupFault = null;
+        ExceptionDispatchInfo? maskFault = null, setupFault = null;
+        byte[]? mask = null;
         try
         {
-            long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
-            (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
-            var map = SeriesCorrelation.BuildQMap(manifest, mask, manifestPath);
-            correlator = SeriesCorrelation.CreateCorrelator(map, manifest, options);
+            mask = readMask();
         }
         catch (Exception e)
         {
-            setupFault = ExceptionDispatchInfo.Capture(e);
+            maskFault = ExceptionDispatchInfo.Capture(e);
         }
+        if (maskFault is null)
+            try
+            {
+                long? shard = options.PixelEnd >= 0 ? options.PixelEnd - options.PixelStart : null;
+                (options.Budget ?? ResourceBudget.FromEnvironment()).Check(manifest, manifestPath, shard);
+                var map = SeriesCorrelation.BuildQMap(manifest, mask, manifestPath);
+                correlator = SeriesCorrelation.CreateCorrelator(map, manifest, options);
+            }
+            catch (Exception e)
+            {
+                setupFault = ExceptionDispatchInfo.Capture(e);
+            }
         using (correlator)
         {
             var source = opening.GetAwaiter().GetResult();
+            maskFault?.Throw();
             CheckAgainstManifest(source, manifest, manifestPath);
             setupFault?.Throw();
             return Correlate(source, correlator!, options, framesDone);
