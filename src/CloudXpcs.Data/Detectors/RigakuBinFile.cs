@@ -75,21 +75,42 @@ internal static class RigakuBinFile
             for (int f = start; f < end; f++)
             {
                 int e = offsets[f];
-                for (int position = 0; position < 6; position++)
-                {
-                    var module = placed[position];
-                    if (f >= module.Frames) continue;
-                    for (int i = module.Offsets[f]; i < module.Offsets[f + 1]; i++, e++)
-                    {
-                        int p = module.Pixel[i];
-                        pixels[e] = origin[position] + p / ModuleCols * Cols3M + p % ModuleCols;
-                        counts[e] = module.Count[i];
-                    }
-                }
+                for (int band = 0; band < 3; band++) e = MergeBand(placed, origin, 2 * band, f, pixels, counts, e);
             }
             return SortFrames(placed[0].Path, offsets, pixels, counts, start, end);
         });
         return new SparseDetectorSource(SparseDetectorSource.Rigaku3MFormat, Rows3M, Cols3M, offsets, pixels, counts);
+    }
+
+    /// <summary>
+    /// Frame <paramref name="frame"/> of the two modules side by side from position <paramref name="left"/>, merged in
+    /// detector order from event <paramref name="e"/> on (in order whenever each module lists its pixels in order; a
+    /// frame that is not is sorted afterwards). Returns the event after the last written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int MergeBand(Module[] placed, int[] origin, int left, int frame, int[] pixels, int[] counts, int e)
+    {
+        Module a = placed[left], b = placed[left + 1];
+        int i = frame < a.Frames ? a.Offsets[frame] : 0, iEnd = frame < a.Frames ? a.Offsets[frame + 1] : 0;
+        int j = frame < b.Frames ? b.Offsets[frame] : 0, jEnd = frame < b.Frames ? b.Offsets[frame + 1] : 0;
+        static int Place(int origin, int p) => origin + p / ModuleCols * Cols3M + p % ModuleCols;
+        int pa = i < iEnd ? Place(origin[left], a.Pixel[i]) : 0, pb = j < jEnd ? Place(origin[left + 1], b.Pixel[j]) : 0;
+        while (i < iEnd && j < jEnd)
+        {
+            if (pa < pb)
+            {
+                (pixels[e], counts[e++]) = (pa, a.Count[i]);
+                if (++i < iEnd) pa = Place(origin[left], a.Pixel[i]);
+            }
+            else
+            {
+                (pixels[e], counts[e++]) = (pb, b.Count[j]);
+                if (++j < jEnd) pb = Place(origin[left + 1], b.Pixel[j]);
+            }
+        }
+        for (; i < iEnd; i++, e++) (pixels[e], counts[e]) = (Place(origin[left], a.Pixel[i]), a.Count[i]);
+        for (; j < jEnd; j++, e++) (pixels[e], counts[e]) = (Place(origin[left + 1], b.Pixel[j]), b.Count[j]);
+        return e;
     }
 
     /// <summary>Sorts frames [start, end) whose pixels do not increase; the first pixel listed twice is a fault.</summary>
