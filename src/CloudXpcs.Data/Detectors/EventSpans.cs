@@ -61,9 +61,18 @@ internal static class EventSpans
         Parallel.For(0, ranges, r =>
         {
             int start = (int)((long)count * r / ranges), end = (int)((long)count * (r + 1) / ranges);
-            if (work(start, end) is not { } fault) return;
+            (int At, Exception Fault)? fault;
+            try
+            {
+                fault = work(start, end);
+            }
+            catch (DataContractException e)
+            {
+                fault = (start, e); // a read that failed (the file changed or could not be read)
+            }
+            if (fault is null) return;
             lock (gate)
-                if (first is null || fault.At < first.Value.At) first = fault;
+                if (first is null || fault.Value.At < first.Value.At) first = fault;
         });
         if (first is { } seen) throw seen.Fault;
     }
