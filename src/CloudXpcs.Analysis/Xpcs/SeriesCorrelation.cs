@@ -106,8 +106,7 @@ public static class SeriesCorrelation
             manifest = options.QMap is { } rebinning ? declared with { QMap = rebinning, QMapFile = null } : declared;
             if (options.TwoTime is not null) throw TwoTimeOfEvents(seriesFolder, declared);
             twoTime = null;
-            return EventSeriesCorrelation.CorrelatePartial(SeriesFrames.OpenEvents(seriesFolder, declared), manifest, SeriesFrames.ReadMask(seriesFolder, declared),
-                Path.Combine(seriesFolder, SeriesManifest.FileName), options with { QMap = null }, framesDone);
+            return EventSeriesCorrelation.CorrelatePartial(seriesFolder, declared, manifest, options with { QMap = null }, framesDone);
         }
         using var source = SeriesFrames.Open(seriesFolder);
         manifest = options.QMap is { } binning ? source.Manifest with { QMap = binning, QMapFile = null } : source.Manifest;

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CloudXpcs.Data.Detectors;
 
@@ -8,6 +10,8 @@ namespace CloudXpcs.Data.Detectors;
 /// rows (int32 at 108), cols (int32 at 112), dlen (uint32 at 152, the number of payload elements). A dense frame's
 /// payload is dlen = rows·cols uint16 counts; a sparse frame's is dlen int32 pixel indices followed by dlen 16-bit
 /// counts. The first header decides dense or sparse and the frame size for the whole file.
+/// One walk over the headers places every frame, then the payloads are read and decoded straight into the event
+/// arrays in parallel over frame ranges. Faults are reported as a frame-by-frame reading meets them first.
 /// </summary>
 internal static class ImmFile
 {
@@ -19,76 +23,169 @@ internal static class ImmFile
     {
         long length = RigakuBinFile.FileLength(path);
         if (length < HeaderBytes) throw new DataContractException(path, $"truncated: {length} bytes, shorter than one 1024-byte IMM header");
-        var offsets = new List<int> { 0 };
-        var events = new EventListBuilder();
-        int rows = 0, cols = 0;
-        try
+        using var file = DetectorFileHandle.Open(path);
+        var layout = WalkHeaders(file, length);
+        int[] offsets, pixels, counts;
+        if (layout.Sparse)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            var header = new byte[HeaderBytes];
-            byte[] payload = [];
-            bool sparse = false;
-            for (int frame = 0; stream.Position < length; frame++)
-            {
-                if (length - stream.Position < HeaderBytes)
-                    throw new DataContractException(path, $"frame {frame}: truncated header ({length - stream.Position} of 1024 bytes)");
-                stream.ReadExactly(header);
-                int compression = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(CompressionOffset));
-                int frameRows = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(RowsOffset));
-                int frameCols = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(ColsOffset));
-                uint dlen = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(DlenOffset));
-                if (frame == 0)
-                {
-                    (rows, cols, sparse) = (frameRows, frameCols, compression == SparseCompression);
-                    if (rows < 1 || cols < 1 || (long)rows * cols > int.MaxValue)
-                        throw new DataContractException(path, $"header: detector of {rows} x {cols} pixels");
-                }
-                else if (frameRows != rows || frameCols != cols || (compression == SparseCompression) != sparse)
-                    throw new DataContractException(path, $"frame {frame}: header says {frameRows} x {frameCols} {(compression == SparseCompression ? "sparse" : "dense")}, "
-                        + $"the first frame {rows} x {cols} {(sparse ? "sparse" : "dense")}");
-                int pixels = rows * cols;
-                if (sparse ? dlen > pixels : dlen != pixels)
-                    throw new DataContractException(path, $"frame {frame}: dlen {dlen} does not fit a {(sparse ? "sparse" : "dense")} {rows} x {cols} frame");
-                long payloadBytes = (long)dlen * (sparse ? 6 : 2);
-                if (length - stream.Position < payloadBytes)
-                    throw new DataContractException(path, $"frame {frame}: truncated payload ({length - stream.Position} of {payloadBytes} bytes)");
-                if (payload.Length < payloadBytes) payload = new byte[payloadBytes];
-                var data = payload.AsSpan(0, (int)payloadBytes);
-                stream.ReadExactly(data);
-                int start = events.Count;
-                if (sparse) AddSparse(path, frame, data, (int)dlen, pixels, events, start);
-                else
-                    for (int p = 0; p < pixels; p++)
-                    {
-                        int count = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(2 * p));
-                        if (count != 0) events.Add(p, count);
-                    }
-                if (events.Count < 0) throw new DataContractException(path, "more than 2^31 events");
-                offsets.Add(events.Count);
-            }
+            offsets = layout.EventOffsets;
+            pixels = GC.AllocateUninitializedArray<int>(offsets[layout.Frames]);
+            counts = GC.AllocateUninitializedArray<int>(offsets[layout.Frames]);
+            var (p, c) = (pixels, counts);
+            EventSpans.ForRanges(layout.Frames, (start, end) => DecodeSparse(file, layout, start, end, p, c));
         }
-        catch (IOException e)
-        {
-            throw new DataContractException(path, $"cannot read: {e.Message}");
-        }
-        return new SparseDetectorSource(SparseDetectorSource.ImmFormat, rows, cols, offsets.ToArray(), events.Pixels, events.Counts);
+        else (offsets, pixels, counts) = DecodeDense(file, layout);
+        if (layout.HeaderFault is { } fault) throw fault;
+        return new SparseDetectorSource(SparseDetectorSource.ImmFormat, layout.Rows, layout.Cols, offsets, pixels, counts);
     }
 
-    private static void AddSparse(string path, int frame, ReadOnlySpan<byte> data, int dlen, int pixels, EventListBuilder events, int start)
+    /// <summary>
+    /// The frames' places in the file, up to the first header fault (kept in <see cref="HeaderFault"/>: a payload fault of
+    /// an earlier frame is reported before it). For sparse files, EventOffsets has Frames + 1 entries.
+    /// </summary>
+    private sealed record Layout(int Rows, int Cols, bool Sparse, int Frames, long[] PayloadAt, int[] EventOffsets, DataContractException? HeaderFault);
+
+    private static Layout WalkHeaders(DetectorFileHandle file, long length)
     {
-        bool sorted = true;
-        for (int i = 0; i < dlen; i++)
+        string path = file.Path;
+        long at = 0;
+        var header = new byte[HeaderBytes];
+        var payloadAt = new List<long>();
+        var eventOffsets = new List<int> { 0 };
+        int rows = 0, cols = 0;
+        bool sparse = false;
+        long events = 0;
+        DataContractException? fault = null;
+        for (int frame = 0; at < length; frame++)
         {
-            int p = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(4 * i));
-            int count = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(4 * dlen + 2 * i));
-            if (p < 0 || p >= pixels) throw new DataContractException(path, $"frame {frame}: pixel index {p} is outside the {pixels}-pixel frame");
-            sorted &= events.Count == start || p > events.Pixels[events.Count - 1];
-            events.Add(p, count);
+            if (length - at < HeaderBytes)
+            {
+                fault = new DataContractException(path, $"frame {frame}: truncated header ({length - at} of 1024 bytes)");
+                break;
+            }
+            file.ReadExactly(header, at);
+            at += HeaderBytes;
+            int compression = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(CompressionOffset));
+            int frameRows = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(RowsOffset));
+            int frameCols = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(ColsOffset));
+            uint dlen = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(DlenOffset));
+            if (frame == 0)
+            {
+                (rows, cols, sparse) = (frameRows, frameCols, compression == SparseCompression);
+                if (rows < 1 || cols < 1 || (long)rows * cols > int.MaxValue)
+                    throw new DataContractException(path, $"header: detector of {rows} x {cols} pixels");
+            }
+            else if (frameRows != rows || frameCols != cols || (compression == SparseCompression) != sparse)
+            {
+                fault = new DataContractException(path, $"frame {frame}: header says {frameRows} x {frameCols} {(compression == SparseCompression ? "sparse" : "dense")}, "
+                    + $"the first frame {rows} x {cols} {(sparse ? "sparse" : "dense")}");
+                break;
+            }
+            int pixels = rows * cols;
+            if (sparse ? dlen > pixels : dlen != pixels)
+            {
+                fault = new DataContractException(path, $"frame {frame}: dlen {dlen} does not fit a {(sparse ? "sparse" : "dense")} {rows} x {cols} frame");
+                break;
+            }
+            long payloadBytes = (long)dlen * (sparse ? 6 : 2);
+            if (length - at < payloadBytes)
+            {
+                fault = new DataContractException(path, $"frame {frame}: truncated payload ({length - at} of {payloadBytes} bytes)");
+                break;
+            }
+            if (sparse && (events += dlen) > int.MaxValue)
+            {
+                fault = new DataContractException(path, "more than 2^31 events");
+                break;
+            }
+            payloadAt.Add(at);
+            if (sparse) eventOffsets.Add((int)events);
+            at += payloadBytes;
         }
-        if (sorted) return;
-        Array.Sort(events.Pixels, events.Counts, start, events.Count - start);
-        for (int e = start + 1; e < events.Count; e++)
-            if (events.Pixels[e] == events.Pixels[e - 1])
-                throw new DataContractException(path, $"frame {frame}: pixel {events.Pixels[e]} is listed twice");
+        return new Layout(rows, cols, sparse, payloadAt.Count, payloadAt.ToArray(), eventOffsets.ToArray(), fault);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int At, Exception Fault)? DecodeSparse(DetectorFileHandle file, Layout layout, int start, int end, int[] pixels, int[] counts)
+    {
+        int perFrame = layout.Rows * layout.Cols;
+        byte[]? buffer = null;
+        try
+        {
+            for (int frame = start; frame < end; frame++)
+            {
+                int first = layout.EventOffsets[frame], dlen = layout.EventOffsets[frame + 1] - first;
+                buffer = DetectorFileHandle.Grow(buffer, 6L * dlen);
+                file.ReadExactly(buffer.AsSpan(0, 6 * dlen), layout.PayloadAt[frame]);
+                var framePixels = pixels.AsSpan(first, dlen);
+                MemoryMarshal.Cast<byte, int>(buffer.AsSpan(0, 4 * dlen)).CopyTo(framePixels);
+                EventSpans.Widen(MemoryMarshal.Cast<byte, ushort>(buffer.AsSpan(4 * dlen, 2 * dlen)), counts.AsSpan(first, dlen));
+                if (EventSpans.FirstOutside(framePixels, perFrame) is var outside and >= 0)
+                    return (frame, new DataContractException(file.Path, $"frame {frame}: pixel index {framePixels[outside]} is outside the {perFrame}-pixel frame"));
+                if (EventSpans.IncreaseStrictly(framePixels)) continue;
+                Array.Sort(pixels, counts, first, dlen);
+                for (int e = first + 1; e < first + dlen; e++)
+                    if (pixels[e] == pixels[e - 1])
+                        return (frame, new DataContractException(file.Path, $"frame {frame}: pixel {pixels[e]} is listed twice"));
+            }
+            return null;
+        }
+        finally
+        {
+            DetectorFileHandle.Return(buffer);
+        }
+    }
+
+    /// <summary>Dense frames: their non-zero pixels counted in one parallel pass, then written in a second.</summary>
+    private static (int[] Offsets, int[] Pixels, int[] Counts) DecodeDense(DetectorFileHandle file, Layout layout)
+    {
+        int perFrame = layout.Rows * layout.Cols, frames = layout.Frames;
+        var offsets = new int[frames + 1];
+        EventSpans.ForRanges(frames, (start, end) =>
+        {
+            var buffer = DetectorFileHandle.Grow(null, 2L * perFrame);
+            for (int frame = start; frame < end; frame++)
+            {
+                file.ReadExactly(buffer.AsSpan(0, 2 * perFrame), layout.PayloadAt[frame]);
+                offsets[frame + 1] = CountNonZero(MemoryMarshal.Cast<byte, ushort>(buffer.AsSpan(0, 2 * perFrame)));
+            }
+            DetectorFileHandle.Return(buffer);
+            return null;
+        });
+        long total = 0;
+        for (int frame = 0; frame < frames; frame++)
+        {
+            total += offsets[frame + 1];
+            if (total > int.MaxValue) throw new DataContractException(file.Path, "more than 2^31 events");
+            offsets[frame + 1] = (int)total;
+        }
+        var pixels = GC.AllocateUninitializedArray<int>((int)total);
+        var counts = GC.AllocateUninitializedArray<int>((int)total);
+        EventSpans.ForRanges(frames, (start, end) =>
+        {
+            var buffer = DetectorFileHandle.Grow(null, 2L * perFrame);
+            for (int frame = start; frame < end; frame++)
+            {
+                file.ReadExactly(buffer.AsSpan(0, 2 * perFrame), layout.PayloadAt[frame]);
+                var values = MemoryMarshal.Cast<byte, ushort>(buffer.AsSpan(0, 2 * perFrame));
+                int e = offsets[frame];
+                for (int p = values.IndexOfAnyExcept((ushort)0); p >= 0; p = NextNonZero(values, p + 1))
+                {
+                    pixels[e] = p;
+                    counts[e++] = values[p];
+                }
+            }
+            DetectorFileHandle.Return(buffer);
+            return null;
+        });
+        return (offsets, pixels, counts);
+    }
+
+    private static int NextNonZero(ReadOnlySpan<ushort> values, int from)
+    {
+        int next = values[from..].IndexOfAnyExcept((ushort)0);
+        return next < 0 ? -1 : from + next;
+    }
+
+    private static int CountNonZero(ReadOnlySpan<ushort> values) => values.Length - values.Count((ushort)0);
 }

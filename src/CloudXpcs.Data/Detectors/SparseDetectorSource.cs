@@ -58,12 +58,17 @@ public sealed class SparseDetectorSource
     public int Frames => _frameOffsets.Length - 1;
     public long EventCount => _frameOffsets[^1];
 
-    /// <summary>Frames [firstFrame, firstFrame + frameCount) as one batch (its own arrays).</summary>
+    /// <summary>
+    /// Frames [firstFrame, firstFrame + frameCount) as one batch. A batch from the first frame shares the source's event
+    /// arrays (neither side changes them), so a series read as one batch is never copied; later batches get their own.
+    /// </summary>
     public PhotonEventBatch ReadEvents(int firstFrame, int frameCount)
     {
         if (firstFrame < 0 || frameCount < 0 || firstFrame + frameCount > Frames)
             throw new ArgumentOutOfRangeException(nameof(frameCount), $"frames [{firstFrame}, {firstFrame + frameCount}) outside the {Frames} frames");
         int start = _frameOffsets[firstFrame], end = _frameOffsets[firstFrame + frameCount];
+        if (firstFrame == 0)
+            return new PhotonEventBatch(PixelsPerFrame, frameCount == Frames ? _frameOffsets : _frameOffsets[..(frameCount + 1)], _pixels, _counts);
         var offsets = new int[frameCount + 1];
         for (int f = 0; f <= frameCount; f++) offsets[f] = _frameOffsets[firstFrame + f] - start;
         return new PhotonEventBatch(PixelsPerFrame, offsets, _pixels[start..end], _counts[start..end]);
@@ -75,54 +80,5 @@ public sealed class SparseDetectorSource
         if (batchFrames < 1) throw new ArgumentOutOfRangeException(nameof(batchFrames));
         for (int first = 0; first < Frames; first += batchFrames)
             yield return ReadEvents(first, Math.Min(batchFrames, Frames - first));
-    }
-
-    /// <summary>Reads a whole file in pieces (files may exceed 2 GiB), or fails naming it.</summary>
-    internal static void ReadWhole(string path, Action<ReadOnlySpan<byte>> piece, int pieceBytes = 8 << 20)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            var buffer = new byte[pieceBytes];
-            int filled = 0;
-            while (true)
-            {
-                int read = stream.Read(buffer, filled, buffer.Length - filled);
-                filled += read;
-                if (read == 0 || filled == buffer.Length)
-                {
-                    if (filled > 0) piece(buffer.AsSpan(0, filled));
-                    if (read == 0) return;
-                    filled = 0;
-                }
-            }
-        }
-        catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DataContractException(path, "file not found");
-        }
-        catch (IOException e)
-        {
-            throw new DataContractException(path, $"cannot read: {e.Message}");
-        }
-    }
-}
-
-/// <summary>A growable pair of event arrays (pixel, count) with per-frame offsets.</summary>
-internal sealed class EventListBuilder(int capacity = 1 << 16)
-{
-    public int[] Pixels = new int[capacity];
-    public int[] Counts = new int[capacity];
-    public int Count;
-
-    public void Add(int pixel, int count)
-    {
-        if (Count == Pixels.Length)
-        {
-            Array.Resize(ref Pixels, Pixels.Length * 2);
-            Array.Resize(ref Counts, Counts.Length * 2);
-        }
-        Pixels[Count] = pixel;
-        Counts[Count++] = count;
     }
 }

@@ -87,4 +87,22 @@ public sealed class EventSeriesCorrelationTests
         Assert.Equal(path, ex.Source);
         Assert.Contains("holds 4 frames", ex.Problem);
     }
+
+    [Fact]
+    public void The_file_is_opened_beside_the_correlator_setup_and_its_faults_still_come_first()
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("one.bin");
+        File.WriteAllBytes(path, BitConverter.GetBytes((3UL << 40) | (5UL << 16) | 2));
+        var tooSmall = new SeriesCorrelationOptions { Budget = new ResourceBudget(MaxMemoryBytes: 1) };
+        string damaged = temp.File("cut.bin");
+        File.WriteAllBytes(damaged, new byte[12]);
+        CorrelationPartialSums Run(string file, int frames, SeriesCorrelationOptions? options) => EventSeriesCorrelation.CorrelatePartial(
+            () => SparseDetectorSource.Open(SparseDetectorSource.Rigaku500kFormat, [file]), Manifest(512, 1024, frames), null, "series.json", options);
+
+        Assert.Contains("truncated", Assert.Throws<DataContractException>(() => Run(damaged, 4, tooSmall)).Problem);
+        Assert.Contains("holds 4 frames", Assert.Throws<DataContractException>(() => Run(path, 10, tooSmall)).Problem);
+        Assert.Equal("series.json", Assert.Throws<DataContractException>(() => Run(path, 4, tooSmall)).Source);
+        Assert.Equal(4, Run(path, 4, null).Frames);
+    }
 }
