@@ -59,6 +59,7 @@ public sealed partial class MultiTauCorrelator
         var scales = new LagScales(Lags, _levels);
         long blocksDone = 0, blockCount = (_columnStart.Length + WholeSeriesColumnsPerBlock - 1) / WholeSeriesColumnsPerBlock;
         var states = new System.Collections.Concurrent.ConcurrentBag<BlockState>();
+        var progressGate = new object();
         try
         {
             var result = SumColumnParts(() =>
@@ -79,14 +80,20 @@ public sealed partial class MultiTauCorrelator
                             int p0 = _columnStart[b + j];
                             for (int lane = 0; lane < Math.Min(Lanes, _pixelEnd - p0); lane++) _pixelSum[p0 + lane] = state.Levels[0].Total(j, lane);
                         }
-                        long done = Interlocked.Increment(ref blocksDone);
-                        framesDone?.Report(_totalFrames * done / Math.Max(1, blockCount));
+                        // One report at a time and in order: the callback may update a display, or cancel by throwing.
+                        if (framesDone is not null)
+                            lock (progressGate) framesDone.Report(_totalFrames * ++blocksDone / Math.Max(1, blockCount));
                     }
                 });
             foreach (int p0 in _columnStart)
                 for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
             _framesSeen = _totalFrames;
             _finished = result;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is OperationCanceledException) is { } cancelled)
+        {
+            // A progress callback that cancels ends the correlation as it does between the streaming path's batches.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled);
         }
         finally
         {

@@ -102,6 +102,25 @@ public class WholeSeriesDensePathTests
     }
 
     [Fact]
+    public void A_progress_callback_that_cancels_ends_the_correlation_with_its_cancellation()
+    {
+        var g = SmallDetector.Geometry(64, 72);
+        var map = SmallDetector.Map(g);
+        int n = 600;
+        var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 1.0, 4);
+        using var correlator = new MultiTauCorrelator(map, n, new MultiTauOptions { MaxDegreeOfParallelism = 2 });
+        var reports = new List<long>();
+        var cancelAfterThree = new SynchronousProgress(v =>
+        {
+            reports.Add(v);
+            if (reports.Count == 3) throw new OperationCanceledException();
+        });
+        Assert.Throws<OperationCanceledException>(() => CorrelateWhole(correlator, g.PixelCount, frames, [n], cancelAfterThree));
+        Assert.True(reports.Count >= 3);
+        Assert.Equal(reports.Order(), reports);
+    }
+
+    [Fact]
     public void Thirty_two_bit_counts_and_a_detector_of_odd_width_give_the_streaming_result()
     {
         var g = SmallDetector.Geometry(13, 21);
