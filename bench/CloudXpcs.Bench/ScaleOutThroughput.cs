@@ -79,9 +79,11 @@ public static class ScaleOutThroughput
                         }
                     }
                     var runLines = new ConcurrentQueue<string>();
+                    var timedLines = new ConcurrentQueue<(double S, string Line)>();
+                    var runStartedUtc = DateTimeOffset.UtcNow;
                     var clock = Stopwatch.StartNew();
                     var run = Start(cli, ["run", "--beamtime", beamtime.Folder, "--out", Path.Combine(root, "out-" + id), .. storageArgs,
-                        "--workers", workers.ToString(CultureInfo.InvariantCulture), "--no-infer", "--run-id", "r1"], runLines);
+                        "--workers", workers.ToString(CultureInfo.InvariantCulture), "--no-infer", "--run-id", "r1"], runLines, line => timedLines.Enqueue((clock.Elapsed.TotalSeconds, line)));
                     double allAnalysedS = double.NaN;
                     while (!run.HasExited)
                     {
@@ -96,6 +98,9 @@ public static class ScaleOutThroughput
                     double rate = pixelFrames / allAnalysedS;
                     Console.WriteLine(FormattableString.Invariant(
                         $"{processes} process(es) x {workers} workers: all {beamtime.Series.Count} series analysed {allAnalysedS:F1} s after `run` started ({rate:0.00e0} pixel-frames/s, {rate / correlateRate:F2} x the correlate rate); run completed in {runS:F1} s; heavy activities started by the worker processes: {(shares.Length == 0 ? "none (one process)" : shares)} (load {Load()})"));
+                    foreach (var (at, line) in timedLines.Where(l => l.Line.StartsWith("uploaded ", StringComparison.Ordinal) || l.Line.StartsWith("run r1 started", StringComparison.Ordinal)))
+                        Console.WriteLine(FormattableString.Invariant($"  {at,6:F2} s  run printed: {line}"));
+                    foreach (string line in (await PipelineTimeline.ReadAsync(azurite.ConnectionString, "hub" + id, runStartedUtc)).Describe()) Console.WriteLine(line);
                 }
                 finally
                 {
@@ -129,13 +134,18 @@ public static class ScaleOutThroughput
         return analysed;
     }
 
-    private static Process Start(string cli, string[] args, ConcurrentQueue<string> lines)
+    private static Process Start(string cli, string[] args, ConcurrentQueue<string> lines, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(cli);
         foreach (string arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lines.Enqueue(e.Data);
+            onLine?.Invoke(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
