@@ -102,7 +102,7 @@ public sealed class PipelineTimeline
             double first = series.Min(s => S(s.Started)), last = perSeries.Count == series.Count ? series.Max(s => S(s.Completed ?? s.Started)) : double.NaN;
             double busy = perSeries.Sum(p => p.Activities);
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"  per series (median): correlate->fit hop {Median(perSeries.Select(p => p.Hop)):F2} s, fit->recorded {Median(perSeries.Select(p => p.Complete)):F2} s, activities {Median(perSeries.Select(p => p.Activities)):F2} s (correlate {Median(perSeries.Select(p => p.Correlate)):F2}, fit {Median(perSeries.Select(p => p.Fit)):F2}); first analysis scheduled {first:F2} s, last recorded {last:F2} s; heavy activities {busy:F1} s in all");
+                $"  per series (median): correlate->fit hop {Median(perSeries.Select(p => p.Hop)):F2} s, fit->recorded {Median(perSeries.Select(p => p.Complete)):F2} s, activities {Median(perSeries.Select(p => p.Activities)):F2} s (correlate {Median(perSeries.Select(p => p.Correlate)):F2}, fit {Median(perSeries.Select(p => p.Fit)):F2}); analyses scheduled (series complete) {first:F2}-{series.Max(s => S(s.Started)):F2} s, last recorded {last:F2} s; heavy activities {busy:F1} s in all, {busy / Math.Max(1e-9, last - first):F1} at once on average");
         }
         var run = _instances.FirstOrDefault(i => i.InstanceId.StartsWith("run:", StringComparison.Ordinal));
         if (run is not null)

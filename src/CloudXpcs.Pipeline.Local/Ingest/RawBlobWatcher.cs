@@ -40,7 +40,7 @@ public sealed class RawBlobWatcher(PipelineStorage storage, RawBlobIngestor inge
             {
                 var key = (name.Beamtime, name.Series!);
                 if (!bySeries.TryGetValue(key, out var list)) bySeries[key] = list = [];
-                list.Add(new ListedSeriesBlob(name, etag, blob.Properties.ContentHash, modified, blob.Properties.ContentLength ?? 0));
+                list.Add(new ListedSeriesBlob(name, Quoted(etag), blob.Properties.ContentHash, modified, blob.Properties.ContentLength ?? 0));
             }
             else others.Add(blob.Name);
         }
@@ -67,6 +67,16 @@ public sealed class RawBlobWatcher(PipelineStorage storage, RawBlobIngestor inge
             throw;
         }
         return fresh.Count;
+    }
+
+    /// <summary>
+    /// A listing gives an ETag without quotes, a blob's properties with them; the rows keep the form of the properties
+    /// (what a blob-created event records), since captured inputs are compared with them as text.
+    /// </summary>
+    private static Azure.ETag Quoted(Azure.ETag etag)
+    {
+        string text = etag.ToString();
+        return text.StartsWith('"') ? etag : new Azure.ETag($"\"{text}\"");
     }
 
     /// <summary>Scans until cancelled.</summary>
