@@ -16,7 +16,10 @@ namespace CloudXpcs.Bench;
 /// nothing reused), each process running `workers` activities at once. Printed per P: the time from starting `run` to
 /// every series analysed (upload, host start and ingest included) as pixel-frames/s, the run's whole wall time, and the
 /// activities each process started. Beside it, in the same run, the whole-process `cloudxpcs correlate` of one of the
-/// series (best of 3), the rate the issue compares the pipeline with.
+/// series (best of 3), the rate the issue compares the pipeline with. After each run, where its time went: the CPU
+/// seconds of the `run` process and of Azurite, when the upload ended, and per series the orchestration's overhead
+/// (series complete to correlation start, correlation to fit, fit to recorded) beside its activities' own time, from
+/// the task hub's history (<see cref="PipelineTimeline"/>).
 /// </summary>
 public static class ScaleOutThroughput
 {
@@ -79,15 +82,24 @@ public static class ScaleOutThroughput
                         }
                     }
                     var runLines = new ConcurrentQueue<string>();
+                    var timedLines = new ConcurrentQueue<(double S, string Line)>();
+                    var runStartedUtc = DateTimeOffset.UtcNow;
                     var clock = Stopwatch.StartNew();
                     var run = Start(cli, ["run", "--beamtime", beamtime.Folder, "--out", Path.Combine(root, "out-" + id), .. storageArgs,
-                        "--workers", workers.ToString(CultureInfo.InvariantCulture), "--no-infer", "--run-id", "r1"], runLines);
+                        "--workers", workers.ToString(CultureInfo.InvariantCulture), "--no-infer", "--run-id", "r1"], runLines, line => timedLines.Enqueue((clock.Elapsed.TotalSeconds, line)));
                     double allAnalysedS = double.NaN;
+                    double azuriteCpuBefore = CpuSeconds(azurite.ProcessId), runCpu = 0, runCpuAtAnalysed = double.NaN, azuriteCpuAtAnalysed = double.NaN;
                     while (!run.HasExited)
                     {
-                        if (double.IsNaN(allAnalysedS) && await AnalysedAsync(storage) >= beamtime.Series.Count) allAnalysedS = clock.Elapsed.TotalSeconds;
+                        runCpu = Math.Max(runCpu, CpuSeconds(run.Id));
+                        if (double.IsNaN(allAnalysedS) && await AnalysedAsync(storage) >= beamtime.Series.Count)
+                        {
+                            allAnalysedS = clock.Elapsed.TotalSeconds;
+                            (runCpuAtAnalysed, azuriteCpuAtAnalysed) = (runCpu, CpuSeconds(azurite.ProcessId) - azuriteCpuBefore);
+                        }
                         await Task.Delay(200);
                     }
+                    double azuriteCpu = CpuSeconds(azurite.ProcessId) - azuriteCpuBefore;
                     await run.WaitForExitAsync();
                     double runS = clock.Elapsed.TotalSeconds;
                     if (run.ExitCode != 0) throw new InvalidOperationException($"run with {processes} processes ended with exit {run.ExitCode}: {string.Join('\n', runLines)}");
@@ -96,6 +108,11 @@ public static class ScaleOutThroughput
                     double rate = pixelFrames / allAnalysedS;
                     Console.WriteLine(FormattableString.Invariant(
                         $"{processes} process(es) x {workers} workers: all {beamtime.Series.Count} series analysed {allAnalysedS:F1} s after `run` started ({rate:0.00e0} pixel-frames/s, {rate / correlateRate:F2} x the correlate rate); run completed in {runS:F1} s; heavy activities started by the worker processes: {(shares.Length == 0 ? "none (one process)" : shares)} (load {Load()})"));
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  CPU time until all analysed: run process {runCpuAtAnalysed:F1} s, Azurite {azuriteCpuAtAnalysed:F1} s; until the run ended: {runCpu:F1} s and {azuriteCpu:F1} s (sampled every 0.2 s)"));
+                    foreach (var (at, line) in timedLines.Where(l => l.Line.StartsWith("uploaded ", StringComparison.Ordinal) || l.Line.StartsWith("run r1 started", StringComparison.Ordinal)))
+                        Console.WriteLine(FormattableString.Invariant($"  {at,6:F2} s  run printed: {line}"));
+                    foreach (string line in (await PipelineTimeline.ReadAsync(azurite.ConnectionString, "hub" + id, runStartedUtc)).Describe()) Console.WriteLine(line);
                 }
                 finally
                 {
@@ -129,13 +146,18 @@ public static class ScaleOutThroughput
         return analysed;
     }
 
-    private static Process Start(string cli, string[] args, ConcurrentQueue<string> lines)
+    private static Process Start(string cli, string[] args, ConcurrentQueue<string> lines, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(cli);
         foreach (string arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lines.Enqueue(e.Data);
+            onLine?.Invoke(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -148,6 +170,22 @@ public static class ScaleOutThroughput
         using var process = Start(cli, args, lines);
         await process.WaitForExitAsync();
         return (process.ExitCode, string.Join('\n', lines));
+    }
+
+    /// <summary>User plus system CPU seconds of a live process so far (/proc/PID/stat); 0 when it is gone or unknown.</summary>
+    private static double CpuSeconds(int? pid)
+    {
+        try
+        {
+            if (pid is null) return 0;
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');   // fields from the 3rd on; utime, stime are the 14th, 15th
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
+        }
     }
 
     private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];

@@ -44,10 +44,16 @@ public sealed class PlanRunActivity(PipelineStorage storage) : TaskActivity<Beam
             if (item.IsPrefix && RawBlobName.Check(item.Prefix + "x").Length == 0) names.Add(item.Prefix.TrimEnd('/').Split('/')[^1]); // bad names: rejections
         await foreach (var row in storage.Series.QueryAsync<SeriesRow>(r => r.PartitionKey == input.Beamtime)) names.Add(row.RowKey);
 
+        // The series' rows are read side by side (a handful of round trips each); the plan is built in name order from them.
+        var ordered = names.ToList();
+        var loaded = new (SeriesContent? Content, IncompleteSeries? Incomplete)[ordered.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ordered.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, ct) => loaded[i] = await AnalysisIdentity.LoadAsync(storage, input.Beamtime, ordered[i], ct));
         var planned = new List<PlannedSeries>();
-        foreach (string series in names)
+        for (int i = 0; i < ordered.Count; i++)
         {
-            var (content, incomplete) = await AnalysisIdentity.LoadAsync(storage, input.Beamtime, series);
+            string series = ordered[i];
+            var (content, incomplete) = loaded[i];
             if (content is null)
             {
                 var row = incomplete!.Row;

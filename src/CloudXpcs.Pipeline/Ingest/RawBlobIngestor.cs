@@ -42,7 +42,7 @@ public enum IngestOutcome
 /// </summary>
 /// <param name="shardPixelThreshold">Pixels per frame above which the analyses it starts correlate in pixel shards (null = the default).</param>
 /// <param name="liveFeedback">Partial results of series whose chunks are still arriving (null: none).</param>
-public sealed class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger, long? shardPixelThreshold = null,
+public sealed partial class RawBlobIngestor(PipelineStorage storage, IAnalysisScheduler scheduler, ILogger<RawBlobIngestor> logger, long? shardPixelThreshold = null,
     LiveFeedbackOptions? liveFeedback = null)
 {
     public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken = default)

@@ -27,17 +27,28 @@ public static class BeamtimeRunner
     {
         var clock = Stopwatch.StartNew();
         var startedUtc = DateTimeOffset.UtcNow;
-        if (uploadFolder is not null)
-        {
-            var upload = await new BeamtimeUploader(session.Storage.Raw).UploadFolderAsync(uploadFolder, beamtime, cancellationToken: cancellationToken);
-            Console.WriteLine($"uploaded {upload.Uploaded} files ({upload.Bytes / 1e6:0.0} MB) to {session.Options.RawContainer}/{beamtime}/" +
-                              (upload.Skipped > 0 ? $", {upload.Skipped} already there with the same MD5 (kept from an earlier upload)" : ""));
-        }
-        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions
+        // The host starts while the folder uploads (its start is seconds of its own); the scan below ingests what arrived.
+        var starting = LocalPipeline.StartAsync(new LocalPipelineOptions
         {
             Storage = session.Options, TaskHubName = session.TaskHub, Workers = settings.Workers, MessageLease = TimeSpan.FromSeconds(settings.LeaseS),
             ShardPixelThreshold = settings.ShardThreshold,
         }, cancellationToken: cancellationToken);
+        if (uploadFolder is not null)
+        {
+            UploadSummary upload;
+            try
+            {
+                upload = await new BeamtimeUploader(session.Storage.Raw).UploadFolderAsync(uploadFolder, beamtime, cancellationToken: cancellationToken);
+            }
+            catch
+            {
+                try { await (await starting).DisposeAsync(); } catch (Exception) { }   // the upload's error is the one to report
+                throw;
+            }
+            Console.WriteLine($"uploaded {upload.Uploaded} files ({upload.Bytes / 1e6:0.0} MB) to {session.Options.RawContainer}/{beamtime}/" +
+                              (upload.Skipped > 0 ? $", {upload.Skipped} already there with the same MD5 (kept from an earlier upload)" : ""));
+        }
+        await using var pipeline = await starting;
         await pipeline.Watcher.ScanOnceAsync(beamtime + "/", cancellationToken);
         string runId = settings.RunId ?? ResultNames.NewRunId(DateTimeOffset.UtcNow);
         string instance = await pipeline.StartRunAsync(beamtime, runId, settings.Parameters(), cancellationToken);
