@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace CloudXpcs.Science.Correlation;
@@ -127,6 +128,7 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>Columns [first, first + count) through every frame, their level state in <paramref name="state"/> (columns 0..count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void CorrelateColumnBlock<T>(List<(nint Address, int Frames, int FirstFrame)> pieces, int first, int count, BlockState state)
         where T : unmanaged, INumberBase<T>
     {

@@ -412,6 +412,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
     private static bool FloatExact(double bound, int n) => bound * bound * n <= FloatExactLimit;
 
     /// <summary>Gathered float rows as double rows, for columns whose counts are too large for float sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WidenGathered(ReadOnlySpan<float> floats, Span<double> doubles)
     {
         for (int i = _history * Lanes; i < floats.Length; i++) doubles[i] = floats[i];
@@ -428,6 +429,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         return scratch.Rows.AsSpan(0, MultiTauKernels.NonZeroRows(buffer, _history, n, scratch.Rows));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SumUnbinnedColumn<T>(FrameSource<T> source, int p0) where T : unmanaged, INumberBase<T>
     {
         int lanes = Math.Min(Lanes, _pixelEnd - p0);
@@ -560,6 +562,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         scratch.MeanCount = binnedLanes > 0 ? itemSum / (binnedLanes * n) : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void GatherDoubles<T>(FrameSource<T> source, int p0, int lanes, Span<double> rows)
         where T : unmanaged, INumberBase<T>
     {
@@ -572,6 +575,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SumIntensity(ReadOnlySpan<double> rows, int n, Vector256<float> binned, double[] intensity)
     {
         var (lo, hi) = Vector256.Widen(binned);

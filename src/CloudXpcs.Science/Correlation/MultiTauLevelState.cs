@@ -58,6 +58,7 @@ internal sealed unsafe class MultiTauLevelState
     private int StreamedDoubles => (_history + _lagCount + 2) * Lanes;
 
     /// <summary>Zeroes the column's block before the level's first values arrive: zeros before the stream starts, empty sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StartColumn(int c)
     {
         if (ValuesSoFar == 0) State.Slice(WindowOffset(c), _stride).Clear();
@@ -86,6 +87,7 @@ internal sealed unsafe class MultiTauLevelState
     /// <summary>Asks for the cache lines of one column's whole state.</summary>
     public void Prefetch(int c) => Prefetch(c, _stride);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prefetch(int c, int doubles)
     {
         if (!Sse.IsSupported) return;
@@ -94,6 +96,7 @@ internal sealed unsafe class MultiTauLevelState
         for (; line < end; line += 64) Sse.Prefetch0(line);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private LaneRow LoadRow(int offset)
     {
         System.Diagnostics.Debug.Assert(offset >= 0 && offset + Lanes <= _length);
@@ -101,10 +104,12 @@ internal sealed unsafe class MultiTauLevelState
         return new LaneRow(Vector256.Load(row), Vector256.Load(row + 4));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LoadHistory(int c, Span<double> buffer) =>
         State.Slice(WindowOffset(c), _history * Lanes).CopyTo(buffer);
 
     /// <summary>The window as float rows; exact because the caller only takes float paths for values below 2^24.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LoadHistory(int c, Span<float> buffer)
     {
         var window = State.Slice(WindowOffset(c), _history * Lanes);
@@ -122,6 +127,7 @@ internal sealed unsafe class MultiTauLevelState
         AddTotal(c, lo, hi);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddTotal(int c, Vector256<double> lo, Vector256<double> hi)
     {
         ref double total = ref State[TotalOffset(c)];
@@ -130,6 +136,7 @@ internal sealed unsafe class MultiTauLevelState
     }
 
     /// <summary>Keeps the first values of the stream (head) and the last `history` rows (window).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void KeepHeadAndWindow<T>(int c, ReadOnlySpan<T> buffer, int n) where T : unmanaged, INumberBase<T>
     {
         ref T rows = ref MemoryMarshal.GetReference(buffer);
@@ -144,6 +151,7 @@ internal sealed unsafe class MultiTauLevelState
     /// Pairs this level's new values (after the history rows of <paramref name="buffer"/>) into the next level's
     /// values, starting with the value left unpaired by the previous batch; returns how many were made.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int PairInto<T>(int c, ReadOnlySpan<T> buffer, int n, Span<double> output) where T : unmanaged, INumberBase<T>
     {
         ref T rows = ref MemoryMarshal.GetReference(buffer);
@@ -198,12 +206,14 @@ internal sealed unsafe class MultiTauLevelState
         return made;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(ref double destination, (Vector256<double> Lo, Vector256<double> Hi) row)
     {
         row.Lo.StoreUnsafe(ref destination);
         row.Hi.StoreUnsafe(ref destination, 4);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<double> Lo, Vector256<double> Hi) Row<T>(ref T rows, int row) where T : unmanaged
     {
         if (typeof(T) == typeof(float))
