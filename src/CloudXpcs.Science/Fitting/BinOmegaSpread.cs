@@ -159,6 +159,7 @@ internal sealed class BinOscillation
         _d2f = new double[spread.NodeCount];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public OscillationTerms Terms(int averagingFrames, double delayS, out OscillationTerms derivative)
     {
         var r = _spread.Ratios;

@@ -11,6 +11,7 @@ internal static class DampedCosinePeriodogram
 {
     private static readonly double[] Tau0Multipliers = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0];
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static List<HeterodyneParameters> Candidates(BinSeries data, double omegaMaxRadPerS, FitOptions options)
     {
         int n = data.Count;

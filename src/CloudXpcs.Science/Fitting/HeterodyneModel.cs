@@ -85,6 +85,7 @@ public static class HeterodyneModel
         FejerFactor(omegaRadPerS, averagingFrames, frameTimeS, out derivative, out _);
 
     /// <summary>F_L(ω), dF/dω and d²F/dω².</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double FejerFactor(double omegaRadPerS, int averagingFrames, double frameTimeS, out double derivative, out double secondDerivative)
     {
         derivative = 0.0;
