@@ -31,9 +31,14 @@ public sealed class CorrelatorStatePool(long maxRetainedBytes = 1L << 30, int ma
         }
     }
 
-    /// <summary>A buffer of at least <paramref name="doubles"/> doubles (contents undefined): the smallest kept one that fits, else a new one.</summary>
-    internal HugePageBuffer Rent(long doubles)
+    /// <summary>
+    /// A buffer of at least <paramref name="doubles"/> doubles (contents undefined): the smallest kept one that fits (its
+    /// pages touched: <paramref name="touched"/>), else a new one. A renter that leaves a new buffer untouched (the
+    /// whole-series path) frees it instead of returning it: <see cref="Prewarm"/> takes a kept buffer for ready.
+    /// </summary>
+    internal HugePageBuffer Rent(long doubles, out bool touched)
     {
+        touched = true;
         Task warming;
         lock (_retained) warming = _warming;
         warming.Wait();
@@ -49,6 +54,7 @@ public sealed class CorrelatorStatePool(long maxRetainedBytes = 1L << 30, int ma
                 return buffer;
             }
         }
+        touched = false;
         return new HugePageBuffer(doubles);
     }
 

@@ -104,6 +104,13 @@ public sealed partial class MultiTauCorrelator
                 state.Dispose();
             }
         }
+        // The state memory was not used: pooled again only if it came touched, since Prewarm takes a kept buffer for ready.
+        if (!_stateMemoryTouched)
+        {
+            var untouched = _stateMemory;
+            _stateMemory = null;
+            untouched?.Dispose();
+        }
         Dispose();
         return true;
     }

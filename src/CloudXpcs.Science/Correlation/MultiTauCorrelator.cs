@@ -50,6 +50,8 @@ public sealed partial class MultiTauCorrelator : IDisposable
     // All levels' state in one block, rented from (and returned to) the pool; null once returned.
     private HugePageBuffer? _stateMemory;
     private readonly CorrelatorStatePool? _statePool;
+    // Whether the state memory came from the pool with its pages touched (a new buffer is not, until a kernel uses it).
+    private readonly bool _stateMemoryTouched;
     // Per group of columns: the largest raw count seen so far. It bounds every value of level l by 2^l times it, which
     // decides where float lanes are exact without reading the state.
     private readonly float[] _groupMaxCount;
@@ -104,7 +106,9 @@ public sealed partial class MultiTauCorrelator : IDisposable
         _levels = new MultiTauLevelState[levelCount];
         long doubles = 0;
         for (int l = 0; l < levelCount; l++) doubles += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
-        _stateMemory = _statePool?.Rent(doubles) ?? new HugePageBuffer(doubles);
+        bool touched = false;
+        _stateMemory = _statePool?.Rent(doubles, out touched) ?? new HugePageBuffer(doubles);
+        _stateMemoryTouched = touched;
         unsafe
         {
             double* next = _stateMemory.Pointer;

@@ -121,6 +121,28 @@ public class WholeSeriesDensePathTests
     }
 
     [Fact]
+    public void State_memory_the_path_never_touched_is_not_kept_in_the_pool_but_touched_memory_is()
+    {
+        var g = SmallDetector.Geometry(13, 21);
+        var map = SmallDetector.Map(g);
+        int n = 300;
+        var frames = SmallDetector.PoissonFrames(n, g.PixelCount, 1.0, 2);
+        using var pool = new CorrelatorStatePool();
+        var options = new MultiTauOptions { StatePool = pool };
+        using (var fresh = new MultiTauCorrelator(map, n, options)) CorrelateWhole(fresh, g.PixelCount, frames, [n]);
+        pool.Rent(1, out bool touched).Dispose();
+        Assert.False(touched);
+        using (var streamed = new MultiTauCorrelator(map, n, options))
+        {
+            streamed.AddFrames<ushort>(frames);
+            streamed.ToPartialSums();
+        }
+        using (var whole = new MultiTauCorrelator(map, n, options)) CorrelateWhole(whole, g.PixelCount, frames, [n]);
+        pool.Rent(1, out touched).Dispose();
+        Assert.True(touched);
+    }
+
+    [Fact]
     public void Thirty_two_bit_counts_and_a_detector_of_odd_width_give_the_streaming_result()
     {
         var g = SmallDetector.Geometry(13, 21);
