@@ -154,6 +154,9 @@ public sealed class CompleteAnalysisActivity(PipelineStorage storage, IPipelineN
     public override async Task<bool> RunAsync(TaskActivityContext context, AnalysisCompletion input)
     {
         var o = input.Outcome;
+        // The final result supersedes the partial one: removed before the rows say so, so that no reader sees an
+        // analysed series beside a partial result.
+        await LiveResults.RemoveAsync(storage, o.Beamtime, o.Series);
         var row = (await storage.Analyses.GetEntityAsync<AnalysisRow>(o.Beamtime, o.AnalysisId)).Value;
         row.Status = o.Status;
         row.Reason = o.Reason;
@@ -174,7 +177,6 @@ public sealed class CompleteAnalysisActivity(PipelineStorage storage, IPipelineN
             r.Resolvable = o.Resolvable;
             return true;
         });
-        await LiveResults.RemoveAsync(storage, o.Beamtime, o.Series);   // the final result supersedes the partial one
         await notifier.PublishAsync(new PipelineEvent(o.Status == SeriesStatus.Analysed ? PipelineEventKind.SeriesAnalysed : PipelineEventKind.SeriesFailed,
             o.Beamtime, o.Series, null, o.AnalysisId + (o.Reason is null ? "" : ": " + o.Reason), DateTimeOffset.UtcNow));
         return true;
