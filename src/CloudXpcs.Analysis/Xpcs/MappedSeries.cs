@@ -11,8 +11,6 @@ namespace CloudXpcs.Analysis.Xpcs;
 /// </summary>
 internal sealed class MappedSeries : IDisposable
 {
-    // As for streaming mapped chunks: a series of many tiny chunks is read in batches instead.
-    private const int MinChunkFrames = 64;
     private readonly List<MappedFrameBlock> _blocks;
     private readonly Task _populated;
     private double _populateS;
@@ -37,29 +35,24 @@ internal sealed class MappedSeries : IDisposable
     public static MappedSeries? TryMap(SeriesFrameSource source)
     {
         var chunks = source.Chunks;
-        if (chunks.Count == 0 || chunks.Any(c => c.FrameCount < MinChunkFrames)) return null;
-        long bytes = (long)source.Frames * source.PixelsPerFrame * (source.PixelType == FramePixelType.UInt16 ? 2 : 4);
-        if (bytes > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2) return null;
+        if (chunks.Count == 0 || chunks.Any(c => c.FrameCount < SeriesFrameBatches.MinMappedChunkFrames)) return null;
         var blocks = new List<MappedFrameBlock>(chunks.Count);
+        bool kept = false;
         try
         {
             for (int k = 0; k < chunks.Count; k++)
             {
-                var block = source.TryMapChunk(k);
-                if (block is null)
-                {
-                    foreach (var b in blocks) b.Dispose();
-                    return null;
-                }
+                if (source.TryMapChunk(k) is not { } block) return null;
                 blocks.Add(block);
             }
+            if (blocks.Sum(b => b.Length) > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2) return null;
+            kept = true;
+            return new MappedSeries(blocks);
         }
-        catch
+        finally
         {
-            foreach (var b in blocks) b.Dispose();
-            throw;
+            if (!kept) foreach (var b in blocks) b.Dispose();
         }
-        return new MappedSeries(blocks);
     }
 
     /// <summary>Correlates the mapped frames into <paramref name="correlator"/> (which is finished afterwards).</summary>

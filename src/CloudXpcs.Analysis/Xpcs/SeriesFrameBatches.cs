@@ -17,7 +17,7 @@ internal delegate void FramesConsumer<T>(ReadOnlySpan<T> frames, int framesAfter
 internal static class SeriesFrameBatches
 {
     // Mapping pays off for chunks of many frames; a series of many tiny chunks is read in batches spanning chunks.
-    private const int MinMappedChunkFrames = 64;
+    internal const int MinMappedChunkFrames = 64;
     private const int MaxMappedBatchFrames = 2048;
 
     /// <summary>Frames per batch of the buffered path: about <see cref="SeriesCorrelationOptions.TargetBatchBytes"/>.</summary>

@@ -117,8 +117,7 @@ public sealed partial class MultiTauCorrelator
                 AddColumnSums(sums, c, scales, rows);
             }
         }
-        foreach (int p0 in _columnStart)
-            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
+        CopyBinnedPixelSums(result);
         return result;
     }
 

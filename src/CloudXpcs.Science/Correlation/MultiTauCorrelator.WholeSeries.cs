@@ -86,8 +86,7 @@ public sealed partial class MultiTauCorrelator
                             lock (progressGate) framesDone.Report(_totalFrames * ++blocksDone / Math.Max(1, blockCount));
                     }
                 });
-            foreach (int p0 in _columnStart)
-                for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
+            CopyBinnedPixelSums(result);
             _framesSeen = _totalFrames;
             _finished = result;
         }
@@ -156,34 +155,22 @@ public sealed partial class MultiTauCorrelator
             }
             int floatLevels = FloatLevels<T>(blockMax, plan);
             for (int j = 0; j < count; j++) ProcessColumn(source, new ColumnState(levels, j, count), first + j, j, plan, floatLevels, scratch);
-            lock (_binnedIntensitySum)
-            {
-                var sums = _binnedIntensitySum.AsSpan(firstFrame, n);
-                for (int t = 0; t < n; t++) sums[t] += scratch.Intensity[t];
-            }
+            AddIntensity(scratch, firstFrame, n);
             plan.Commit(levels);
         }
     }
 
     /// <summary>One thread's level state for a block of columns (kept in the cache block after block) and its work buffers.</summary>
-    private sealed unsafe class BlockState : IDisposable
+    private sealed class BlockState : IDisposable
     {
         private readonly HugePageBuffer _memory;
 
         public BlockState(MultiTauCorrelator correlator, Scratch scratch)
         {
             Scratch = scratch;
-            int levels = correlator._levels.Length, history = correlator._history;
-            long doubles = 0;
-            for (int l = 0; l < levels; l++) doubles += MultiTauLevelState.DoublesFor(correlator.LevelKMin(l), history, history, WholeSeriesColumnsPerBlock);
-            _memory = new HugePageBuffer(doubles);
-            Levels = new MultiTauLevelState[levels];
-            double* next = _memory.Pointer;
-            for (int l = 0; l < levels; l++)
-            {
-                Levels[l] = new MultiTauLevelState(correlator.LevelKMin(l), history, history, WholeSeriesColumnsPerBlock, next);
-                next += MultiTauLevelState.DoublesFor(correlator.LevelKMin(l), history, history, WholeSeriesColumnsPerBlock);
-            }
+            int levels = correlator._levels.Length;
+            _memory = new HugePageBuffer(correlator.LevelStateDoubles(levels, WholeSeriesColumnsPerBlock));
+            Levels = correlator.LayOutLevels(_memory, levels, WholeSeriesColumnsPerBlock);
         }
 
         public MultiTauLevelState[] Levels { get; }

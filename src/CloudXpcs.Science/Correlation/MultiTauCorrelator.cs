@@ -103,21 +103,11 @@ public sealed partial class MultiTauCorrelator : IDisposable
         _unbinnedColumns = unbinned.ToArray();
 
         int levelCount = Lags.Count == 0 ? 1 : Lags.Max(l => l.Level) + 1;
-        _levels = new MultiTauLevelState[levelCount];
-        long doubles = 0;
-        for (int l = 0; l < levelCount; l++) doubles += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
+        long doubles = LevelStateDoubles(levelCount, _columnStart.Length);
         bool touched = false;
         _stateMemory = _statePool?.Rent(doubles, out touched) ?? new HugePageBuffer(doubles);
         _stateMemoryTouched = touched;
-        unsafe
-        {
-            double* next = _stateMemory.Pointer;
-            for (int l = 0; l < levelCount; l++)
-            {
-                _levels[l] = new MultiTauLevelState(LevelKMin(l), _history, _history, _columnStart.Length, next);
-                next += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, _columnStart.Length);
-            }
-        }
+        _levels = LayOutLevels(_stateMemory, levelCount, _columnStart.Length);
         _groupMaxCount = new float[(_columnStart.Length + CountGroupColumns - 1) / CountGroupColumns];
         _pixelSum = new double[qmap.PixelCount];
         _binnedIntensitySum = new double[totalFrames];
@@ -150,6 +140,44 @@ public sealed partial class MultiTauCorrelator : IDisposable
     }
 
     private int LevelKMin(int level) => level == 0 ? 1 : _delaysPerLevel + 1;
+
+    /// <summary>Doubles the state of <paramref name="levels"/> levels of <paramref name="columns"/> columns takes.</summary>
+    private long LevelStateDoubles(int levels, int columns)
+    {
+        long doubles = 0;
+        for (int l = 0; l < levels; l++) doubles += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, columns);
+        return doubles;
+    }
+
+    /// <summary>The levels' state of <paramref name="columns"/> columns, one level after the other in <paramref name="memory"/>.</summary>
+    private unsafe MultiTauLevelState[] LayOutLevels(HugePageBuffer memory, int levels, int columns)
+    {
+        var states = new MultiTauLevelState[levels];
+        double* next = memory.Pointer;
+        for (int l = 0; l < levels; l++)
+        {
+            states[l] = new MultiTauLevelState(LevelKMin(l), _history, _history, columns, next);
+            next += MultiTauLevelState.DoublesFor(LevelKMin(l), _history, _history, columns);
+        }
+        return states;
+    }
+
+    /// <summary>Adds the binned intensity a work item gathered for frames [first, first + n) (exact integers: any order).</summary>
+    private void AddIntensity(Scratch scratch, int first, int n)
+    {
+        lock (_binnedIntensitySum)
+        {
+            var sums = _binnedIntensitySum.AsSpan(first, n);
+            for (int t = 0; t < n; t++) sums[t] += scratch.Intensity[t];
+        }
+    }
+
+    /// <summary>The binned pixels' sums of a path that kept them in <see cref="_pixelSum"/>, into <paramref name="result"/>.</summary>
+    private void CopyBinnedPixelSums(CorrelationPartialSums result)
+    {
+        foreach (int p0 in _columnStart)
+            for (int p = p0; p < Math.Min(p0 + Lanes, _pixelEnd); p++) result.PixelSum[p] = _pixelSum[p];
+    }
 
     /// <summary>
     /// The most state memory (doubles) a correlator of <paramref name="pixels"/> pixels and <paramref name="totalFrames"/>
@@ -236,11 +264,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
                     },
                     scratch =>
                     {
-                        lock (_binnedIntensitySum)
-                        {
-                            var sums = _binnedIntensitySum.AsSpan((int)_framesSeen, n);
-                            for (int t = 0; t < n; t++) sums[t] += scratch.Intensity[t];
-                        }
+                        AddIntensity(scratch, (int)_framesSeen, n);
                         _scratchPool.Add(scratch);
                     });
             }
