@@ -8,7 +8,8 @@ namespace CloudXpcs.Analysis.Tests.Xpcs;
 
 /// <summary>
 /// `correlate` against an independent implementation on series it has never seen: h5py writes a random
-/// contract series (random geometry, mask, chunking, dtypes, storage), bench/reference/multitau_numpy.py
+/// contract series (random geometry, mask, chunking, dtypes, storage; or uncompressed uint16 chunks, which take the
+/// whole-series path), bench/reference/multitau_numpy.py
 /// correlates it with plain numpy, and the g2.h5 written by CloudXpcs must agree.
 /// </summary>
 public class CorrelationAgainstNumpyTests
@@ -21,6 +22,11 @@ rows, cols = int(rng.integers(17, 40)), int(rng.integers(17, 40))
 frames = int(rng.integers(60, 260))
 cuts = np.sort(rng.choice(np.arange(1, frames), size=2, replace=False))
 sizes = [int(cuts[0]), int(cuts[1] - cuts[0]), int(frames - cuts[1])]
+if kind == "contiguous":  # uncompressed uint16 chunks of at least 64 frames: the whole-series path
+    frames = int(rng.integers(200, 400))
+    extra = frames - 192
+    a, b = sorted(int(x) for x in rng.integers(0, extra + 1, size=2))
+    sizes = [64 + a, 64 + b - a, 64 + extra - b]
 det = {"rows": rows, "cols": cols, "pixel_size_m": 75e-6, "distance_m": float(rng.uniform(4, 9)),
        "beam_center_row": float(rng.uniform(-5, rows)), "beam_center_col": float(rng.uniform(-8, cols)), "energy_keV": 10.9}
 r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
@@ -43,12 +49,12 @@ if kind == "float":
     dtypes = ["float32"] * 3
 else:
     data = [counts] * 3
-    dtypes = ["uint16", "uint8", "int32"]
+    dtypes = ["uint16"] * 3 if kind == "contiguous" else ["uint16", "uint8", "int32"]
 first = 0
 for k, (n, dt) in enumerate(zip(sizes, dtypes)):
     block = data[k][first:first + n].astype(dt)
     with h5py.File(os.path.join(folder, "chunk-%05d.h5" % k), "w") as h:
-        kw = [{"compression": "gzip", "chunks": (1, rows, cols)}, {"chunks": (max(1, n // 3), rows, cols)}, {}][k]
+        kw = {} if kind == "contiguous" else [{"compression": "gzip", "chunks": (1, rows, cols)}, {"chunks": (max(1, n // 3), rows, cols)}, {}][k]
         ds = h.create_dataset("entry/data/data", data=block, **kw)
         ds.attrs["first_frame"] = np.int64(first)
     first += n
@@ -80,6 +86,8 @@ print(json.dumps({
     [InlineData(2, "int")]
     [InlineData(3, "float")]
     [InlineData(4, "int")]
+    [InlineData(5, "contiguous")]
+    [InlineData(6, "contiguous")]
     public void Correlate_agrees_with_an_independent_numpy_implementation(int seed, string kind)
     {
         PythonH5py.SkipIfUnavailable();
@@ -89,7 +97,10 @@ print(json.dumps({
         PythonH5py.Run(WriteSeries, series, seed.ToString(CultureInfo.InvariantCulture), kind);
 
         string ours = temp.File("g2.h5");
-        SeriesCorrelation.CorrelateToFile(series, ours, new SeriesCorrelationOptions { BatchFrames = 7 + seed });
+        // Uncompressed chunks with the default batch take the whole-series path; the others stream in odd batches.
+        var times = new CorrelationStageTimes();
+        SeriesCorrelation.CorrelateToFile(series, ours, new SeriesCorrelationOptions { BatchFrames = kind == "contiguous" ? 0 : 7 + seed, Timings = times });
+        Assert.Equal(kind == "contiguous", times.WholeSeries);
 
         string reference = temp.File("reference.h5");
         string script = Path.Combine(RepoPaths.RepoRoot, "bench", "reference", "multitau_numpy.py");
