@@ -91,11 +91,24 @@ public static class HeterodyneModel
         derivative = 0.0;
         secondDerivative = 0.0;
         if (averagingFrames <= 1 || frameTimeS <= 0.0) return 1.0;
-        int l = averagingFrames;
         double a = 0.5 * omegaRadPerS * frameTimeS;
         (double sinA, double cosA) = Math.SinCos(a);
+        (double sinLa, double cosLa) = Math.SinCos(averagingFrames * a);
+        return FejerFactor(averagingFrames, frameTimeS, sinA, cosA, sinLa, cosLa, out derivative, out secondDerivative);
+    }
+
+    /// <summary>
+    /// F_L(ω), dF/dω and d²F/dω² from the sine and cosine of a = ωδ/2 and of L·a (L ≥ 2, δ &gt; 0), for callers that
+    /// step L along the ladder without new sines.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static double FejerFactor(int averagingFrames, double frameTimeS, double sinA, double cosA, double sinLa, double cosLa,
+        out double derivative, out double secondDerivative)
+    {
+        derivative = 0.0;
+        secondDerivative = 0.0;
         if (Math.Abs(sinA) < 1e-9) return 1.0;
-        (double sinLa, double cosLa) = Math.SinCos(l * a);
+        int l = averagingFrames;
         double f = sinLa / (l * sinA);
         // f = P/Q-style quotient: f_a = p/q with p = l cos(la) sin a − sin(la) cos a, q = l sin² a.
         double pa = l * cosLa * sinA - sinLa * cosA, qa = l * sinA * sinA;

@@ -70,6 +70,42 @@ public class BinOmegaSpreadTests(ITestOutputHelper output)
         static void Check(double analytic, double numeric) => Assert.Equal(numeric, analytic, Math.Max(1e-6, 1e-5 * Math.Abs(numeric)));
     }
 
+    [Theory]
+    [InlineData(0.02, 0.01)]
+    [InlineData(0.9, 0.001)]    // up to ~2000 rad of phase at the longest delay
+    [InlineData(3.0, 0.0002)]
+    public void Terms_along_a_ladder_equal_the_terms_computed_afresh_at_each_delay(double omega, double frameTimeS)
+    {
+        // The delays a multi-tau ladder gives (4 per level above 8, 16 levels), then ones off that pattern: a repeated
+        // delay, a step back, an uneven step. One BinOscillation steps its phases and Fejér factors along them; a new one
+        // per delay computes every sine directly.
+        var rng = new Random(11);
+        double[] u = Enumerable.Range(0, 300).Select(_ => 0.004 * (1.0 - 0.5 * rng.NextDouble())).ToArray();
+        var spread = BinOmegaSpread.FromPixels(u, Enumerable.Repeat(1.0, u.Length).ToArray(), 0.004);
+        var ladder = MultiTauLadder.Create(1 << 17, 4).Select(l => (l.LagFrames, 1 << l.Level)).ToList();
+        ladder.AddRange([(ladder[^1].Item1, ladder[^1].Item2), (100_000L, 1 << 15), (100_003L, 1 << 15), (7L, 1)]);
+        var stepped = new BinOscillation(spread, omega, frameTimeS);
+        double worst = 0, worstSlope = 0;
+        foreach (var (frames, averaging) in ladder)
+        {
+            double tau = frames * frameTimeS;
+            var a = stepped.Terms(averaging, tau, out var da);
+            var b = new BinOscillation(spread, omega, frameTimeS).Terms(averaging, tau, out var db);
+            // Each coefficient against what it contributes to g2 (the node weights sum to 1 and |F| ≤ 1): those on E′ ≈ E/τ
+            // and the ω-derivatives weigh with τ.
+            foreach (var (x, y, s) in new[] { (a.CosOnE, b.CosOnE, 1.0), (a.SinOnE, b.SinOnE, 1.0), (da.CosOnE, db.CosOnE, tau), (da.SinOnE, db.SinOnE, tau) })
+                worst = Math.Max(worst, Math.Abs(x - y) / s);
+            // F′ and F″ (the coefficients on E′ and their ω-derivatives) lose digits as 1/a² and 1/a⁴ for small a = ωδ/2,
+            // whichever way sin(L·a) was computed: there the two ways may differ by more than rounding.
+            foreach (var (x, y, s) in new[] { (a.CosOnSlope, b.CosOnSlope, tau), (a.SinOnSlope, b.SinOnSlope, tau),
+                         (da.CosOnSlope, db.CosOnSlope, tau * tau), (da.SinOnSlope, db.SinOnSlope, tau * tau) })
+                worstSlope = Math.Max(worstSlope, Math.Abs(x - y) / s);
+        }
+        output.WriteLine($"omega {omega}, frame time {frameTimeS}: largest difference {worst:E2} (terms on E), {worstSlope:E2} (on E′)");
+        Assert.True(worst < 1e-12, $"stepped terms on E differ from direct ones by {worst:E2}");
+        Assert.True(worstSlope < 1e-8, $"stepped terms on E′ differ from direct ones by {worstSlope:E2}");
+    }
+
     [Fact]
     public void Nodes_keep_the_weighted_mean_and_variance_and_unit_weight()
     {
