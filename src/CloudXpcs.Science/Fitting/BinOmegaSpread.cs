@@ -156,7 +156,8 @@ internal sealed class BinOscillation
     private const double SameStepTolerance = 1e-12;
 
     private readonly BinOmegaSpread _spread;
-    private readonly double _omega, _frameTimeS;
+    private readonly double _frameTimeS;
+    private double _omega;
     private readonly double[] _f, _df, _d2f;
     // δ_j at the last delay, and the rotation by the last step between delays.
     private readonly double[] _cos, _sin, _stepCos, _stepSin;
@@ -182,6 +183,15 @@ internal sealed class BinOscillation
         _cosA = new double[n];
         _sinLa = new double[n];
         _cosLa = new double[n];
+    }
+
+    /// <summary>The same bin at another ω: what was stepped for the previous ω is recomputed (no new arrays).</summary>
+    public void Retune(double omegaRadPerS)
+    {
+        _omega = omegaRadPerS;
+        _frames = 0;
+        _lastDelayS = double.NaN;
+        _stepS = double.NaN;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -53,14 +53,20 @@ internal sealed class BinSeries
     public double ChiSquare(in HeterodyneParameters p)
     {
         double chi2 = 0;
-        var oscillation = Oscillation(p.OmegaRadPerS);
+        // Line searches call this many times per fit: one oscillation is kept for them (taken, so that threads sharing
+        // this bin each use their own).
+        var oscillation = Interlocked.Exchange(ref _chiSquareOscillation, null) ?? Oscillation(p.OmegaRadPerS);
+        oscillation.Retune(p.OmegaRadPerS);
         for (int i = 0; i < Count; i++)
         {
             double r = G2[i] - HeterodyneModel.Evaluate(p, DelaysS[i], oscillation.Terms(AveragingFrames[i], DelaysS[i], out _));
             chi2 += r * r * Weights[i];
         }
+        Volatile.Write(ref _chiSquareOscillation, oscillation);
         return chi2;
     }
+
+    private BinOscillation? _chiSquareOscillation;
 
     /// <summary>The oscillating term of this bin at <paramref name="omegaRadPerS"/> (= v·ū), point by point.</summary>
     public BinOscillation Oscillation(double omegaRadPerS) => new(Spread, omegaRadPerS, FrameTimeS);

@@ -44,10 +44,11 @@ internal static class DampedCosinePeriodogram
         var wc = new double[n];
         var cosF = new double[n];
         Span<double> a = stackalloc double[3];
+        var oscillation = data.Oscillation(omegaMin);
         for (int j = 0; j < nOmega; j++)
         {
             double omega = omegaMin * Math.Pow(1.0 + options.PeriodogramRelativeStep, j);
-            var oscillation = data.Oscillation(omega);
+            oscillation.Retune(omega);
             for (int i = 0; i < n; i++)
             {
                 var terms = oscillation.Terms(data.AveragingFrames[i], data.DelaysS[i], out _);   // the factor on E; the lag on E′ is left to the fit
