@@ -38,8 +38,11 @@ public sealed partial class MultiTauCorrelator
         public readonly float[] UpperA, UpperB;
         public readonly int[] AllRows;
 
+        public readonly long Frames;
+
         public ColumnRowBuffers(long frames, int history)
         {
+            Frames = frames;
             for (int l = 0; l <= RowLinearLevels; l++) Bins[l] = new float[(history + MultiTauLadder.BinnedFrames(frames, l) + 1) * Lanes];
             Occupied = new ulong[(frames + 63) / 64];
             Times = new int[frames];
@@ -178,8 +181,10 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>Bin s of a level's float rows (after the `history` zero rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<float> BinRow(float[] bins, int s) => Vector256.LoadUnsafe(ref bins[(_history + s) * Lanes]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreWidened(double[] target, int offset, Vector256<float> value)
     {
         var (lo, hi) = Vector256.Widen(value);
@@ -188,6 +193,7 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>A level's total, first and last `history` values (zero beyond its values) from its float rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreLevelEdges(ColumnEventRows rows, int level, float[] bins, int values, Vector256<float> total)
     {
         StoreWidened(rows.TotalValues, level * Lanes, total);
@@ -200,6 +206,7 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>Levels from <see cref="RowLinearLevels"/> up as dense float rows, starting from that level's bins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpperLevels(ColumnRowBuffers buffers, ColumnEventRows rows)
     {
         int history = _history;

@@ -44,12 +44,8 @@ public sealed partial class MultiTauCorrelator
         return true;
     }
 
-    private static bool CountsFit(PhotonEventBatch batch)
-    {
-        foreach (int count in batch.Counts)
-            if (count >> CountBits != 0) return false;
-        return true;
-    }
+    private static bool CountsFit(PhotonEventBatch batch) =>
+        !batch.Counts.ContainsAnyExceptInRange(0, (1 << CountBits) - 1);
 
     /// <summary>Ends the whole-series path: the kept batches go through the streaming event path, in order.</summary>
     private void ReleaseHeldEvents()
@@ -78,8 +74,13 @@ public sealed partial class MultiTauCorrelator
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
         using var buckets = BucketHeldEvents(held);
         bool columnRows = ColumnRowsApply;
-        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
-            { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null },
+        var scratches = new System.Collections.Concurrent.ConcurrentBag<PixelEventScratch>();
+        var result = SumColumnParts(() =>
+            {
+                var scratch = RentPixelEventScratch(denseRows, columnRows);
+                scratches.Add(scratch);
+                return scratch;
+            },
             (sums, first, end, scratch) =>
             {
                 for (int chunkFirst = first; chunkFirst < end;)
@@ -91,6 +92,8 @@ public sealed partial class MultiTauCorrelator
                 }
             });
         GC.KeepAlive(_stateMemory);
+        // Only after every column went through: an exception could leave a scratch's buffers not zero.
+        foreach (var scratch in scratches) ReturnPixelEventScratch(scratch);
 
         // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
         void CorrelateChunk(LaneSums sums, int first, int end, int keyOrigin, PixelEventScratch scratch)
@@ -119,6 +122,30 @@ public sealed partial class MultiTauCorrelator
         }
         CopyBinnedPixelSums(result);
         return result;
+    }
+
+    // A part's scratch (a few hundred KiB to MiB, its buffers zero between columns) is reused across series instead of
+    // allocated and first touched anew: page faults of fresh arrays cost about as much as correlating a sparse series.
+    private static readonly System.Collections.Concurrent.ConcurrentBag<PixelEventScratch> PixelEventScratchPool = [];
+
+    private PixelEventScratch RentPixelEventScratch(int denseRows, bool columnRows)
+    {
+        var kept = new List<PixelEventScratch>();
+        PixelEventScratch? found = null;
+        while (found is null && PixelEventScratchPool.TryTake(out var scratch))
+        {
+            if (scratch.Fits(_levels.Length, _history, denseRows, columnRows ? _totalFrames : -1)) found = scratch;
+            else kept.Add(scratch);
+        }
+        foreach (var other in kept) PixelEventScratchPool.Add(other);
+        return found ?? new PixelEventScratch(_levels.Length, _history, denseRows)
+            { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null };
+    }
+
+    private static void ReturnPixelEventScratch(PixelEventScratch scratch)
+    {
+        // At most one finalization's parts stay retained.
+        if (PixelEventScratchPool.Count < FinalizationParts) PixelEventScratchPool.Add(scratch);
     }
 
     /// <summary>
@@ -236,6 +263,7 @@ public sealed partial class MultiTauCorrelator
         int history = _history, levels = _levels.Length, d = _delaysPerLevel;
         var rows = scratch.Rows;
         int m = to - from;
+        scratch.EnsurePixelBuffers();
         var t = scratch.TimesA;
         var v = scratch.ValuesA;
         Array.Copy(scratch.Frames, from, t, 0, m);
@@ -368,6 +396,7 @@ public sealed partial class MultiTauCorrelator
     /// <summary>One finalization part's buffers: a chunk's events sorted by pixel, a pixel's binned events, a column's rows.</summary>
     private sealed class PixelEventScratch(int levels, int history, int denseRows)
     {
+        private readonly int _levels = levels, _history = history, _denseRows = denseRows;
         public readonly ColumnEventRows Rows = new(levels, history);
         // The first dense level's rows and the next level's, each after `history` rows that stay zero.
         public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
@@ -376,8 +405,23 @@ public sealed partial class MultiTauCorrelator
         public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
         public ColumnRowBuffers? ColumnRows { get; init; }
         public int[] Frames = [], Counts = [];
+        // A pixel's binned events, level after level: only for the per-pixel path (made when it first needs them).
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
+
+        /// <summary>Whether this scratch serves a correlator of this shape (frames: of the column-row buffers, −1 without).</summary>
+        public bool Fits(int levelCount, int historyRows, int denseRowCount, long frames) =>
+            levelCount == _levels && historyRows == _history && denseRowCount == _denseRows
+            && (ColumnRows?.Frames ?? -1) == frames;
+
+        public void EnsurePixelBuffers()
+        {
+            if (TimesA.Length >= Frames.Length) return;
+            TimesA = new int[Frames.Length];
+            TimesB = new int[Frames.Length];
+            ValuesA = new double[Frames.Length];
+            ValuesB = new double[Frames.Length];
+        }
 
         /// <summary>Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order).</summary>
         public void SortChunk(ReadOnlySpan<ulong> events)
@@ -387,10 +431,6 @@ public sealed partial class MultiTauCorrelator
                 int size = Math.Max(events.Length, 2 * Frames.Length);
                 Frames = new int[size];
                 Counts = new int[size];
-                TimesA = new int[size];
-                TimesB = new int[size];
-                ValuesA = new double[size];
-                ValuesB = new double[size];
             }
             var start = KeyStart;
             Array.Clear(start);
