@@ -87,6 +87,13 @@ public sealed partial class MultiTauCorrelator
         var times = buffers.Times;
         for (int l = 0; l <= RowLinearLevels; l++)
         {
+            // Row by row while the visited rows are few against the level's bins, else the whole level at once.
+            int binRows = (int)MultiTauLadder.BinnedFrames(_totalFrames, l) + 1;
+            if (visited * 4 > binRows)
+            {
+                Array.Clear(bins[l], history * Lanes, binRows * Lanes);
+                continue;
+            }
             ref float bin = ref MemoryMarshal.GetArrayDataReference(bins[l]);
             for (int i = 0; i < visited; i++) Vector256<float>.Zero.StoreUnsafe(ref bin, (nuint)((history + (times[i] >> l)) * Lanes));
         }
@@ -117,7 +124,16 @@ public sealed partial class MultiTauCorrelator
         Vector256<float> a45 = default, a46 = default, a47 = default, a48 = default;
         Vector256<float> total = default;
         int visited = 0;
-        for (int word = 0; word < occupied.Length; word++)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Span<Vector256<float>> sums = stackalloc Vector256<float>[RowLoopSums];
+            visited = PairedRowLoop(buffers, sums);
+            (a01, a02, a03, a04, a05, a06, a07, a08) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]);
+            (a15, a16, a17, a18, a25, a26, a27, a28) = (sums[8], sums[9], sums[10], sums[11], sums[12], sums[13], sums[14], sums[15]);
+            (a35, a36, a37, a38, a45, a46, a47, a48) = (sums[16], sums[17], sums[18], sums[19], sums[20], sums[21], sums[22], sums[23]);
+            total = sums[24];
+        }
+        else for (int word = 0; word < occupied.Length; word++)
         {
             ulong bits = occupied[word];
             if (bits == 0) continue;
@@ -231,3 +247,4 @@ public sealed partial class MultiTauCorrelator
         }
     }
 }
+
