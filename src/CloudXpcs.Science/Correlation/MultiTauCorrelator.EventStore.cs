@@ -18,7 +18,7 @@ public sealed partial class MultiTauCorrelator
 {
     // Kept events cost their batch's 8 bytes plus 8 bytes while sorted at the end.
     private const long MaxHeldEvents = 1L << 27;
-    // Columns per sorting chunk: a chunk's 512 pixels are the keys of the second counting sort.
+    // Columns per sorting chunk: a chunk's 64 columns are the keys of the second counting sort.
     private const int ChunkColumns = 64;
     private const int CountBits = 22;
     private const double DenseRowsPerEvent = 8;
@@ -95,24 +95,26 @@ public sealed partial class MultiTauCorrelator
         // Only after every column went through: an exception could leave a scratch's buffers not zero.
         foreach (var scratch in scratches) ReturnPixelEventScratch(scratch);
 
-        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
+        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by column (column − keyOrigin), in time order.
         void CorrelateChunk(LaneSums sums, int first, int end, int keyOrigin, PixelEventScratch scratch)
         {
             for (int c = first; c < end; c++)
             {
-                int key0 = (c - keyOrigin) * Lanes;
+                int column = c - keyOrigin, from = scratch.ColumnStart[column], to = scratch.ColumnStart[column + 1];
                 // A column without events adds exact zeros to every sum: skipping it changes no bit.
-                if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
+                if (from == to) continue;
                 var rows = scratch.Rows;
-                if (scratch.ColumnRows is null || !TryCorrelateColumnRows(scratch, key0, rows))
+                if (scratch.ColumnRows is not null && scratch.ColumnFitsFloats(column)) CorrelateColumnRows(scratch, from, to, rows);
+                else
                 {
                     rows.Clear();
                     if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
+                    scratch.SortColumnByLane(from, to);
                     for (int lane = 0; lane < Lanes; lane++)
                     {
-                        int from = scratch.KeyStart[key0 + lane], to = scratch.KeyStart[key0 + lane + 1];
-                        if (from == to) continue;
-                        CorrelatePixel(scratch, from, to, lane, denseLevel);
+                        int laneFrom = scratch.LaneStart[lane], laneTo = scratch.LaneStart[lane + 1];
+                        if (laneFrom == laneTo) continue;
+                        CorrelatePixel(scratch, laneFrom, laneTo, lane, denseLevel);
                     }
                     if (denseRows > 0) DenseColumnLevels(scratch, denseLevel);
                 }
@@ -254,7 +256,7 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>
-    /// One pixel's events (scratch.Frames/Counts [from, to), time-sorted) through every level: totals, first and last
+    /// One pixel's events (scratch.LaneFrames/LaneCounts [from, to), time-sorted) through every level: totals, first and last
     /// `history` values and lag sums into lane <paramref name="lane"/> of the column's rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -266,8 +268,8 @@ public sealed partial class MultiTauCorrelator
         scratch.EnsurePixelBuffers();
         var t = scratch.TimesA;
         var v = scratch.ValuesA;
-        Array.Copy(scratch.Frames, from, t, 0, m);
-        for (int i = 0; i < m; i++) v[i] = scratch.Counts[from + i];
+        Array.Copy(scratch.LaneFrames, from, t, 0, m);
+        for (int i = 0; i < m; i++) v[i] = scratch.LaneCounts[from + i];
         var nextT = scratch.TimesB;
         var nextV = scratch.ValuesB;
         double[] acc = rows.AccValues, head = rows.HeadValues, tail = rows.TailValues;
@@ -393,7 +395,7 @@ public sealed partial class MultiTauCorrelator
             System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref values[offset], 4));
     }
 
-    /// <summary>One finalization part's buffers: a chunk's events sorted by pixel, a pixel's binned events, a column's rows.</summary>
+    /// <summary>One finalization part's buffers: a chunk's events sorted by column, a pixel's binned events, a column's rows.</summary>
     private sealed class PixelEventScratch(int levels, int history, int denseRows)
     {
         private readonly int _levels = levels, _history = history, _denseRows = denseRows;
@@ -402,10 +404,17 @@ public sealed partial class MultiTauCorrelator
         public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
         public readonly double[] DenseB = new double[(history + denseRows) * Lanes];
         public readonly int[] AllRows = Enumerable.Range(0, history + denseRows).ToArray();
-        public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
+        // Per column of the chunk its first event (and the end), per pixel of the chunk its total count.
+        public readonly int[] ColumnStart = new int[ChunkColumns + 1];
+        private readonly long[] _pixelTotal = new long[ChunkColumns * Lanes];
+        // A column's events sorted by pixel, for the per-pixel path.
+        public readonly int[] LaneStart = new int[Lanes + 1];
         public ColumnRowBuffers? ColumnRows { get; init; }
+        // The chunk's events by column: frames, and counts with their lane above the low CountBits bits.
         public int[] Frames = [], Counts = [];
-        // A pixel's binned events, level after level: only for the per-pixel path (made when it first needs them).
+        // The per-pixel path's buffers (made when it first needs them): a column's events by pixel, then a pixel's binned
+        // events, level after level.
+        public int[] LaneFrames = [], LaneCounts = [];
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
 
@@ -417,13 +426,18 @@ public sealed partial class MultiTauCorrelator
         public void EnsurePixelBuffers()
         {
             if (TimesA.Length >= Frames.Length) return;
+            LaneFrames = new int[Frames.Length];
+            LaneCounts = new int[Frames.Length];
             TimesA = new int[Frames.Length];
             TimesB = new int[Frames.Length];
             ValuesA = new double[Frames.Length];
             ValuesB = new double[Frames.Length];
         }
 
-        /// <summary>Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order).</summary>
+        /// <summary>
+        /// Counting sort of a chunk's events by column (stable, so each column's stay in time order; a frame's pixels
+        /// in lane order); adds up each pixel's counts.
+        /// </summary>
         public void SortChunk(ReadOnlySpan<ulong> events)
         {
             if (Frames.Length < events.Length)
@@ -432,24 +446,64 @@ public sealed partial class MultiTauCorrelator
                 Frames = new int[size];
                 Counts = new int[size];
             }
-            var start = KeyStart;
+            var start = ColumnStart;
+            var totals = _pixelTotal;
             Array.Clear(start);
-            foreach (ulong e in events) start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
-            int running = 0;
-            for (int key = 0; key < start.Length - 1; key++)
+            Array.Clear(totals);
+            foreach (ulong e in events)
             {
-                int count = start[key];
-                start[key] = running;
+                int key = (int)(e >> CountBits) & (ChunkColumns * Lanes - 1);
+                start[key / Lanes]++;
+                totals[key] += (long)(e & ((1u << CountBits) - 1));
+            }
+            int running = 0;
+            for (int column = 0; column < ChunkColumns; column++)
+            {
+                int count = start[column];
+                start[column] = running;
                 running += count;
             }
             start[^1] = running;
             foreach (ulong e in events)
             {
-                int slot = start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
+                int slot = start[(int)(e >> (CountBits + 3)) & (ChunkColumns - 1)]++;
                 Frames[slot] = (int)(e >> 32);
-                Counts[slot] = (int)(e & ((1u << CountBits) - 1));
+                Counts[slot] = (int)(e & ((ulong)(Lanes - 1) << CountBits | ((1u << CountBits) - 1)));
             }
-            for (int key = start.Length - 1; key > 0; key--) start[key] = start[key - 1];
+            for (int column = ChunkColumns; column > 0; column--) start[column] = start[column - 1];
+            start[0] = 0;
+        }
+
+        /// <summary>Whether every pixel of the column (of the chunk) has a total for which float sums are exact.</summary>
+        public bool ColumnFitsFloats(int column)
+        {
+            for (int lane = 0; lane < Lanes; lane++)
+                if (_pixelTotal[column * Lanes + lane] > FloatExactPixelTotal) return false;
+            return true;
+        }
+
+        /// <summary>A column's events (Frames/Counts [from, to)) by pixel into LaneFrames/LaneCounts, each in time order.</summary>
+        public void SortColumnByLane(int from, int to)
+        {
+            EnsurePixelBuffers();
+            var start = LaneStart;
+            Array.Clear(start);
+            for (int e = from; e < to; e++) start[Counts[e] >>> CountBits]++;
+            int running = 0;
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                int count = start[lane];
+                start[lane] = running;
+                running += count;
+            }
+            start[^1] = running;
+            for (int e = from; e < to; e++)
+            {
+                int slot = start[Counts[e] >>> CountBits]++;
+                LaneFrames[slot] = Frames[e];
+                LaneCounts[slot] = Counts[e] & ((1 << CountBits) - 1);
+            }
+            for (int lane = Lanes; lane > 0; lane--) start[lane] = start[lane - 1];
             start[0] = 0;
         }
     }

@@ -17,12 +17,12 @@ public sealed partial class MultiTauCorrelator
     private const int RowLoopSums = 8 + 4 * (RowLinearLevels - 1) + 1;
 
     /// <summary>
-    /// Visits the occupied level-0 rows in time order (clearing their bits, their times into buffers.Times), adds each
+    /// Visits the occupied level-0 rows in time order (writing them into the level-0 bins, their times into buffers.Times), adds each
     /// to its bins of levels 1 to <see cref="RowLinearLevels"/> and writes the lag sums of levels 0 to 4 and the total
     /// into <paramref name="sums"/> (level 0 lags 1..8, then per level 1 to 4 lags 5..8, then the total).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int PairedRowLoop(ColumnRowBuffers buffers, Span<Vector256<float>> sums)
+    private static int PairedRowLoop(ColumnRowBuffers buffers, Span<Vector256<float>> sums, EventRows events)
     {
         const int H = 8;
         ref float b0 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[0]);
@@ -31,7 +31,6 @@ public sealed partial class MultiTauCorrelator
         ref float b3 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[3]);
         ref float b4 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[4]);
         ref float b5 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[5]);
-        var occupied = buffers.Occupied;
         var times = buffers.Times;
         // Lower half: the even lag of the pair (the earlier row), upper half: the odd lag.
         Vector512<float> a21 = default, a43 = default, a65 = default, a87 = default;
@@ -39,30 +38,23 @@ public sealed partial class MultiTauCorrelator
         Vector512<float> a365 = default, a387 = default, a465 = default, a487 = default;
         Vector256<float> total = default;
         int visited = 0;
-        for (int word = 0; word < occupied.Length; word++)
+        while (events.Next(out int t, out var x))
         {
-            ulong bits = occupied[word];
-            if (bits == 0) continue;
-            occupied[word] = 0;
-            for (; bits != 0; bits &= bits - 1)
-            {
-                int t = word * 64 + BitOperations.TrailingZeroCount(bits);
-                times[visited++] = t;
-                ref float r0 = ref Unsafe.Add(ref b0, (H + t) * Lanes);
-                var x = Vector256.LoadUnsafe(ref r0);
-                var xx = Vector512.Create(x, x);
-                total += x;
-                a21 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 2 * Lanes)), a21);
-                a43 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 4 * Lanes)), a43);
-                a65 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 6 * Lanes)), a65);
-                a87 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 8 * Lanes)), a87);
-                PairedUpperLevelRow(ref b1, H + (t >> 1), x, xx, ref a165, ref a187);
-                PairedUpperLevelRow(ref b2, H + (t >> 2), x, xx, ref a265, ref a287);
-                PairedUpperLevelRow(ref b3, H + (t >> 3), x, xx, ref a365, ref a387);
-                PairedUpperLevelRow(ref b4, H + (t >> 4), x, xx, ref a465, ref a487);
-                ref float r5 = ref Unsafe.Add(ref b5, (H + (t >> 5)) * Lanes);
-                (Vector256.LoadUnsafe(ref r5) + x).StoreUnsafe(ref r5);
-            }
+            times[visited++] = t;
+            ref float r0 = ref Unsafe.Add(ref b0, (H + t) * Lanes);
+            x.StoreUnsafe(ref r0);
+            var xx = Vector512.Create(x, x);
+            total += x;
+            a21 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 2 * Lanes)), a21);
+            a43 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 4 * Lanes)), a43);
+            a65 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 6 * Lanes)), a65);
+            a87 = Vector512.FusedMultiplyAdd(xx, Vector512.LoadUnsafe(ref Unsafe.Subtract(ref r0, 8 * Lanes)), a87);
+            PairedUpperLevelRow(ref b1, H + (t >> 1), x, xx, ref a165, ref a187);
+            PairedUpperLevelRow(ref b2, H + (t >> 2), x, xx, ref a265, ref a287);
+            PairedUpperLevelRow(ref b3, H + (t >> 3), x, xx, ref a365, ref a387);
+            PairedUpperLevelRow(ref b4, H + (t >> 4), x, xx, ref a465, ref a487);
+            ref float r5 = ref Unsafe.Add(ref b5, (H + (t >> 5)) * Lanes);
+            (Vector256.LoadUnsafe(ref r5) + x).StoreUnsafe(ref r5);
         }
         (sums[1], sums[0]) = (a21.GetLower(), a21.GetUpper());
         (sums[3], sums[2]) = (a43.GetLower(), a43.GetUpper());
