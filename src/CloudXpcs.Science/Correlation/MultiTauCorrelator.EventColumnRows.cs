@@ -67,9 +67,9 @@ public sealed partial class MultiTauCorrelator
         var times = buffers.Times;
         for (int l = 0; l <= RowLinearLevels; l++)
         {
-            // Row by row while the visited rows are few against the level's bins, else the whole level at once.
+            // Row by row, or the whole level at once where the column visited more rows than the level has bins.
             int binRows = (int)MultiTauLadder.BinnedFrames(_totalFrames, l) + 1;
-            if (visited * 4 > binRows)
+            if (visited > binRows)
             {
                 Array.Clear(bins[l], history * Lanes, binRows * Lanes);
                 continue;
