@@ -39,6 +39,8 @@ public sealed partial class MultiTauCorrelator
 
         public readonly long Frames;
 
+        public long ApproximateBytes => 4L * (Bins.Sum(b => (long)b.Length) + Times.Length + UpperA.Length + UpperB.Length + AllRows.Length);
+
         public ColumnRowBuffers(long frames, int history)
         {
             Frames = frames;

@@ -144,10 +144,13 @@ public sealed partial class MultiTauCorrelator
             { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null };
     }
 
+    // A scratch for a very long series (its row buffers grow with the frames) is not worth keeping.
+    private const long MaxPooledScratchBytes = 16L << 20;
+
     private static void ReturnPixelEventScratch(PixelEventScratch scratch)
     {
         // At most one finalization's parts stay retained.
-        if (PixelEventScratchPool.Count < FinalizationParts) PixelEventScratchPool.Add(scratch);
+        if (PixelEventScratchPool.Count < FinalizationParts && scratch.ApproximateBytes <= MaxPooledScratchBytes) PixelEventScratchPool.Add(scratch);
     }
 
     /// <summary>
@@ -422,6 +425,10 @@ public sealed partial class MultiTauCorrelator
         public bool Fits(int levelCount, int historyRows, int denseRowCount, long frames) =>
             levelCount == _levels && historyRows == _history && denseRowCount == _denseRows
             && (ColumnRows?.Frames ?? -1) == frames;
+
+        public long ApproximateBytes =>
+            4L * (Frames.Length + Counts.Length + LaneFrames.Length + LaneCounts.Length + TimesA.Length + TimesB.Length)
+            + 8L * (ValuesA.Length + ValuesB.Length + DenseA.Length + DenseB.Length) + (ColumnRows?.ApproximateBytes ?? 0);
 
         public void EnsurePixelBuffers()
         {
