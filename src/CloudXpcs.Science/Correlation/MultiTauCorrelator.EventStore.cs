@@ -171,6 +171,7 @@ public sealed partial class MultiTauCorrelator
             firstFrame += n;
         }
         var binnedBits = DynamicBinnedBits();
+        int pixelStart = _pixelStart, shardPixels = _pixelEnd - _pixelStart;
         var histograms = new int[segments.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
         Parallel.For(0, segments.Count, options, s =>
@@ -185,15 +186,15 @@ public sealed partial class MultiTauCorrelator
                 long intensity = 0;
                 for (int e = offsets[t]; e < offsets[t + 1]; e++)
                 {
-                    int p = pixels[e] - _pixelStart;
-                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
+                    int p = pixels[e] - pixelStart;
+                    if ((uint)p >= (uint)shardPixels) continue;
                     int column = columnOf[p >> 3];
                     if (column < 0)
                     {
-                        AddAtomic(ref _pixelSum[p + _pixelStart], counts[e]);
+                        AddAtomic(ref _pixelSum[p + pixelStart], counts[e]);
                         continue;
                     }
-                    histogram[column / ChunkColumns]++;
+                    histogram[(uint)column / ChunkColumns]++;
                     intensity += (long)(binnedBits[p >> 6] >> p & 1) * counts[e];
                 }
                 _binnedIntensitySum[first + t] += intensity;
@@ -230,11 +231,11 @@ public sealed partial class MultiTauCorrelator
                 ulong frame = (ulong)(first + t) << 32;
                 for (int e = offsets[t]; e < offsets[t + 1]; e++)
                 {
-                    int p = pixels[e] - _pixelStart;
-                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
+                    int p = pixels[e] - pixelStart;
+                    if ((uint)p >= (uint)shardPixels) continue;
                     int column = columnOf[p >> 3];
                     if (column < 0) continue;
-                    packed[next[column / ChunkColumns]++] = frame | (ulong)((column % ChunkColumns) * Lanes + (p & (Lanes - 1))) << CountBits | (uint)counts[e];
+                    packed[next[(uint)column / ChunkColumns]++] = frame | (ulong)((uint)column % ChunkColumns * Lanes + (uint)(p & (Lanes - 1))) << CountBits | (uint)counts[e];
                 }
             }
         });
