@@ -27,24 +27,21 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// One thread's buffers: per level l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after
-    /// `history` zero rows (M_l rows plus the partial last bin), all zero between columns; the times of the occupied
-    /// level-0 rows; the dense upper levels' rows.
+    /// `history` zero rows (M_l rows plus the partial last bin), all zero between columns; the occupied level-0 rows as
+    /// bits; the dense upper levels' rows.
     /// </summary>
     private sealed class ColumnRowBuffers
     {
         public readonly float[][] Bins = new float[RowLinearLevels + 1][];
+        public readonly ulong[] Occupied;
         public readonly int[] Times;
         public readonly float[] UpperA, UpperB;
         public readonly int[] AllRows;
 
-        public readonly long Frames;
-
-        public long ApproximateBytes => 4L * (Bins.Sum(b => (long)b.Length) + Times.Length + UpperA.Length + UpperB.Length + AllRows.Length);
-
         public ColumnRowBuffers(long frames, int history)
         {
-            Frames = frames;
             for (int l = 0; l <= RowLinearLevels; l++) Bins[l] = new float[(history + MultiTauLadder.BinnedFrames(frames, l) + 1) * Lanes];
+            Occupied = new ulong[(frames + 63) / 64];
             Times = new int[frames];
             int upperRows = history + (int)MultiTauLadder.BinnedFrames(frames, RowLinearLevels) + 1;
             UpperA = new float[upperRows * Lanes];
@@ -54,67 +51,43 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>
-    /// The column whose events are scratch.Frames/Counts [<paramref name="from"/>, <paramref name="to"/>) in time order
-    /// (count and lane packed as the chunk keeps them) into <paramref name="rows"/> (every value the finalization reads is
-    /// written). Only for a column whose pixel totals are at most <see cref="FloatExactPixelTotal"/>.
+    /// The column whose pixels' time-sorted events are scratch.Frames/Counts [KeyStart[key0 + lane], KeyStart[key0 +
+    /// lane + 1]) into <paramref name="rows"/> (every value the finalization reads is written); false, with nothing
+    /// changed, when a pixel's total is too large for exact float sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CorrelateColumnRows(PixelEventScratch scratch, int from, int to, ColumnEventRows rows)
+    private bool TryCorrelateColumnRows(PixelEventScratch scratch, int key0, ColumnEventRows rows)
     {
         var buffers = scratch.ColumnRows!;
+        var frames = scratch.Frames;
+        var counts = scratch.Counts;
+        var keyStart = scratch.KeyStart;
+        for (int lane = 0; lane < Lanes; lane++)
+        {
+            long total = 0;
+            for (int e = keyStart[key0 + lane]; e < keyStart[key0 + lane + 1]; e++) total += counts[e];
+            if (total > FloatExactPixelTotal) return false;
+        }
         int history = _history;
         var bins = buffers.Bins;
-        int visited = VisitRows(buffers, rows, new EventRows(scratch.Frames, scratch.Counts, from, to));
+        var occupied = buffers.Occupied;
+        float[] level0 = bins[0];
+        for (int lane = 0; lane < Lanes; lane++)
+            for (int e = keyStart[key0 + lane]; e < keyStart[key0 + lane + 1]; e++)
+            {
+                int t = frames[e];
+                level0[(history + t) * Lanes + lane] = counts[e];
+                occupied[t >> 6] |= 1UL << t;
+            }
+        int visited = VisitRows(buffers, rows);
         // The bins go back to zero for the next column.
         var times = buffers.Times;
         for (int l = 0; l <= RowLinearLevels; l++)
         {
-            // Row by row, or the whole level at once where the column visited more rows than the level has bins.
-            int binRows = (int)MultiTauLadder.BinnedFrames(_totalFrames, l) + 1;
-            if (visited > binRows)
-            {
-                Array.Clear(bins[l], history * Lanes, binRows * Lanes);
-                continue;
-            }
             ref float bin = ref MemoryMarshal.GetArrayDataReference(bins[l]);
             for (int i = 0; i < visited; i++) Vector256<float>.Zero.StoreUnsafe(ref bin, (nuint)((history + (times[i] >> l)) * Lanes));
         }
-    }
-
-    /// <summary>
-    /// A column's events in time order: frames and packed counts (count in the low <see cref="CountBits"/> bits, then
-    /// the lane), read as level-0 rows of 8 lanes, one row per occupied frame.
-    /// </summary>
-    private ref struct EventRows(int[] frames, int[] packed, int from, int to)
-    {
-        private readonly ref int _frame = ref MemoryMarshal.GetArrayDataReference(frames);
-        private readonly ref int _packed = ref MemoryMarshal.GetArrayDataReference(packed);
-        private int _next = from;
-        private readonly int _end = to;
-
-        /// <summary>The next occupied frame <paramref name="t"/> and its row <paramref name="x"/>; false at the end.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Next(out int t, out Vector256<float> x)
-        {
-            int e = _next;
-            if (e >= _end)
-            {
-                t = 0;
-                x = default;
-                return false;
-            }
-            t = Unsafe.Add(ref _frame, e);
-            x = LaneValue(Unsafe.Add(ref _packed, e));
-            // Other pixels of the column at the same frame follow (their lanes increase).
-            while (++e < _end && Unsafe.Add(ref _frame, e) == t) x += LaneValue(Unsafe.Add(ref _packed, e));
-            _next = e;
-            return true;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> LaneValue(int packed) =>
-            Vector256.Equals(Vector256<int>.Indices, Vector256.Create(packed >>> CountBits & (Lanes - 1))).AsSingle()
-            & Vector256.Create((float)(packed & ((1 << CountBits) - 1)));
+        return true;
     }
 
     /// <summary>
@@ -123,7 +96,7 @@ public sealed partial class MultiTauCorrelator
     /// (their times in buffers.Times).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int VisitRows(ColumnRowBuffers buffers, ColumnEventRows rows, EventRows events)
+    private int VisitRows(ColumnRowBuffers buffers, ColumnEventRows rows)
     {
         const int H = 8;
         ref float b0 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[0]);
@@ -132,6 +105,7 @@ public sealed partial class MultiTauCorrelator
         ref float b3 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[3]);
         ref float b4 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[4]);
         ref float b5 = ref MemoryMarshal.GetArrayDataReference(buffers.Bins[5]);
+        var occupied = buffers.Occupied;
         var times = buffers.Times;
         Vector256<float> a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default, a08 = default;
         Vector256<float> a15 = default, a16 = default, a17 = default, a18 = default;
@@ -140,35 +114,33 @@ public sealed partial class MultiTauCorrelator
         Vector256<float> a45 = default, a46 = default, a47 = default, a48 = default;
         Vector256<float> total = default;
         int visited = 0;
-        if (Vector512.IsHardwareAccelerated)
+        for (int word = 0; word < occupied.Length; word++)
         {
-            Span<Vector256<float>> sums = stackalloc Vector256<float>[RowLoopSums];
-            visited = PairedRowLoop(buffers, sums, events);
-            (a01, a02, a03, a04, a05, a06, a07, a08) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]);
-            (a15, a16, a17, a18, a25, a26, a27, a28) = (sums[8], sums[9], sums[10], sums[11], sums[12], sums[13], sums[14], sums[15]);
-            (a35, a36, a37, a38, a45, a46, a47, a48) = (sums[16], sums[17], sums[18], sums[19], sums[20], sums[21], sums[22], sums[23]);
-            total = sums[24];
-        }
-        else while (events.Next(out int t, out var x))
-        {
-            times[visited++] = t;
-            ref float r0 = ref Unsafe.Add(ref b0, (H + t) * Lanes);
-            x.StoreUnsafe(ref r0);
-            total += x;
-            a01 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 1 * Lanes)), a01);
-            a02 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 2 * Lanes)), a02);
-            a03 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 3 * Lanes)), a03);
-            a04 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 4 * Lanes)), a04);
-            a05 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 5 * Lanes)), a05);
-            a06 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 6 * Lanes)), a06);
-            a07 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 7 * Lanes)), a07);
-            a08 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 8 * Lanes)), a08);
-            UpperLevelRow(ref b1, H + (t >> 1), x, ref a15, ref a16, ref a17, ref a18);
-            UpperLevelRow(ref b2, H + (t >> 2), x, ref a25, ref a26, ref a27, ref a28);
-            UpperLevelRow(ref b3, H + (t >> 3), x, ref a35, ref a36, ref a37, ref a38);
-            UpperLevelRow(ref b4, H + (t >> 4), x, ref a45, ref a46, ref a47, ref a48);
-            ref float r5 = ref Unsafe.Add(ref b5, (H + (t >> 5)) * Lanes);
-            (Vector256.LoadUnsafe(ref r5) + x).StoreUnsafe(ref r5);
+            ulong bits = occupied[word];
+            if (bits == 0) continue;
+            occupied[word] = 0;
+            for (; bits != 0; bits &= bits - 1)
+            {
+                int t = word * 64 + BitOperations.TrailingZeroCount(bits);
+                times[visited++] = t;
+                ref float r0 = ref Unsafe.Add(ref b0, (H + t) * Lanes);
+                var x = Vector256.LoadUnsafe(ref r0);
+                total += x;
+                a01 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 1 * Lanes)), a01);
+                a02 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 2 * Lanes)), a02);
+                a03 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 3 * Lanes)), a03);
+                a04 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 4 * Lanes)), a04);
+                a05 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 5 * Lanes)), a05);
+                a06 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 6 * Lanes)), a06);
+                a07 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 7 * Lanes)), a07);
+                a08 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 8 * Lanes)), a08);
+                UpperLevelRow(ref b1, H + (t >> 1), x, ref a15, ref a16, ref a17, ref a18);
+                UpperLevelRow(ref b2, H + (t >> 2), x, ref a25, ref a26, ref a27, ref a28);
+                UpperLevelRow(ref b3, H + (t >> 3), x, ref a35, ref a36, ref a37, ref a38);
+                UpperLevelRow(ref b4, H + (t >> 4), x, ref a45, ref a46, ref a47, ref a48);
+                ref float r5 = ref Unsafe.Add(ref b5, (H + (t >> 5)) * Lanes);
+                (Vector256.LoadUnsafe(ref r5) + x).StoreUnsafe(ref r5);
+            }
         }
         int levels = _levels.Length;
         ReadOnlySpan<Vector256<float>> level0 = [a01, a02, a03, a04, a05, a06, a07, a08];
@@ -206,10 +178,8 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>Bin s of a level's float rows (after the `history` zero rows).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<float> BinRow(float[] bins, int s) => Vector256.LoadUnsafe(ref bins[(_history + s) * Lanes]);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreWidened(double[] target, int offset, Vector256<float> value)
     {
         var (lo, hi) = Vector256.Widen(value);
@@ -218,7 +188,6 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>A level's total, first and last `history` values (zero beyond its values) from its float rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreLevelEdges(ColumnEventRows rows, int level, float[] bins, int values, Vector256<float> total)
     {
         StoreWidened(rows.TotalValues, level * Lanes, total);
@@ -231,7 +200,6 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>Levels from <see cref="RowLinearLevels"/> up as dense float rows, starting from that level's bins.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpperLevels(ColumnRowBuffers buffers, ColumnEventRows rows)
     {
         int history = _history;
@@ -256,4 +224,3 @@ public sealed partial class MultiTauCorrelator
         }
     }
 }
-

@@ -18,7 +18,7 @@ public sealed partial class MultiTauCorrelator
 {
     // Kept events cost their batch's 8 bytes plus 8 bytes while sorted at the end.
     private const long MaxHeldEvents = 1L << 27;
-    // Columns per sorting chunk: a chunk's 64 columns are the keys of the second counting sort.
+    // Columns per sorting chunk: a chunk's 512 pixels are the keys of the second counting sort.
     private const int ChunkColumns = 64;
     private const int CountBits = 22;
     private const double DenseRowsPerEvent = 8;
@@ -44,8 +44,12 @@ public sealed partial class MultiTauCorrelator
         return true;
     }
 
-    private static bool CountsFit(PhotonEventBatch batch) =>
-        !batch.Counts.ContainsAnyExceptInRange(0, (1 << CountBits) - 1);
+    private static bool CountsFit(PhotonEventBatch batch)
+    {
+        foreach (int count in batch.Counts)
+            if (count >> CountBits != 0) return false;
+        return true;
+    }
 
     /// <summary>Ends the whole-series path: the kept batches go through the streaming event path, in order.</summary>
     private void ReleaseHeldEvents()
@@ -74,13 +78,8 @@ public sealed partial class MultiTauCorrelator
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
         using var buckets = BucketHeldEvents(held);
         bool columnRows = ColumnRowsApply;
-        var scratches = new System.Collections.Concurrent.ConcurrentBag<PixelEventScratch>();
-        var result = SumColumnParts(() =>
-            {
-                var scratch = RentPixelEventScratch(denseRows, columnRows);
-                scratches.Add(scratch);
-                return scratch;
-            },
+        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
+            { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null },
             (sums, first, end, scratch) =>
             {
                 for (int chunkFirst = first; chunkFirst < end;)
@@ -92,29 +91,25 @@ public sealed partial class MultiTauCorrelator
                 }
             });
         GC.KeepAlive(_stateMemory);
-        // Only after every column went through: an exception could leave a scratch's buffers not zero.
-        foreach (var scratch in scratches) ReturnPixelEventScratch(scratch);
 
-        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by column (column − keyOrigin), in time order.
+        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
         void CorrelateChunk(LaneSums sums, int first, int end, int keyOrigin, PixelEventScratch scratch)
         {
             for (int c = first; c < end; c++)
             {
-                int column = c - keyOrigin, from = scratch.ColumnStart[column], to = scratch.ColumnStart[column + 1];
+                int key0 = (c - keyOrigin) * Lanes;
                 // A column without events adds exact zeros to every sum: skipping it changes no bit.
-                if (from == to) continue;
+                if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
                 var rows = scratch.Rows;
-                if (scratch.ColumnRows is not null && scratch.ColumnFitsFloats(column)) CorrelateColumnRows(scratch, from, to, rows);
-                else
+                if (scratch.ColumnRows is null || !TryCorrelateColumnRows(scratch, key0, rows))
                 {
                     rows.Clear();
                     if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
-                    scratch.SortColumnByLane(from, to);
                     for (int lane = 0; lane < Lanes; lane++)
                     {
-                        int laneFrom = scratch.LaneStart[lane], laneTo = scratch.LaneStart[lane + 1];
-                        if (laneFrom == laneTo) continue;
-                        CorrelatePixel(scratch, laneFrom, laneTo, lane, denseLevel);
+                        int from = scratch.KeyStart[key0 + lane], to = scratch.KeyStart[key0 + lane + 1];
+                        if (from == to) continue;
+                        CorrelatePixel(scratch, from, to, lane, denseLevel);
                     }
                     if (denseRows > 0) DenseColumnLevels(scratch, denseLevel);
                 }
@@ -124,33 +119,6 @@ public sealed partial class MultiTauCorrelator
         }
         CopyBinnedPixelSums(result);
         return result;
-    }
-
-    // A part's scratch (a few hundred KiB to MiB, its buffers zero between columns) is reused across series instead of
-    // allocated and first touched anew: page faults of fresh arrays cost about as much as correlating a sparse series.
-    private static readonly System.Collections.Concurrent.ConcurrentBag<PixelEventScratch> PixelEventScratchPool = [];
-
-    private PixelEventScratch RentPixelEventScratch(int denseRows, bool columnRows)
-    {
-        var kept = new List<PixelEventScratch>();
-        PixelEventScratch? found = null;
-        while (found is null && PixelEventScratchPool.TryTake(out var scratch))
-        {
-            if (scratch.Fits(_levels.Length, _history, denseRows, columnRows ? _totalFrames : -1)) found = scratch;
-            else kept.Add(scratch);
-        }
-        foreach (var other in kept) PixelEventScratchPool.Add(other);
-        return found ?? new PixelEventScratch(_levels.Length, _history, denseRows)
-            { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null };
-    }
-
-    // A scratch for a very long series (its row buffers grow with the frames) is not worth keeping.
-    private const long MaxPooledScratchBytes = 16L << 20;
-
-    private static void ReturnPixelEventScratch(PixelEventScratch scratch)
-    {
-        // At most one finalization's parts stay retained.
-        if (PixelEventScratchPool.Count < FinalizationParts && scratch.ApproximateBytes <= MaxPooledScratchBytes) PixelEventScratchPool.Add(scratch);
     }
 
     /// <summary>
@@ -171,7 +139,6 @@ public sealed partial class MultiTauCorrelator
             firstFrame += n;
         }
         var binnedBits = DynamicBinnedBits();
-        int pixelStart = _pixelStart, shardPixels = _pixelEnd - _pixelStart;
         var histograms = new int[segments.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
         Parallel.For(0, segments.Count, options, s =>
@@ -186,15 +153,15 @@ public sealed partial class MultiTauCorrelator
                 long intensity = 0;
                 for (int e = offsets[t]; e < offsets[t + 1]; e++)
                 {
-                    int p = pixels[e] - pixelStart;
-                    if ((uint)p >= (uint)shardPixels) continue;
+                    int p = pixels[e] - _pixelStart;
+                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
                     int column = columnOf[p >> 3];
                     if (column < 0)
                     {
-                        AddAtomic(ref _pixelSum[p + pixelStart], counts[e]);
+                        AddAtomic(ref _pixelSum[p + _pixelStart], counts[e]);
                         continue;
                     }
-                    histogram[(uint)column / ChunkColumns]++;
+                    histogram[column / ChunkColumns]++;
                     intensity += (long)(binnedBits[p >> 6] >> p & 1) * counts[e];
                 }
                 _binnedIntensitySum[first + t] += intensity;
@@ -231,11 +198,11 @@ public sealed partial class MultiTauCorrelator
                 ulong frame = (ulong)(first + t) << 32;
                 for (int e = offsets[t]; e < offsets[t + 1]; e++)
                 {
-                    int p = pixels[e] - pixelStart;
-                    if ((uint)p >= (uint)shardPixels) continue;
+                    int p = pixels[e] - _pixelStart;
+                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
                     int column = columnOf[p >> 3];
                     if (column < 0) continue;
-                    packed[next[(uint)column / ChunkColumns]++] = frame | (ulong)((uint)column % ChunkColumns * Lanes + (uint)(p & (Lanes - 1))) << CountBits | (uint)counts[e];
+                    packed[next[column / ChunkColumns]++] = frame | (ulong)((column % ChunkColumns) * Lanes + (p & (Lanes - 1))) << CountBits | (uint)counts[e];
                 }
             }
         });
@@ -260,7 +227,7 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>
-    /// One pixel's events (scratch.LaneFrames/LaneCounts [from, to), time-sorted) through every level: totals, first and last
+    /// One pixel's events (scratch.Frames/Counts [from, to), time-sorted) through every level: totals, first and last
     /// `history` values and lag sums into lane <paramref name="lane"/> of the column's rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -269,11 +236,10 @@ public sealed partial class MultiTauCorrelator
         int history = _history, levels = _levels.Length, d = _delaysPerLevel;
         var rows = scratch.Rows;
         int m = to - from;
-        scratch.EnsurePixelBuffers();
         var t = scratch.TimesA;
         var v = scratch.ValuesA;
-        Array.Copy(scratch.LaneFrames, from, t, 0, m);
-        for (int i = 0; i < m; i++) v[i] = scratch.LaneCounts[from + i];
+        Array.Copy(scratch.Frames, from, t, 0, m);
+        for (int i = 0; i < m; i++) v[i] = scratch.Counts[from + i];
         var nextT = scratch.TimesB;
         var nextV = scratch.ValuesB;
         double[] acc = rows.AccValues, head = rows.HeadValues, tail = rows.TailValues;
@@ -399,53 +365,21 @@ public sealed partial class MultiTauCorrelator
             System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref values[offset], 4));
     }
 
-    /// <summary>One finalization part's buffers: a chunk's events sorted by column, a pixel's binned events, a column's rows.</summary>
+    /// <summary>One finalization part's buffers: a chunk's events sorted by pixel, a pixel's binned events, a column's rows.</summary>
     private sealed class PixelEventScratch(int levels, int history, int denseRows)
     {
-        private readonly int _levels = levels, _history = history, _denseRows = denseRows;
         public readonly ColumnEventRows Rows = new(levels, history);
         // The first dense level's rows and the next level's, each after `history` rows that stay zero.
         public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
         public readonly double[] DenseB = new double[(history + denseRows) * Lanes];
         public readonly int[] AllRows = Enumerable.Range(0, history + denseRows).ToArray();
-        // Per column of the chunk its first event (and the end), per pixel of the chunk its total count.
-        public readonly int[] ColumnStart = new int[ChunkColumns + 1];
-        private readonly long[] _pixelTotal = new long[ChunkColumns * Lanes];
-        // A column's events sorted by pixel, for the per-pixel path.
-        public readonly int[] LaneStart = new int[Lanes + 1];
+        public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
         public ColumnRowBuffers? ColumnRows { get; init; }
-        // The chunk's events by column: frames, and counts with their lane above the low CountBits bits.
         public int[] Frames = [], Counts = [];
-        // The per-pixel path's buffers (made when it first needs them): a column's events by pixel, then a pixel's binned
-        // events, level after level.
-        public int[] LaneFrames = [], LaneCounts = [];
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
 
-        /// <summary>Whether this scratch serves a correlator of this shape (frames: of the column-row buffers, −1 without).</summary>
-        public bool Fits(int levelCount, int historyRows, int denseRowCount, long frames) =>
-            levelCount == _levels && historyRows == _history && denseRowCount == _denseRows
-            && (ColumnRows?.Frames ?? -1) == frames;
-
-        public long ApproximateBytes =>
-            4L * (Frames.Length + Counts.Length + LaneFrames.Length + LaneCounts.Length + TimesA.Length + TimesB.Length)
-            + 8L * (ValuesA.Length + ValuesB.Length + DenseA.Length + DenseB.Length) + (ColumnRows?.ApproximateBytes ?? 0);
-
-        public void EnsurePixelBuffers()
-        {
-            if (TimesA.Length >= Frames.Length) return;
-            LaneFrames = new int[Frames.Length];
-            LaneCounts = new int[Frames.Length];
-            TimesA = new int[Frames.Length];
-            TimesB = new int[Frames.Length];
-            ValuesA = new double[Frames.Length];
-            ValuesB = new double[Frames.Length];
-        }
-
-        /// <summary>
-        /// Counting sort of a chunk's events by column (stable, so each column's stay in time order; a frame's pixels
-        /// in lane order); adds up each pixel's counts.
-        /// </summary>
+        /// <summary>Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order).</summary>
         public void SortChunk(ReadOnlySpan<ulong> events)
         {
             if (Frames.Length < events.Length)
@@ -453,65 +387,29 @@ public sealed partial class MultiTauCorrelator
                 int size = Math.Max(events.Length, 2 * Frames.Length);
                 Frames = new int[size];
                 Counts = new int[size];
+                TimesA = new int[size];
+                TimesB = new int[size];
+                ValuesA = new double[size];
+                ValuesB = new double[size];
             }
-            var start = ColumnStart;
-            var totals = _pixelTotal;
+            var start = KeyStart;
             Array.Clear(start);
-            Array.Clear(totals);
-            foreach (ulong e in events)
-            {
-                int key = (int)(e >> CountBits) & (ChunkColumns * Lanes - 1);
-                start[key / Lanes]++;
-                totals[key] += (long)(e & ((1u << CountBits) - 1));
-            }
+            foreach (ulong e in events) start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
             int running = 0;
-            for (int column = 0; column < ChunkColumns; column++)
+            for (int key = 0; key < start.Length - 1; key++)
             {
-                int count = start[column];
-                start[column] = running;
+                int count = start[key];
+                start[key] = running;
                 running += count;
             }
             start[^1] = running;
             foreach (ulong e in events)
             {
-                int slot = start[(int)(e >> (CountBits + 3)) & (ChunkColumns - 1)]++;
+                int slot = start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
                 Frames[slot] = (int)(e >> 32);
-                Counts[slot] = (int)(e & ((ulong)(Lanes - 1) << CountBits | ((1u << CountBits) - 1)));
+                Counts[slot] = (int)(e & ((1u << CountBits) - 1));
             }
-            for (int column = ChunkColumns; column > 0; column--) start[column] = start[column - 1];
-            start[0] = 0;
-        }
-
-        /// <summary>Whether every pixel of the column (of the chunk) has a total for which float sums are exact.</summary>
-        public bool ColumnFitsFloats(int column)
-        {
-            for (int lane = 0; lane < Lanes; lane++)
-                if (_pixelTotal[column * Lanes + lane] > FloatExactPixelTotal) return false;
-            return true;
-        }
-
-        /// <summary>A column's events (Frames/Counts [from, to)) by pixel into LaneFrames/LaneCounts, each in time order.</summary>
-        public void SortColumnByLane(int from, int to)
-        {
-            EnsurePixelBuffers();
-            var start = LaneStart;
-            Array.Clear(start);
-            for (int e = from; e < to; e++) start[Counts[e] >>> CountBits]++;
-            int running = 0;
-            for (int lane = 0; lane < Lanes; lane++)
-            {
-                int count = start[lane];
-                start[lane] = running;
-                running += count;
-            }
-            start[^1] = running;
-            for (int e = from; e < to; e++)
-            {
-                int slot = start[Counts[e] >>> CountBits]++;
-                LaneFrames[slot] = Frames[e];
-                LaneCounts[slot] = Counts[e] & ((1 << CountBits) - 1);
-            }
-            for (int lane = Lanes; lane > 0; lane--) start[lane] = start[lane - 1];
+            for (int key = start.Length - 1; key > 0; key--) start[key] = start[key - 1];
             start[0] = 0;
         }
     }
