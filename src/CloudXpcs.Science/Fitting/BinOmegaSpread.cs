@@ -163,7 +163,8 @@ internal sealed class BinOscillation
     private readonly double[] _cos, _sin, _stepCos, _stepSin;
     // sin and cos of a_j = ω_j·δ/2 and of L·a_j for the current averaging width L.
     private readonly double[] _sinA, _cosA, _sinLa, _cosLa;
-    private int _frames;
+    // The averaging width the Fejér arrays hold (−1: none yet, so any width, 0 included, sets them).
+    private int _frames = -1;
     private double _lastDelayS = double.NaN, _stepS = double.NaN;
 
     public BinOscillation(BinOmegaSpread spread, double omegaRadPerS, double frameTimeS)
@@ -189,7 +190,7 @@ internal sealed class BinOscillation
     public void Retune(double omegaRadPerS)
     {
         _omega = omegaRadPerS;
-        _frames = 0;
+        _frames = -1;
         _lastDelayS = double.NaN;
         _stepS = double.NaN;
     }
