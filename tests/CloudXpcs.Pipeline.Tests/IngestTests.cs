@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
 using CloudXpcs.Data.Results;
 using CloudXpcs.Pipeline.Ingest;
 using CloudXpcs.Pipeline.Orchestration;
 using CloudXpcs.Pipeline.Storage;
 using CloudXpcs.Pipeline.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
-using CloudXpcs.Pipeline.Contracts;
 
 namespace CloudXpcs.Pipeline.Tests;
 
@@ -15,17 +13,6 @@ public sealed class IngestTests(AzuriteFixture azurite) : IDisposable
     private readonly PipelineTestBed _bed = new(azurite);
 
     public void Dispose() => _bed.Dispose();
-
-    private sealed class RecordingScheduler : IAnalysisScheduler
-    {
-        public ConcurrentBag<(string InstanceId, SeriesAnalysisRequest Request)> Scheduled { get; } = [];
-
-        public Task ScheduleIfAbsentAsync(string instanceId, SeriesAnalysisRequest request, CancellationToken cancellationToken)
-        {
-            Scheduled.Add((instanceId, request));
-            return Task.CompletedTask;
-        }
-    }
 
     [Fact]
     public async Task Duplicate_and_out_of_order_events_start_one_analysis_and_changed_content_starts_another()
