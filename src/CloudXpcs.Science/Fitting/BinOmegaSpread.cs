@@ -145,14 +145,14 @@ internal readonly record struct OscillationTerms(double CosOnE, double SinOnE, d
 /// then 10, 12, 14, 16, then 20, …). The phases δ_j therefore follow from the previous delay's by one rotation, with
 /// sines only for the first delay and for each new step (once per level instead of once per delay); the Fejér factors'
 /// sin(L·a_j) follow by the double angle when L doubles. A rotation adds about one rounding (≈ 1e−16) to a phase, so
-/// along a ladder the terms agree with direct sines to ~1e−14 of their size. (Squaring the step's rotation at each
+/// along a ladder the terms agree with direct sines to ~1e−13 of their size. (Squaring the step's rotation at each
 /// doubling would save the remaining sines but doubles its error at every level: ~1e−11 after 16 levels.)
 /// </para>
 /// </summary>
 internal sealed class BinOscillation
 {
-    // Two consecutive steps count as equal (or one as twice the other) within this fraction of the delay: the delays'
-    // own rounding, which moves a phase by at most that fraction of itself.
+    // Two consecutive steps count as equal within this fraction of the delay: the delays' own rounding, which moves a
+    // phase by at most that fraction of itself.
     private const double SameStepTolerance = 1e-12;
 
     private readonly BinOmegaSpread _spread;
@@ -261,6 +261,7 @@ internal sealed class BinOscillation
         for (int j = 0; j < r.Length; j++)
         {
             double a = 0.5 * _omega * r[j] * _frameTimeS;
+            // sin a_j and cos a_j do not depend on L: set by the first width above 1 since construction or Retune.
             if (_frames <= 1) (_sinA[j], _cosA[j]) = Math.SinCos(a);
             if (doubled)
             {
