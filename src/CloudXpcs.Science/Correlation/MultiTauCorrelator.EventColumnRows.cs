@@ -6,27 +6,23 @@ using System.Runtime.Intrinsics;
 namespace CloudXpcs.Science.Correlation;
 
 /// <summary>
-/// The whole-series event path's column kernel: one column of 8 pixels through every level from its level-0 rows
-/// that hold events, 8 lanes at a time. Binning is linear, so a level's lag sum needs no binned event list:
+/// The whole-series event path's column-row kernel, for columns whose pixels count in many frames (see
+/// <see cref="TryCorrelateColumnEvents"/>; sparser columns take the pixel kernel): one column of 8 pixels through every
+/// level from its level-0 rows that hold events, 8 lanes at a time. Binning is linear, so a level's lag sum needs no binned event list:
 /// Σ_s B_l(s)·B_l(s − k) = Σ_t x(t)·B_l(⌊t/2^l⌋ − k) over the non-zero level-0 rows x(t), where B_l(s − k) is a bin
 /// completed before row t. One pass over the non-zero rows thus gives the lag sums of levels 0 to
 /// <see cref="RowLinearLevels"/> − 1 and fills their bins (which give heads, tails and totals); the levels above, where
 /// nearly every bin of a column holds a photon, go through the dense float kernel. Float is exact here: every value,
 /// partial sum and product sum of a lane is an integer at most T² ≤ 2^24 for a pixel total T ≤ 4096 (checked per column;
 /// otherwise the per-pixel path takes the column). The sums are the dense path's exact integers, so g2 is bit-identical.
+/// Also the upper levels of both kernels: from level <see cref="RowLinearLevels"/> up, dense float rows of 8 lanes.
 /// </summary>
 public sealed partial class MultiTauCorrelator
 {
     private const int RowLinearLevels = 5;
-    // The row buffers take about 64 bytes per frame and thread.
-    private const int MaxColumnRowFrames = 1 << 20;
-    private const int FloatExactPixelTotal = 4096;
-
-    /// <summary>Whether the column-row kernel applies to this correlator (4 delays per level, frames within the buffers).</summary>
-    private bool ColumnRowsApply => _delaysPerLevel == 4 && _totalFrames <= MaxColumnRowFrames;
 
     /// <summary>
-    /// One thread's buffers: per level l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after
+    /// One thread's buffers (about 64 bytes per frame): per level l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after
     /// `history` zero rows (M_l rows plus the partial last bin), all zero between columns; the occupied level-0 rows as
     /// bits; the dense upper levels' rows.
     /// </summary>
@@ -52,22 +48,16 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// The column whose pixels' time-sorted events are scratch.Frames/Counts [KeyStart[key0 + lane], KeyStart[key0 +
-    /// lane + 1]) into <paramref name="rows"/> (every value the finalization reads is written); false, with nothing
-    /// changed, when a pixel's total is too large for exact float sums.
+    /// lane + 1]) into <paramref name="rows"/> (every value the finalization reads is written); its pixel totals are at
+    /// most <see cref="FloatExactPixelTotal"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryCorrelateColumnRows(PixelEventScratch scratch, int key0, ColumnEventRows rows)
+    private void CorrelateColumnRows(PixelEventScratch scratch, int key0, ColumnEventRows rows)
     {
-        var buffers = scratch.ColumnRows!;
+        var buffers = scratch.ColumnRows ??= new ColumnRowBuffers(_totalFrames, _history);
         var frames = scratch.Frames;
         var counts = scratch.Counts;
         var keyStart = scratch.KeyStart;
-        for (int lane = 0; lane < Lanes; lane++)
-        {
-            long total = 0;
-            for (int e = keyStart[key0 + lane]; e < keyStart[key0 + lane + 1]; e++) total += counts[e];
-            if (total > FloatExactPixelTotal) return false;
-        }
         int history = _history;
         var bins = buffers.Bins;
         var occupied = buffers.Occupied;
@@ -87,7 +77,6 @@ public sealed partial class MultiTauCorrelator
             ref float bin = ref MemoryMarshal.GetArrayDataReference(bins[l]);
             for (int i = 0; i < visited; i++) Vector256<float>.Zero.StoreUnsafe(ref bin, (nuint)((history + (times[i] >> l)) * Lanes));
         }
-        return true;
     }
 
     /// <summary>
@@ -161,7 +150,7 @@ public sealed partial class MultiTauCorrelator
             int values = (int)MultiTauLadder.BinnedFrames(_totalFrames, l);
             StoreLevelEdges(rows, l, buffers.Bins[l], values, total - BinRow(buffers.Bins[l], values));
         }
-        if (levels > RowLinearLevels) UpperLevels(buffers, rows);
+        if (levels > RowLinearLevels) UpperLevels(buffers.Bins[RowLinearLevels], buffers.UpperA, buffers.UpperB, buffers.AllRows, rows);
         return visited;
     }
 
@@ -199,17 +188,21 @@ public sealed partial class MultiTauCorrelator
         }
     }
 
-    /// <summary>Levels from <see cref="RowLinearLevels"/> up as dense float rows, starting from that level's bins.</summary>
-    private void UpperLevels(ColumnRowBuffers buffers, ColumnEventRows rows)
+    /// <summary>
+    /// Levels from <see cref="RowLinearLevels"/> up as dense float rows, starting from that level's bins in
+    /// <paramref name="first"/> (left unchanged); <paramref name="next"/> and <paramref name="spare"/> take the levels above.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpperLevels(float[] first, float[] next, float[] spare, int[] allRows, ColumnEventRows rows)
     {
         int history = _history;
-        float[] buffer = buffers.Bins[RowLinearLevels], next = buffers.UpperA, spare = buffers.UpperB;
+        float[] buffer = first;
         for (int l = RowLinearLevels; l < _levels.Length; l++)
         {
             int values = (int)MultiTauLadder.BinnedFrames(_totalFrames, l);
             var acc = rows.AccValues.AsSpan(l * history * Lanes, 4 * Lanes);
             acc.Clear();
-            var total = MultiTauKernels.FourLags(buffer.AsSpan(0, (history + values) * Lanes), buffers.AllRows.AsSpan(history, values), _delaysPerLevel + 1, acc);
+            var total = MultiTauKernels.FourLags(buffer.AsSpan(0, (history + values) * Lanes), allRows.AsSpan(history, values), _delaysPerLevel + 1, acc);
             StoreLevelEdges(rows, l, buffer, values, total);
             if (l + 1 < _levels.Length)
             {

@@ -5,12 +5,14 @@ namespace CloudXpcs.Science.Correlation;
 
 /// <summary>
 /// The whole-series event path. While every batch so far arrived as events, the batches are kept (not correlated) and
-/// the finalization correlates them pixel by pixel: each pixel's time-sorted events are binned level by level (pairs
-/// of values merged as event lists), the lag products are taken only between events at most 2·delays_per_level values
-/// apart, and the first/last values, totals and lag sums of a column of 8 pixels go straight into the shared
-/// finalization arithmetic (<see cref="AddColumnSums{TRows}"/>), without the per-level state of the dense path. Work
-/// and memory are in proportion to the events (plus O(pixels × lags) for the finalization), not to pixels × frames.
-/// Counts are integers, so every sum is the dense path's exact integer and g2 is bit-identical.
+/// the finalization correlates them pixel by pixel: the events are bucketed by chunk of 512 pixels and sorted by pixel
+/// within a chunk, then each pixel's time-sorted events go through the pixel kernel (4 delays per level, pixel totals
+/// within the float limit: MultiTauCorrelator.EventPixelKernel.cs) or otherwise through <see cref="CorrelatePixel"/>
+/// (binned level by level, pairs of values merged as event lists, lag products only between events at most
+/// 2·delays_per_level values apart). The first/last values, totals and lag sums of a column of 8 pixels go straight into
+/// the shared finalization arithmetic (<see cref="AddColumnSums{TRows}"/>), without the per-level state of the dense
+/// path. Work and memory are in proportion to the events (plus O(pixels × lags) for the finalization), not to
+/// pixels × frames. Counts are integers, so every sum is the dense path's exact integer and g2 is bit-identical.
 /// A dense batch, or more than <see cref="MaxHeldEvents"/> events, ends this mode: the kept batches are then
 /// correlated through the streaming event path (<see cref="AddEventSubBatch"/>) and the series continues there.
 /// </summary>
@@ -18,8 +20,10 @@ public sealed partial class MultiTauCorrelator
 {
     // Kept events cost their batch's 8 bytes plus 8 bytes while sorted at the end.
     private const long MaxHeldEvents = 1L << 27;
-    // Columns per sorting chunk: a chunk's 512 pixels are the keys of the second counting sort.
-    private const int ChunkColumns = 64;
+    // Pixels per sorting chunk (from the shard's start, so a column is in one chunk): the keys of the second counting
+    // sort. A chunk is a pixel range, not a run of columns, so bucketing needs no lookup of an event's column.
+    private const int ChunkBits = 9;
+    private const int ChunkPixels = 1 << ChunkBits;
     private const int CountBits = 22;
     private const double DenseRowsPerEvent = 8;
 
@@ -44,6 +48,7 @@ public sealed partial class MultiTauCorrelator
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool CountsFit(PhotonEventBatch batch)
     {
         foreach (int count in batch.Counts)
@@ -77,31 +82,34 @@ public sealed partial class MultiTauCorrelator
         while (denseLevel < _levels.Length && MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) > DenseRowsPerEvent * eventsPerPixel) denseLevel++;
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
         using var buckets = BucketHeldEvents(held);
-        bool columnRows = ColumnRowsApply;
+        bool eventKernels = EventKernelsApply;
         var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
-            { ColumnRows = columnRows ? new ColumnRowBuffers(_totalFrames, _history) : null },
-            (sums, first, end, scratch) =>
+            { PixelKernel = eventKernels ? new PixelKernelBuffers(_totalFrames, _history) : null },
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (LaneSums sums, int first, int end, PixelEventScratch scratch) =>
             {
                 for (int chunkFirst = first; chunkFirst < end;)
                 {
-                    int chunk = chunkFirst / ChunkColumns, chunkEnd = Math.Min(end, (chunk + 1) * ChunkColumns);
+                    // The part's columns in this chunk (a chunk split between two parts is sorted by both).
+                    int chunk = (_columnStart[chunkFirst] - _pixelStart) >> ChunkBits, chunkEnd = chunkFirst + 1;
+                    while (chunkEnd < end && (_columnStart[chunkEnd] - _pixelStart) >> ChunkBits == chunk) chunkEnd++;
                     scratch.SortChunk(buckets.Chunk(chunk));
-                    CorrelateChunk(sums, chunkFirst, chunkEnd, chunk * ChunkColumns, scratch);
+                    CorrelateChunk(sums, chunkFirst, chunkEnd, _pixelStart + chunk * ChunkPixels, scratch);
                     chunkFirst = chunkEnd;
                 }
             });
         GC.KeepAlive(_stateMemory);
 
-        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key (column − keyOrigin) · 8 + lane.
-        void CorrelateChunk(LaneSums sums, int first, int end, int keyOrigin, PixelEventScratch scratch)
+        // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key, the pixel − chunkStart.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void CorrelateChunk(LaneSums sums, int first, int end, int chunkStart, PixelEventScratch scratch)
         {
             for (int c = first; c < end; c++)
             {
-                int key0 = (c - keyOrigin) * Lanes;
+                int key0 = _columnStart[c] - chunkStart;
                 // A column without events adds exact zeros to every sum: skipping it changes no bit.
                 if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
                 var rows = scratch.Rows;
-                if (scratch.ColumnRows is null || !TryCorrelateColumnRows(scratch, key0, rows))
+                if (scratch.PixelKernel is null || !TryCorrelateColumnEvents(scratch, key0, rows))
                 {
                     rows.Clear();
                     if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
@@ -122,14 +130,14 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>
-    /// The kept events (frames 0 to the end) bucketed by chunk of <see cref="ChunkColumns"/> columns, in time order
-    /// within a chunk: frame · 2^32 + (column in chunk · 8 + lane) · 2^22 + count. Adds the per-frame binned intensity
-    /// and the sums of pixels outside every column on the way.
+    /// The kept events (frames 0 to the end) bucketed by chunk of <see cref="ChunkPixels"/> pixels, in time order
+    /// within a chunk: frame · 2^32 + (pixel − chunk start) · 2^22 + count. Adds the per-frame binned intensity and the
+    /// sums of pixels outside every column on the way (events of those pixels are bucketed too; no column reads them).
     /// </summary>
     private unsafe HeldEventBuckets BucketHeldEvents(List<PhotonEventBatch> held)
     {
-        var columnOf = ColumnOfBlock();
-        int chunks = Math.Max(1, (_columnStart.Length + ChunkColumns - 1) / ChunkColumns);
+        var pixelKind = EventPixelKinds();
+        int chunks = Math.Max(1, (_pixelEnd - _pixelStart + ChunkPixels - 1) >> ChunkBits);
         var segments = new List<(PhotonEventBatch Batch, int From, int To, int FirstFrame)>();
         int firstFrame = 0, parts = 2 * _maxParallelism;
         foreach (var batch in held)
@@ -138,10 +146,9 @@ public sealed partial class MultiTauCorrelator
             for (int i = 0; i < pieces; i++) segments.Add((batch, PartStart(n, pieces, i), PartStart(n, pieces, i + 1), firstFrame));
             firstFrame += n;
         }
-        var binnedBits = DynamicBinnedBits();
         var histograms = new int[segments.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
-        Parallel.For(0, segments.Count, options, s =>
+        Parallel.For(0, segments.Count, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int s) =>
         {
             var (batch, from, to, first) = segments[s];
             var histogram = histograms[s] = new int[chunks];
@@ -155,14 +162,10 @@ public sealed partial class MultiTauCorrelator
                 {
                     int p = pixels[e] - _pixelStart;
                     if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
-                    int column = columnOf[p >> 3];
-                    if (column < 0)
-                    {
-                        AddAtomic(ref _pixelSum[p + _pixelStart], counts[e]);
-                        continue;
-                    }
-                    histogram[column / ChunkColumns]++;
-                    intensity += (long)(binnedBits[p >> 6] >> p & 1) * counts[e];
+                    histogram[p >> ChunkBits]++;
+                    int kind = (int)(pixelKind[p >> 5] >> 2 * (p & 31)) & 3;
+                    if (kind == 0) AddAtomic(ref _pixelSum[p + _pixelStart], counts[e]);
+                    intensity += (long)(kind >> 1) * counts[e];
                 }
                 _binnedIntensitySum[first + t] += intensity;
             }
@@ -185,7 +188,7 @@ public sealed partial class MultiTauCorrelator
         // huge pages: first touch of 4 KiB pages costs microseconds each on this kind of machine (seconds for 10^8 events).
         var owned = _stateMemory!.Capacity >= running ? null : new HugePageBuffer(running);
         nint address = (nint)(owned ?? _stateMemory).Pointer;
-        Parallel.For(0, segments.Count, options, s =>
+        Parallel.For(0, segments.Count, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int s) =>
         {
             var (batch, from, to, first) = segments[s];
             var next = histograms[s];
@@ -200,9 +203,7 @@ public sealed partial class MultiTauCorrelator
                 {
                     int p = pixels[e] - _pixelStart;
                     if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
-                    int column = columnOf[p >> 3];
-                    if (column < 0) continue;
-                    packed[next[column / ChunkColumns]++] = frame | (ulong)((column % ChunkColumns) * Lanes + (p & (Lanes - 1))) << CountBits | (uint)counts[e];
+                    packed[next[p >> ChunkBits]++] = frame | (ulong)(p & (ChunkPixels - 1)) << CountBits | (uint)counts[e];
                 }
             }
         });
@@ -217,13 +218,21 @@ public sealed partial class MultiTauCorrelator
         public void Dispose() => owned?.Dispose();
     }
 
-    /// <summary>One bit per pixel of the shard (from its start): set when the pixel is in a dynamic bin.</summary>
-    private ulong[] DynamicBinnedBits()
+    /// <summary>
+    /// Two bits per pixel of the shard (from its start): bit 0 set when the pixel is in a column, bit 1 when it is in a
+    /// dynamic bin (which implies bit 0). Kind 0 pixels' counts only go into their pixel sums.
+    /// </summary>
+    private ulong[] EventPixelKinds()
     {
-        var bits = new ulong[(_pixelEnd - _pixelStart + 63) / 64];
+        var columnOf = ColumnOfBlock();
+        var kinds = new ulong[(_pixelEnd - _pixelStart + 31) / 32];
         for (int p = _pixelStart; p < _pixelEnd; p++)
-            if (_qmap.DynamicBinOfPixel[p] >= 0) bits[(p - _pixelStart) >> 6] |= 1UL << (p - _pixelStart);
-        return bits;
+        {
+            int i = p - _pixelStart;
+            ulong kind = columnOf[i >> 3] < 0 ? 0UL : _qmap.DynamicBinOfPixel[p] >= 0 ? 3UL : 1UL;
+            kinds[i >> 5] |= kind << 2 * (i & 31);
+        }
+        return kinds;
     }
 
     /// <summary>
@@ -373,13 +382,16 @@ public sealed partial class MultiTauCorrelator
         public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
         public readonly double[] DenseB = new double[(history + denseRows) * Lanes];
         public readonly int[] AllRows = Enumerable.Range(0, history + denseRows).ToArray();
-        public readonly int[] KeyStart = new int[ChunkColumns * Lanes + 1];
-        public ColumnRowBuffers? ColumnRows { get; init; }
+        public readonly int[] KeyStart = new int[ChunkPixels + 1];
+        public PixelKernelBuffers? PixelKernel { get; init; }
+        // Made at the first column the column-row kernel takes.
+        public ColumnRowBuffers? ColumnRows { get; set; }
         public int[] Frames = [], Counts = [];
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
 
         /// <summary>Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SortChunk(ReadOnlySpan<ulong> events)
         {
             if (Frames.Length < events.Length)
@@ -394,7 +406,7 @@ public sealed partial class MultiTauCorrelator
             }
             var start = KeyStart;
             Array.Clear(start);
-            foreach (ulong e in events) start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
+            foreach (ulong e in events) start[(int)(e >> CountBits) & (ChunkPixels - 1)]++;
             int running = 0;
             for (int key = 0; key < start.Length - 1; key++)
             {
@@ -405,7 +417,7 @@ public sealed partial class MultiTauCorrelator
             start[^1] = running;
             foreach (ulong e in events)
             {
-                int slot = start[(int)(e >> CountBits) & (ChunkColumns * Lanes - 1)]++;
+                int slot = start[(int)(e >> CountBits) & (ChunkPixels - 1)]++;
                 Frames[slot] = (int)(e >> 32);
                 Counts[slot] = (int)(e & ((1u << CountBits) - 1));
             }

@@ -10,7 +10,7 @@ namespace CloudXpcs.Science.Tests.Correlation;
 public class HeldEventBucketsTests
 {
     [Theory]
-    [InlineData(0.2, 18000)] // pixel totals within the float limit: the column-row kernel
+    [InlineData(0.2, 18000)] // pixel totals within the float limit: the column-row kernel (busy columns)
     [InlineData(2.0, 4000)] // above it: the per-pixel path
     public void More_events_than_the_state_memory_holds_give_the_dense_result(double mean, int n)
     {
