@@ -7,22 +7,23 @@ namespace CloudXpcs.Science.Correlation;
 
 /// <summary>
 /// The whole-series event path's column-row kernel, for columns whose pixels count in many frames (see
-/// <see cref="TryCorrelateColumnEvents"/>; sparser columns take the pixel kernel): one column of 8 pixels through every
-/// level from its level-0 rows that hold events, 8 lanes at a time. Binning is linear, so a level's lag sum needs no binned event list:
-/// Σ_s B_l(s)·B_l(s − k) = Σ_t x(t)·B_l(⌊t/2^l⌋ − k) over the non-zero level-0 rows x(t), where B_l(s − k) is a bin
-/// completed before row t. One pass over the non-zero rows thus gives the lag sums of levels 0 to
+/// <see cref="TryCorrelateColumnEvents"/>; sparser columns take the pixel kernel): one column of 8 pixels through
+/// every level from its level-0 rows that hold events, 8 lanes at a time. Binning is linear, so a level's lag sum needs
+/// no binned event list: Σ_s B_l(s)·B_l(s − k) = Σ_t x(t)·B_l(⌊t/2^l⌋ − k) over the non-zero level-0 rows x(t), where
+/// B_l(s − k) is a bin completed before row t. One pass over the non-zero rows thus gives the lag sums of levels 0 to
 /// <see cref="RowLinearLevels"/> − 1 and fills their bins (which give heads, tails and totals); the levels above, where
-/// nearly every bin of a column holds a photon, go through the dense float kernel. Float is exact here: every value,
-/// partial sum and product sum of a lane is an integer at most T² ≤ 2^24 for a pixel total T ≤ 4096 (checked per column;
-/// otherwise the per-pixel path takes the column). The sums are the dense path's exact integers, so g2 is bit-identical.
-/// Also the upper levels of both kernels: from level <see cref="RowLinearLevels"/> up, dense float rows of 8 lanes.
+/// nearly every bin of a column holds a photon, go through the dense float kernel (<see cref="UpperLevels"/>, for the
+/// pixel kernel too). Float is exact here: every value, partial sum and product sum of a lane is an integer at most
+/// T² ≤ 2^24 for a pixel total T ≤ 4096 (checked per column; otherwise the per-pixel path takes the column). The sums
+/// are the dense path's exact integers, so g2 is bit-identical.
 /// </summary>
 public sealed partial class MultiTauCorrelator
 {
     private const int RowLinearLevels = 5;
 
     /// <summary>
-    /// One thread's buffers (about 64 bytes per frame): per level l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after
+    /// One thread's buffers (about 64 bytes per frame, made at the first column that takes this kernel): per level
+    /// l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after
     /// `history` zero rows (M_l rows plus the partial last bin), all zero between columns; the occupied level-0 rows as
     /// bits; the dense upper levels' rows.
     /// </summary>

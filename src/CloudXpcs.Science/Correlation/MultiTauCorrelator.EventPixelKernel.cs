@@ -5,15 +5,17 @@ using System.Runtime.Intrinsics;
 namespace CloudXpcs.Science.Correlation;
 
 /// <summary>
-/// The whole-series event path's pixel kernel: one pixel's time-sorted events through levels 0 to
+/// The whole-series event path's pixel kernel, for columns with few events (busier ones take the column-row kernel,
+/// see <see cref="TryCorrelateColumnEvents"/>): one pixel's time-sorted events through levels 0 to
 /// <see cref="PixelLevels"/> − 1, work in proportion to its events. Lag k of level l pairs bins ⌊t/2^l⌋ k apart, so
 /// levels 0 to 2 (lags up to 8 bins of at most 4 frames) come from pairs of events less than 36 frames apart, each pair
-/// added to its lags with vector compares (no branch on the lag). Binning is linear, so a level 3 or 4 lag sum needs
-/// no pairs: Σ_s B_l(s)·B_l(s − k) = Σ_t x(t)·B_l(⌊t/2^l⌋ − k) over the pixel's events x(t), read from the pixel's
-/// completed bins (dense float arrays; the 4 lags of a level are one vector product per event). The pixel's level-5
-/// bins go into a column's rows of 8 lanes, from which the dense float kernel takes the levels above, where nearly every
-/// bin of a column holds a photon. Float is exact here: every value, partial sum and product sum of a pixel is an
-/// integer at most T² ≤ 2^24 for a pixel total T ≤ 4096 (checked per column; otherwise the per-pixel double path takes
+/// added to its lags with vector compares (no branch on the lag); a pixel with more than one event per 36 frames takes
+/// levels 1 and 2 from its bins as below. Binning is linear, so a level 3 or 4 lag sum needs no pairs:
+/// Σ_s B_l(s)·B_l(s − k) = Σ_t x(t)·B_l(⌊t/2^l⌋ − k) over the pixel's events x(t), read from the pixel's completed bins
+/// (dense float arrays; the 4 lags of a level are one vector product per event). The pixel's level-5 bins go into a
+/// column's rows of 8 lanes, from which the dense float kernel takes the levels above, where nearly every bin of a
+/// column holds a photon. Float is exact here: every value, partial sum and product sum of a pixel is an integer at
+/// most T² ≤ 2^24 for a pixel total T ≤ 4096 (checked per column; otherwise the per-pixel double path takes
 /// the column). The sums are the dense path's exact integers, so g2 is bit-identical.
 /// </summary>
 public sealed partial class MultiTauCorrelator
@@ -61,9 +63,9 @@ public sealed partial class MultiTauCorrelator
     /// lane + 1]) into <paramref name="rows"/> (every value the finalization reads is written); false, with nothing
     /// changed, when a pixel's total is too large for exact float sums. A column with more events than 8 pixels with one
     /// partner each in the pair window takes the column-row kernel (8 pixels per vector, in proportion to the frames in
-    /// which the column counts); sparser ones take the pixel kernel (in proportion to their events): at mean 0.01 counts
-    /// per pixel and frame the pixel kernel took 0.11 CPU s where column rows took 0.19, at mean 0.1 column rows 1.5-1.8 s
-    /// where the pixel kernel took 1.9-2.3.
+    /// which the column counts); sparser ones take the pixel kernel (in proportion to their events). Measured on the
+    /// 512 × 512 × 4096 bench: at mean 0.01 counts per pixel and frame the event path took 0.33-0.40 CPU s with the pixel
+    /// kernel and 0.41-0.51 with column rows; at mean 0.1, 1.9-2.3 s with the pixel kernel and 1.4-2.1 with column rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryCorrelateColumnEvents(PixelEventScratch scratch, int key0, ColumnEventRows rows)
