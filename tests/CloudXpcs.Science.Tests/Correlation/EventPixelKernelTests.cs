@@ -25,7 +25,8 @@ public class EventPixelKernelTests
     [Fact]
     public void Several_parts_masked_blocks_and_large_pixel_totals_give_the_dense_result()
     {
-        // 80 × 96 pixels: 960 columns of 8, so 3 finalization parts and stretches of 512 columns.
+        // 80 × 96 pixels: up to 960 columns of 8, so 3 finalization parts and 15 sorting chunks of 512 pixels (a part
+        // may end inside a chunk, which both parts then sort).
         var g = SmallDetector.Geometry(80, 96);
         var mask = new byte[g.PixelCount];
         var rng = new Random(5);
