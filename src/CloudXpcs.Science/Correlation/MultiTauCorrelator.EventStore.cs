@@ -6,8 +6,8 @@ namespace CloudXpcs.Science.Correlation;
 /// <summary>
 /// The whole-series event path. While every batch so far arrived as events, the batches are kept (not correlated) and
 /// the finalization correlates them pixel by pixel: the events are bucketed by chunk of 512 pixels and sorted by pixel
-/// within a chunk, then each pixel's time-sorted events go through the pixel kernel (4 delays per level, pixel totals
-/// within the float limit: MultiTauCorrelator.EventPixelKernel.cs) or otherwise through <see cref="CorrelatePixel"/>
+/// within a chunk, then a column's time-sorted events go through the pixel or the column-row kernel (4 delays per level,
+/// pixel totals within the float limit: <see cref="TryCorrelateColumnEvents"/>) or otherwise through <see cref="CorrelatePixel"/>
 /// (binned level by level, pairs of values merged as event lists, lag products only between events at most
 /// 2·delays_per_level values apart). The first/last values, totals and lag sums of a column of 8 pixels go straight into
 /// the shared finalization arithmetic (<see cref="AddColumnSums{TRows}"/>), without the per-level state of the dense
