@@ -23,27 +23,42 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// One thread's buffers (about 64 bytes per frame, made at the first column that takes this kernel): per level
-    /// l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after
-    /// `history` zero rows (M_l rows plus the partial last bin), all zero between columns; the occupied level-0 rows as
-    /// bits; the dense upper levels' rows.
+    /// l ≤ <see cref="RowLinearLevels"/> the bins B_l as float rows of 8 lanes after `history` zero rows (M_l rows plus
+    /// the partial last bin), all zero between columns; the occupied level-0 rows as bits; the thread's upper-level rows
+    /// (shared with its pixel kernel, which runs on other columns of the same thread).
     /// </summary>
     private sealed class ColumnRowBuffers
     {
         public readonly float[][] Bins = new float[RowLinearLevels + 1][];
         public readonly ulong[] Occupied;
         public readonly int[] Times;
-        public readonly float[] UpperA, UpperB;
-        public readonly int[] AllRows;
+        public readonly UpperLevelRows Upper;
 
-        public ColumnRowBuffers(long frames, int history)
+        public ColumnRowBuffers(long frames, int history, UpperLevelRows upper)
         {
             for (int l = 0; l <= RowLinearLevels; l++) Bins[l] = new float[(history + MultiTauLadder.BinnedFrames(frames, l) + 1) * Lanes];
             Occupied = new ulong[(frames + 63) / 64];
             Times = new int[frames];
-            int upperRows = history + (int)MultiTauLadder.BinnedFrames(frames, RowLinearLevels) + 1;
-            UpperA = new float[upperRows * Lanes];
-            UpperB = new float[upperRows * Lanes];
-            AllRows = Enumerable.Range(0, upperRows).ToArray();
+            Upper = upper;
+        }
+    }
+
+    /// <summary>
+    /// One thread's rows for the levels above <see cref="RowLinearLevels"/> (<see cref="UpperLevels"/>): two buffers of
+    /// 8-lane float rows, each as long as level <see cref="RowLinearLevels"/>'s bins, that take the levels in turn, and
+    /// the indices of all their rows.
+    /// </summary>
+    private sealed class UpperLevelRows
+    {
+        public readonly float[] Next, Spare;
+        public readonly int[] AllRows;
+
+        public UpperLevelRows(long frames, int history)
+        {
+            int rows = history + (int)MultiTauLadder.BinnedFrames(frames, RowLinearLevels) + 1;
+            Next = new float[rows * Lanes];
+            Spare = new float[rows * Lanes];
+            AllRows = Enumerable.Range(0, rows).ToArray();
         }
     }
 
@@ -55,7 +70,7 @@ public sealed partial class MultiTauCorrelator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CorrelateColumnRows(PixelEventScratch scratch, int key0, ColumnEventRows rows)
     {
-        var buffers = scratch.ColumnRows ??= new ColumnRowBuffers(_totalFrames, _history);
+        var buffers = scratch.ColumnRows ??= new ColumnRowBuffers(_totalFrames, _history, scratch.PixelKernel!.Upper);
         var frames = scratch.Frames;
         var counts = scratch.Counts;
         var keyStart = scratch.KeyStart;
@@ -151,7 +166,7 @@ public sealed partial class MultiTauCorrelator
             int values = (int)MultiTauLadder.BinnedFrames(_totalFrames, l);
             StoreLevelEdges(rows, l, buffers.Bins[l], values, total - BinRow(buffers.Bins[l], values));
         }
-        if (levels > RowLinearLevels) UpperLevels(buffers.Bins[RowLinearLevels], buffers.UpperA, buffers.UpperB, buffers.AllRows, rows);
+        if (levels > RowLinearLevels) UpperLevels(buffers.Bins[RowLinearLevels], buffers.Upper, rows);
         return visited;
     }
 
@@ -191,11 +206,13 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// Levels from <see cref="RowLinearLevels"/> up as dense float rows, starting from that level's bins in
-    /// <paramref name="first"/> (left unchanged); <paramref name="next"/> and <paramref name="spare"/> take the levels above.
+    /// <paramref name="first"/> (left unchanged); the rows of <paramref name="upper"/> take the levels above.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UpperLevels(float[] first, float[] next, float[] spare, int[] allRows, ColumnEventRows rows)
+    private void UpperLevels(float[] first, UpperLevelRows upper, ColumnEventRows rows)
     {
+        float[] next = upper.Next, spare = upper.Spare;
+        int[] allRows = upper.AllRows;
         int history = _history;
         float[] buffer = first;
         for (int l = RowLinearLevels; l < _levels.Length; l++)

@@ -35,7 +35,7 @@ public sealed partial class MultiTauCorrelator
     /// <summary>
     /// One thread's buffers: one pixel's bins of levels 1 to 4 (each after `history` zeros, M_l bins plus the partial
     /// last one), zero between pixels; a column's level-<see cref="PixelLevels"/> bins as float rows of 8 lanes after
-    /// `history` zero rows, zero between columns; the upper levels' rows.
+    /// `history` zero rows, zero between columns; the thread's upper-level rows.
     /// </summary>
     private sealed class PixelKernelBuffers
     {
@@ -43,18 +43,15 @@ public sealed partial class MultiTauCorrelator
         public readonly float[][] Bins = new float[PixelLevels][];
         // M_l, the number of values of level l, for l below PixelLevels.
         public readonly int[] Values = new int[PixelLevels];
-        public readonly float[] ColumnBins, UpperA, UpperB;
-        public readonly int[] AllRows;
+        public readonly float[] ColumnBins;
+        public readonly UpperLevelRows Upper;
 
         public PixelKernelBuffers(long frames, int history)
         {
             for (int l = 0; l < PixelLevels; l++) Values[l] = (int)MultiTauLadder.BinnedFrames(frames, l);
             for (int l = 1; l < PixelLevels; l++) Bins[l] = new float[history + Values[l] + 1];
-            int upperRows = history + (int)MultiTauLadder.BinnedFrames(frames, PixelLevels) + 1;
-            ColumnBins = new float[upperRows * Lanes];
-            UpperA = new float[upperRows * Lanes];
-            UpperB = new float[upperRows * Lanes];
-            AllRows = Enumerable.Range(0, upperRows).ToArray();
+            ColumnBins = new float[(history + (int)MultiTauLadder.BinnedFrames(frames, PixelLevels) + 1) * Lanes];
+            Upper = new UpperLevelRows(frames, history);
         }
     }
 
@@ -93,7 +90,7 @@ public sealed partial class MultiTauCorrelator
             CorrelatePixelEvents(scratch, keyStart[key0 + lane], keyStart[key0 + lane + 1], lane, buffers, rows);
         if (_levels.Length > PixelLevels)
         {
-            UpperLevels(buffers.ColumnBins, buffers.UpperA, buffers.UpperB, buffers.AllRows, rows);
+            UpperLevels(buffers.ColumnBins, buffers.Upper, rows);
             buffers.ColumnBins.AsSpan().Clear();
         }
         return true;
