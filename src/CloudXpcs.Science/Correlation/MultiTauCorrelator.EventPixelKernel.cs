@@ -65,12 +65,14 @@ public sealed partial class MultiTauCorrelator
     /// kernel and 0.41-0.51 with column rows; at mean 0.1, 1.9-2.3 s with the pixel kernel and 1.4-2.1 with column rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryCorrelateColumnEvents(PixelEventScratch scratch, int key0, ColumnEventRows rows)
+    private bool TryCorrelateColumnEvents(PixelEventScratch scratch, int c, int key0, ColumnEventRows rows)
     {
         var counts = scratch.Counts;
         var keyStart = scratch.KeyStart;
         for (int lane = 0; lane < Lanes; lane++)
         {
+            // Events times the chunk's count bound is mostly enough to show that the total is within the limit.
+            if ((long)(keyStart[key0 + lane + 1] - keyStart[key0 + lane]) * scratch.CountBound <= FloatExactPixelTotal) continue;
             long total = 0;
             for (int e = keyStart[key0 + lane]; e < keyStart[key0 + lane + 1]; e++) total += counts[e];
             if (total > FloatExactPixelTotal) return false;
@@ -79,6 +81,7 @@ public sealed partial class MultiTauCorrelator
         if (events * PairWindowFrames > Lanes * _totalFrames)
         {
             CorrelateColumnRows(scratch, key0, rows);
+            AddColumnIntensity(scratch, c, key0);
             return true;
         }
         // The pixel levels' first and last values are added event by event: they start from zero.
@@ -87,7 +90,7 @@ public sealed partial class MultiTauCorrelator
         rows.TailValues.AsSpan(0, pixelLevels * _history * Lanes).Clear();
         var buffers = scratch.PixelKernel!;
         for (int lane = 0; lane < Lanes; lane++)
-            CorrelatePixelEvents(scratch, keyStart[key0 + lane], keyStart[key0 + lane + 1], lane, buffers, rows);
+            CorrelatePixelEvents(scratch, keyStart[key0 + lane], keyStart[key0 + lane + 1], lane, _columnBinned[c * Lanes + lane], buffers, rows);
         if (_levels.Length > PixelLevels)
         {
             UpperLevels(buffers.ColumnBins, buffers.Upper, rows);
@@ -102,7 +105,8 @@ public sealed partial class MultiTauCorrelator
     /// first and last values added to zeros), its level-<see cref="PixelLevels"/> bins into the column's rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CorrelatePixelEvents(PixelEventScratch scratch, int from, int to, int lane, PixelKernelBuffers buffers, ColumnEventRows rows)
+    private void CorrelatePixelEvents(PixelEventScratch scratch, int from, int to, int lane, float binned, PixelKernelBuffers buffers,
+        ColumnEventRows rows)
     {
         const int H = 8;
         int pixelLevels = Math.Min(_levels.Length, PixelLevels);
@@ -118,9 +122,9 @@ public sealed partial class MultiTauCorrelator
         var (level0, levels12) = PairLagSums(ref frames, ref counts, from, to, busy ? H + 1 : PairWindowFrames, values[1], values[2]);
         for (int k = 1; k <= H; k++) acc[(k - 1) * Lanes + lane] = level0.GetElement(k - 1);
         for (int l = 1; l < Math.Min(pixelLevels, firstBinLevel); l++)
-            for (int k = 5; k <= H; k++) acc[(l * H + k - 5) * Lanes + lane] = levels12.GetElement((l - 1) * 4 + k - 5);
+            for (int k = 5; k <= H; k++) acc[(l * H + k - 5) * Lanes + lane] = levels12.GetElement(2 * (k - 5) + l - 1);
 
-        long total = FillPixelBins(ref frames, ref counts, from, to, lane, firstBinLevel, buffers);
+        long total = FillPixelBins(ref frames, ref counts, from, to, lane, binned, firstBinLevel, buffers, scratch.Intensity);
         for (int l = firstBinLevel; l < PixelLevels; l += 2)
         {
             var (sumsA, sumsB) = BinLagSums(ref frames, ref counts, from, to, l, buffers);
@@ -149,47 +153,70 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>
-    /// Level 0's lags 1 to 8 (lanes 0 to 7) and the lags 5 to 8 of levels 1 and 2 (lanes 0 to 3 and 4 to 7) of one
+    /// Level 0's lags 1 to 8 (lanes 0 to 7) and the lags 5 to 8 of levels 1 and 2 (lanes 2m and 2m + 1: lag 5 + m) of one
     /// pixel's events, from its pairs less than <paramref name="window"/> frames apart (<see cref="PairWindowFrames"/>
     /// for all three levels, 9 for level 0 alone). An event's next one is taken without a branch (a pair outside every
     /// lag matches no lane); a further partner only when one is in the window.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Not inlined: on its own its loop keeps its values in registers.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static (Vector256<int> Level0, Vector256<int> Levels12) PairLagSums(ref int frames, ref int counts, int from, int to,
         int window, int values1, int values2)
     {
         var lags0 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8);
-        var lags12 = Vector256.Create(5, 6, 7, 8, 5, 6, 7, 8);
+        var lags12 = Vector256.Create(5, 5, 6, 6, 7, 7, 8, 8);
         Vector256<int> level0 = default, levels12 = default;
-        for (int i = from; i < to - 1; i++)
+        // Events from the end of level 2's last full bin on (the last 3 frames at most) may be in a partial last bin of
+        // level 1 or 2, which pairs with nothing there: pairs ending in one are taken below, checked.
+        nint full = to;
+        while (full > from && Unsafe.Add(ref frames, full - 1) >= values2 << 2) full--;
+        for (nint i = from; i < full - 1; i++)
         {
             int t = Unsafe.Add(ref frames, i), c = Unsafe.Add(ref counts, i);
-            for (int j = i + 1; ; j++)
+            for (nint j = i + 1; ; )
             {
                 int u = Unsafe.Add(ref frames, j);
                 var product = Vector256.Create(c * Unsafe.Add(ref counts, j));
-                // A bin beyond a level's M_l values (the partial last one) pairs with nothing: lag 0 matches no lane.
+                level0 += Vector256.Equals(Vector256.Create(u - t), lags0) & product;
+                levels12 += Vector256.Equals(BinDistances((u >> 1) - (t >> 1), (u >> 2) - (t >> 2)), lags12) & product;
+                if (++j >= full || Unsafe.Add(ref frames, j) - t >= window) break;
+            }
+        }
+        for (int j = (int)Math.Max(full, from + 1); j < to; j++)
+        {
+            int u = Unsafe.Add(ref frames, j);
+            for (int i = j - 1; i >= from && u - Unsafe.Add(ref frames, i) < window; i--)
+            {
+                int t = Unsafe.Add(ref frames, i);
+                var product = Vector256.Create(Unsafe.Add(ref counts, i) * Unsafe.Add(ref counts, j));
+                level0 += Vector256.Equals(Vector256.Create(u - t), lags0) & product;
+                // Lag 0 matches no lane.
                 int k1 = u >> 1 < values1 ? (u >> 1) - (t >> 1) : 0;
                 int k2 = u >> 2 < values2 ? (u >> 2) - (t >> 2) : 0;
-                level0 += Vector256.Equals(Vector256.Create(u - t), lags0) & product;
-                levels12 += Vector256.Equals(Vector256.Create(Vector128.Create(k1), Vector128.Create(k2)), lags12) & product;
-                if (j + 1 >= to || Unsafe.Add(ref frames, j + 1) - t >= window) break;
+                levels12 += Vector256.Equals(BinDistances(k1, k2), lags12) & product;
             }
         }
         return (level0, levels12);
     }
 
+    /// <summary>Lanes k1, k2, k1, k2, ...: one 64-bit broadcast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> BinDistances(int k1, int k2) => Vector256.Create((uint)k1 | (long)k2 << 32).AsInt32();
+
     /// <summary>
     /// Adds one pixel's events to its bins of levels <paramref name="firstBinLevel"/> to 4 and to its lane of the column's
-    /// level-5 rows; returns its total.
+    /// level-5 rows, and its counts (times <paramref name="binned"/>, 1 for a dynamic-binned pixel, else 0) to the
+    /// per-frame intensity; returns its total.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long FillPixelBins(ref int frames, ref int counts, int from, int to, int lane, int firstBinLevel, PixelKernelBuffers buffers)
+    private long FillPixelBins(ref int frames, ref int counts, int from, int to, int lane, float binned, int firstBinLevel,
+        PixelKernelBuffers buffers, double[] intensity)
     {
         const int H = 8;
         ref float bins3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffers.Bins[3]), H);
         ref float bins4 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffers.Bins[4]), H);
         ref float column = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffers.ColumnBins), H * Lanes + lane);
+        ref double frameIntensity = ref MemoryMarshal.GetArrayDataReference(intensity);
         bool upper = _levels.Length > PixelLevels;
         long total = 0;
         for (int i = from; i < to; i++)
@@ -200,6 +227,7 @@ public sealed partial class MultiTauCorrelator
             Unsafe.Add(ref bins3, t >> 3) += x;
             Unsafe.Add(ref bins4, t >> 4) += x;
             if (upper) Unsafe.Add(ref column, (t >> PixelLevels) * Lanes) += x;
+            Unsafe.Add(ref frameIntensity, t) += x * binned;
         }
         for (int l = firstBinLevel; l < 3; l++)
         {

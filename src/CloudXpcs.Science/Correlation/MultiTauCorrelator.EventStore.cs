@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace CloudXpcs.Science.Correlation;
@@ -83,8 +84,14 @@ public sealed partial class MultiTauCorrelator
         int denseRows = denseLevel < _levels.Length ? (int)MultiTauLadder.BinnedFrames(_totalFrames, denseLevel) : 0;
         using var buckets = BucketHeldEvents(held);
         bool eventKernels = EventKernelsApply;
-        var result = SumColumnParts(() => new PixelEventScratch(_levels.Length, _history, denseRows)
-            { PixelKernel = eventKernels ? new PixelKernelBuffers(_totalFrames, _history) : null },
+        var scratches = new System.Collections.Concurrent.ConcurrentBag<PixelEventScratch>();
+        var result = SumColumnParts(() =>
+            {
+                var scratch = new PixelEventScratch(_levels.Length, _history, denseRows, (int)_totalFrames)
+                    { PixelKernel = eventKernels ? new PixelKernelBuffers(_totalFrames, _history) : null };
+                scratches.Add(scratch);
+                return scratch;
+            },
             [MethodImpl(MethodImplOptions.AggressiveOptimization)] (LaneSums sums, int first, int end, PixelEventScratch scratch) =>
             {
                 for (int chunkFirst = first; chunkFirst < end;)
@@ -98,6 +105,8 @@ public sealed partial class MultiTauCorrelator
                 }
             });
         GC.KeepAlive(_stateMemory);
+        foreach (var scratch in scratches) AddIntensity(scratch.Intensity, 0);
+        Array.Copy(_binnedIntensitySum, result.BinnedIntensitySum, _binnedIntensitySum.Length);
 
         // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key, the pixel − chunkStart.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -109,8 +118,9 @@ public sealed partial class MultiTauCorrelator
                 // A column without events adds exact zeros to every sum: skipping it changes no bit.
                 if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
                 var rows = scratch.Rows;
-                if (scratch.PixelKernel is null || !TryCorrelateColumnEvents(scratch, key0, rows))
+                if (scratch.PixelKernel is null || !TryCorrelateColumnEvents(scratch, c, key0, rows))
                 {
+                    AddColumnIntensity(scratch, c, key0);
                     rows.Clear();
                     if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
                     for (int lane = 0; lane < Lanes; lane++)
@@ -129,14 +139,29 @@ public sealed partial class MultiTauCorrelator
         return result;
     }
 
+    /// <summary>The counts of a column's dynamic-binned pixels into the thread's per-frame intensity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddColumnIntensity(PixelEventScratch scratch, int c, int key0)
+    {
+        ref int frames = ref MemoryMarshal.GetArrayDataReference(scratch.Frames);
+        ref int counts = ref MemoryMarshal.GetArrayDataReference(scratch.Counts);
+        ref double intensity = ref MemoryMarshal.GetArrayDataReference(scratch.Intensity);
+        for (int lane = 0; lane < Lanes; lane++)
+        {
+            if (_columnBinned[c * Lanes + lane] == 0) continue;
+            // A pixel's events are in distinct frames: the additions do not wait on each other.
+            for (int e = scratch.KeyStart[key0 + lane]; e < scratch.KeyStart[key0 + lane + 1]; e++)
+                Unsafe.Add(ref intensity, Unsafe.Add(ref frames, e)) += Unsafe.Add(ref counts, e);
+        }
+    }
+
     /// <summary>
     /// The kept events (frames 0 to the end) bucketed by chunk of <see cref="ChunkPixels"/> pixels, in time order
-    /// within a chunk: frame · 2^32 + (pixel − chunk start) · 2^22 + count. Adds the per-frame binned intensity and the
-    /// sums of pixels outside every column on the way (events of those pixels are bucketed too; no column reads them).
+    /// within a chunk: frame · 2^32 + (pixel − chunk start) · 2^22 + count. The sums of pixels outside every column
+    /// (their events are bucketed too; no column reads them) are read from the buckets of their chunks.
     /// </summary>
     private unsafe HeldEventBuckets BucketHeldEvents(List<PhotonEventBatch> held)
     {
-        var pixelKind = EventPixelKinds();
         int chunks = Math.Max(1, (_pixelEnd - _pixelStart + ChunkPixels - 1) >> ChunkBits);
         var segments = new List<(PhotonEventBatch Batch, int From, int To, int FirstFrame)>();
         int firstFrame = 0, parts = 2 * _maxParallelism;
@@ -148,27 +173,11 @@ public sealed partial class MultiTauCorrelator
         }
         var histograms = new int[segments.Count][];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism };
-        Parallel.For(0, segments.Count, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int s) =>
+        Parallel.For(0, segments.Count, options, s =>
         {
-            var (batch, from, to, first) = segments[s];
-            var histogram = histograms[s] = new int[chunks];
+            var (batch, from, to, _) = segments[s];
             var offsets = batch.FrameOffsets;
-            var pixels = batch.Pixels;
-            var counts = batch.Counts;
-            for (int t = from; t < to; t++)
-            {
-                long intensity = 0;
-                for (int e = offsets[t]; e < offsets[t + 1]; e++)
-                {
-                    int p = pixels[e] - _pixelStart;
-                    if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
-                    histogram[p >> ChunkBits]++;
-                    int kind = (int)(pixelKind[p >> 5] >> 2 * (p & 31)) & 3;
-                    if (kind == 0) AddAtomic(ref _pixelSum[p + _pixelStart], counts[e]);
-                    intensity += (long)(kind >> 1) * counts[e];
-                }
-                _binnedIntensitySum[first + t] += intensity;
-            }
+            histograms[s] = CountChunkEvents(batch.Pixels[offsets[from]..offsets[to]], chunks);
         });
         var chunkStart = new int[chunks + 1];
         int running = 0;
@@ -207,7 +216,73 @@ public sealed partial class MultiTauCorrelator
                 }
             }
         });
-        return new HeldEventBuckets(address, owned, chunkStart);
+        var buckets = new HeldEventBuckets(address, owned, chunkStart);
+        SumUnbinnedPixels(buckets);
+        return buckets;
+    }
+
+    /// <summary>
+    /// Events per chunk of <see cref="ChunkPixels"/> pixels (those outside the shard are not counted). Four histograms
+    /// take turns, so consecutive events of one chunk (a frame's pixels increase) do not wait on each other's count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int[] CountChunkEvents(ReadOnlySpan<int> pixels, int chunks)
+    {
+        var counts = new int[4 * chunks];
+        ref int h0 = ref counts[0];
+        ref int h1 = ref counts[chunks];
+        ref int h2 = ref counts[2 * chunks];
+        ref int h3 = ref counts[3 * chunks];
+        ref int pixel = ref MemoryMarshal.GetReference(pixels);
+        int start = _pixelStart, n = pixels.Length, e = 0;
+        uint size = (uint)(_pixelEnd - _pixelStart);
+        for (; e + 3 < n; e += 4)
+        {
+            uint p0 = (uint)(Unsafe.Add(ref pixel, e) - start), p1 = (uint)(Unsafe.Add(ref pixel, e + 1) - start);
+            uint p2 = (uint)(Unsafe.Add(ref pixel, e + 2) - start), p3 = (uint)(Unsafe.Add(ref pixel, e + 3) - start);
+            if (Math.Max(Math.Max(p0, p1), Math.Max(p2, p3)) < size)
+            {
+                Unsafe.Add(ref h0, (int)(p0 >> ChunkBits))++;
+                Unsafe.Add(ref h1, (int)(p1 >> ChunkBits))++;
+                Unsafe.Add(ref h2, (int)(p2 >> ChunkBits))++;
+                Unsafe.Add(ref h3, (int)(p3 >> ChunkBits))++;
+                continue;
+            }
+            if (p0 < size) Unsafe.Add(ref h0, (int)(p0 >> ChunkBits))++;
+            if (p1 < size) Unsafe.Add(ref h1, (int)(p1 >> ChunkBits))++;
+            if (p2 < size) Unsafe.Add(ref h2, (int)(p2 >> ChunkBits))++;
+            if (p3 < size) Unsafe.Add(ref h3, (int)(p3 >> ChunkBits))++;
+        }
+        for (; e < n; e++)
+        {
+            uint p = (uint)(Unsafe.Add(ref pixel, e) - start);
+            if (p < size) Unsafe.Add(ref h0, (int)(p >> ChunkBits))++;
+        }
+        var histogram = new int[chunks];
+        for (int q = 0; q < chunks; q++) histogram[q] = counts[q] + counts[chunks + q] + counts[2 * chunks + q] + counts[3 * chunks + q];
+        return histogram;
+    }
+
+    /// <summary>The sums of the pixels outside every column (mean image only), from the chunks that hold such pixels.</summary>
+    private void SumUnbinnedPixels(HeldEventBuckets buckets)
+    {
+        if (_unbinnedColumns.Length == 0) return;
+        var unbinnedBlock = new bool[(_pixelEnd - _pixelStart + Lanes - 1) / Lanes];
+        foreach (int p0 in _unbinnedColumns) unbinnedBlock[(p0 - _pixelStart) / Lanes] = true;
+        var chunkList = _unbinnedColumns.Select(p0 => (p0 - _pixelStart) >> ChunkBits).Distinct().ToArray();
+        Parallel.For(0, chunkList.Length, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelism }, i =>
+        {
+            int chunk = chunkList[i], chunkStart = chunk << ChunkBits;
+            Span<long> sums = stackalloc long[ChunkPixels];
+            sums.Clear();
+            foreach (ulong e in buckets.Chunk(chunk))
+            {
+                int key = (int)(e >> CountBits) & (ChunkPixels - 1);
+                if (unbinnedBlock[(chunkStart + key) / Lanes]) sums[key] += (long)(e & ((1u << CountBits) - 1));
+            }
+            for (int key = 0; key < ChunkPixels && chunkStart + key < _pixelEnd - _pixelStart; key++)
+                if (unbinnedBlock[(chunkStart + key) / Lanes]) _pixelSum[_pixelStart + chunkStart + key] += sums[key];
+        });
     }
 
     /// <summary>The bucketed events (in the state memory or in <paramref name="owned"/>), chunk q at [start[q], start[q + 1]).</summary>
@@ -216,23 +291,6 @@ public sealed partial class MultiTauCorrelator
         public ReadOnlySpan<ulong> Chunk(int q) => new((ulong*)address + start[q], start[q + 1] - start[q]);
 
         public void Dispose() => owned?.Dispose();
-    }
-
-    /// <summary>
-    /// Two bits per pixel of the shard (from its start): bit 0 set when the pixel is in a column, bit 1 when it is in a
-    /// dynamic bin (which implies bit 0). Kind 0 pixels' counts only go into their pixel sums.
-    /// </summary>
-    private ulong[] EventPixelKinds()
-    {
-        var columnOf = ColumnOfBlock();
-        var kinds = new ulong[(_pixelEnd - _pixelStart + 31) / 32];
-        for (int p = _pixelStart; p < _pixelEnd; p++)
-        {
-            int i = p - _pixelStart;
-            ulong kind = columnOf[i >> 3] < 0 ? 0UL : _qmap.DynamicBinOfPixel[p] >= 0 ? 3UL : 1UL;
-            kinds[i >> 5] |= kind << 2 * (i & 31);
-        }
-        return kinds;
     }
 
     /// <summary>
@@ -375,8 +433,10 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>One finalization part's buffers: a chunk's events sorted by pixel, a pixel's binned events, a column's rows.</summary>
-    private sealed class PixelEventScratch(int levels, int history, int denseRows)
+    private sealed class PixelEventScratch(int levels, int history, int denseRows, int frames)
     {
+        // The binned intensity per frame of the columns this thread correlated.
+        public readonly double[] Intensity = new double[frames];
         public readonly ColumnEventRows Rows = new(levels, history);
         // The first dense level's rows and the next level's, each after `history` rows that stay zero.
         public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
@@ -387,6 +447,8 @@ public sealed partial class MultiTauCorrelator
         // Made at the first column the column-row kernel takes.
         public ColumnRowBuffers? ColumnRows { get; set; }
         public int[] Frames = [], Counts = [];
+        // At least the largest count of the sorted chunk (all its counts OR-ed).
+        public int CountBound;
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
 
@@ -406,7 +468,13 @@ public sealed partial class MultiTauCorrelator
             }
             var start = KeyStart;
             Array.Clear(start);
-            foreach (ulong e in events) start[(int)(e >> CountBits) & (ChunkPixels - 1)]++;
+            ulong bound = 0;
+            foreach (ulong e in events)
+            {
+                start[(int)(e >> CountBits) & (ChunkPixels - 1)]++;
+                bound |= e;
+            }
+            CountBound = (int)(bound & ((1u << CountBits) - 1));
             int running = 0;
             for (int key = 0; key < start.Length - 1; key++)
             {

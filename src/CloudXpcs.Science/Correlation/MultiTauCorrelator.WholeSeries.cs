@@ -155,7 +155,7 @@ public sealed partial class MultiTauCorrelator
             }
             int floatLevels = FloatLevels<T>(blockMax, plan);
             for (int j = 0; j < count; j++) ProcessColumn(source, new ColumnState(levels, j, count), first + j, j, plan, floatLevels, scratch);
-            AddIntensity(scratch, firstFrame, n);
+            AddIntensity(scratch.Intensity.AsSpan(0, n), firstFrame);
             plan.Commit(levels);
         }
     }

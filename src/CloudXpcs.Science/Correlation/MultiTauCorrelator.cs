@@ -162,13 +162,13 @@ public sealed partial class MultiTauCorrelator : IDisposable
         return states;
     }
 
-    /// <summary>Adds the binned intensity a work item gathered for frames [first, first + n) (exact integers: any order).</summary>
-    private void AddIntensity(Scratch scratch, int first, int n)
+    /// <summary>Adds the binned intensity a work item gathered for frames from <paramref name="first"/> on (exact integers: any order).</summary>
+    private void AddIntensity(ReadOnlySpan<double> intensity, int first)
     {
         lock (_binnedIntensitySum)
         {
-            var sums = _binnedIntensitySum.AsSpan(first, n);
-            for (int t = 0; t < n; t++) sums[t] += scratch.Intensity[t];
+            var sums = _binnedIntensitySum.AsSpan(first, intensity.Length);
+            for (int t = 0; t < intensity.Length; t++) sums[t] += intensity[t];
         }
     }
 
@@ -264,7 +264,7 @@ public sealed partial class MultiTauCorrelator : IDisposable
                     },
                     scratch =>
                     {
-                        AddIntensity(scratch, (int)_framesSeen, n);
+                        AddIntensity(scratch.Intensity.AsSpan(0, n), (int)_framesSeen);
                         _scratchPool.Add(scratch);
                     });
             }

@@ -43,6 +43,8 @@ public class EventPixelKernelTests
             frames[t * g.PixelCount + 4003] = (ushort)(t % 3 == 0 ? 20 : 0);
         }
         for (int t = 0; t < 4096 / 8; t++) frames[t * g.PixelCount + 5000] = 8;
+        // A pixel whose lag sums pass 2^24 (odd products, so float sums would round): it must leave the float kernels.
+        for (int t = 0; t < n; t++) frames[t * g.PixelCount + 6000] = 1001;
         var dense = EventPathCorrelationTests.Dense(map, frames, n, new MultiTauOptions());
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, n));
         EventPathCorrelationTests.AssertSameResult(dense, Events(map, frames, n, 100));
