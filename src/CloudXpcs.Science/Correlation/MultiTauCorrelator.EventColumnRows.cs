@@ -183,8 +183,10 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>Bin s of a level's float rows (after the `history` zero rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<float> BinRow(float[] bins, int s) => Vector256.LoadUnsafe(ref bins[(_history + s) * Lanes]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreWidened(double[] target, int offset, Vector256<float> value)
     {
         var (lo, hi) = Vector256.Widen(value);
@@ -193,6 +195,7 @@ public sealed partial class MultiTauCorrelator
     }
 
     /// <summary>A level's total, first and last `history` values (zero beyond its values) from its float rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreLevelEdges(ColumnEventRows rows, int level, float[] bins, int values, Vector256<float> total)
     {
         StoreWidened(rows.TotalValues, level * Lanes, total);
