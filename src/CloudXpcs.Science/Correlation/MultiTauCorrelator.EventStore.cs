@@ -212,7 +212,11 @@ public sealed partial class MultiTauCorrelator
                 {
                     int p = pixels[e] - _pixelStart;
                     if ((uint)p >= (uint)(_pixelEnd - _pixelStart)) continue;
-                    packed[next[p >> ChunkBits]++] = frame | (ulong)(p & (ChunkPixels - 1)) << CountBits | (uint)counts[e];
+                    int slot = next[p >> ChunkBits]++;
+                    packed[slot] = frame | (ulong)(p & (ChunkPixels - 1)) << CountBits | (uint)counts[e];
+                    // The bucket's next line is asked for now: a store to a line not in cache waits for it to be
+                    // read from memory, and 512 buckets are too many streams for the hardware prefetcher.
+                    if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0((ulong*)address + slot + 8);
                 }
             }
         });
