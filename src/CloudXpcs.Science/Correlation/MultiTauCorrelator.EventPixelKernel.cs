@@ -65,7 +65,7 @@ public sealed partial class MultiTauCorrelator
     /// kernel and 0.41-0.51 with column rows; at mean 0.1, 1.9-2.3 s with the pixel kernel and 1.4-2.1 with column rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryCorrelateColumnEvents(PixelEventScratch scratch, int c, int key0, ColumnEventRows rows)
+    private bool TryCorrelateColumnEvents(PixelEventScratch scratch, int key0, ColumnEventRows rows)
     {
         var counts = scratch.Counts;
         var keyStart = scratch.KeyStart;
@@ -81,7 +81,6 @@ public sealed partial class MultiTauCorrelator
         if (events * PairWindowFrames > Lanes * _totalFrames)
         {
             CorrelateColumnRows(scratch, key0, rows);
-            AddColumnIntensity(scratch, c, key0);
             return true;
         }
         // The pixel levels' first and last values are added event by event: they start from zero.
@@ -90,7 +89,7 @@ public sealed partial class MultiTauCorrelator
         rows.TailValues.AsSpan(0, pixelLevels * _history * Lanes).Clear();
         var buffers = scratch.PixelKernel!;
         for (int lane = 0; lane < Lanes; lane++)
-            CorrelatePixelEvents(scratch, keyStart[key0 + lane], keyStart[key0 + lane + 1], lane, _columnBinned[c * Lanes + lane], buffers, rows);
+            CorrelatePixelEvents(scratch, keyStart[key0 + lane], keyStart[key0 + lane + 1], lane, buffers, rows);
         if (_levels.Length > PixelLevels)
         {
             UpperLevels(buffers.ColumnBins, buffers.Upper, rows);
@@ -105,8 +104,7 @@ public sealed partial class MultiTauCorrelator
     /// first and last values added to zeros), its level-<see cref="PixelLevels"/> bins into the column's rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CorrelatePixelEvents(PixelEventScratch scratch, int from, int to, int lane, float binned, PixelKernelBuffers buffers,
-        ColumnEventRows rows)
+    private void CorrelatePixelEvents(PixelEventScratch scratch, int from, int to, int lane, PixelKernelBuffers buffers, ColumnEventRows rows)
     {
         const int H = 8;
         int pixelLevels = Math.Min(_levels.Length, PixelLevels);
@@ -124,7 +122,7 @@ public sealed partial class MultiTauCorrelator
         for (int l = 1; l < Math.Min(pixelLevels, firstBinLevel); l++)
             for (int k = 5; k <= H; k++) acc[(l * H + k - 5) * Lanes + lane] = levels12.GetElement(2 * (k - 5) + l - 1);
 
-        long total = FillPixelBins(ref frames, ref counts, from, to, lane, binned, firstBinLevel, buffers, scratch.Intensity);
+        long total = FillPixelBins(ref frames, ref counts, from, to, lane, firstBinLevel, buffers);
         for (int l = firstBinLevel; l < PixelLevels; l += 2)
         {
             var (sumsA, sumsB) = BinLagSums(ref frames, ref counts, from, to, l, buffers);
@@ -205,18 +203,15 @@ public sealed partial class MultiTauCorrelator
 
     /// <summary>
     /// Adds one pixel's events to its bins of levels <paramref name="firstBinLevel"/> to 4 and to its lane of the column's
-    /// level-5 rows, and its counts (times <paramref name="binned"/>, 1 for a dynamic-binned pixel, else 0) to the
-    /// per-frame intensity; returns its total.
+    /// level-5 rows; returns its total.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long FillPixelBins(ref int frames, ref int counts, int from, int to, int lane, float binned, int firstBinLevel,
-        PixelKernelBuffers buffers, double[] intensity)
+    private long FillPixelBins(ref int frames, ref int counts, int from, int to, int lane, int firstBinLevel, PixelKernelBuffers buffers)
     {
         const int H = 8;
         ref float bins3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffers.Bins[3]), H);
         ref float bins4 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffers.Bins[4]), H);
         ref float column = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffers.ColumnBins), H * Lanes + lane);
-        ref double frameIntensity = ref MemoryMarshal.GetArrayDataReference(intensity);
         bool upper = _levels.Length > PixelLevels;
         long total = 0;
         for (int i = from; i < to; i++)
@@ -227,7 +222,6 @@ public sealed partial class MultiTauCorrelator
             Unsafe.Add(ref bins3, t >> 3) += x;
             Unsafe.Add(ref bins4, t >> 4) += x;
             if (upper) Unsafe.Add(ref column, (t >> PixelLevels) * Lanes) += x;
-            Unsafe.Add(ref frameIntensity, t) += x * binned;
         }
         for (int l = firstBinLevel; l < 3; l++)
         {

@@ -99,13 +99,13 @@ public sealed partial class MultiTauCorrelator
                     // The part's columns in this chunk (a chunk split between two parts is sorted by both).
                     int chunk = (_columnStart[chunkFirst] - _pixelStart) >> ChunkBits, chunkEnd = chunkFirst + 1;
                     while (chunkEnd < end && (_columnStart[chunkEnd] - _pixelStart) >> ChunkBits == chunk) chunkEnd++;
-                    scratch.SortChunk(buckets.Chunk(chunk));
+                    scratch.SortChunk(buckets.Chunk(chunk), BinnedKeys(chunkFirst, chunkEnd, chunk, scratch.BinnedKey));
                     CorrelateChunk(sums, chunkFirst, chunkEnd, _pixelStart + chunk * ChunkPixels, scratch);
                     chunkFirst = chunkEnd;
                 }
             });
         GC.KeepAlive(_stateMemory);
-        foreach (var scratch in scratches) AddIntensity(scratch.Intensity, 0);
+        foreach (var scratch in scratches) AddIntensity(Array.ConvertAll(scratch.Intensity, sum => (double)sum), 0);
         Array.Copy(_binnedIntensitySum, result.BinnedIntensitySum, _binnedIntensitySum.Length);
 
         // Columns [first, end) of a chunk whose events scratch.SortChunk sorted by key, the pixel − chunkStart.
@@ -118,9 +118,8 @@ public sealed partial class MultiTauCorrelator
                 // A column without events adds exact zeros to every sum: skipping it changes no bit.
                 if (scratch.KeyStart[key0] == scratch.KeyStart[key0 + Lanes]) continue;
                 var rows = scratch.Rows;
-                if (scratch.PixelKernel is null || !TryCorrelateColumnEvents(scratch, c, key0, rows))
+                if (scratch.PixelKernel is null || !TryCorrelateColumnEvents(scratch, key0, rows))
                 {
-                    AddColumnIntensity(scratch, c, key0);
                     rows.Clear();
                     if (denseRows > 0) scratch.DenseA.AsSpan(_history * Lanes, denseRows * Lanes).Clear();
                     for (int lane = 0; lane < Lanes; lane++)
@@ -139,20 +138,18 @@ public sealed partial class MultiTauCorrelator
         return result;
     }
 
-    /// <summary>The counts of a column's dynamic-binned pixels into the thread's per-frame intensity.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddColumnIntensity(PixelEventScratch scratch, int c, int key0)
+    /// <summary>
+    /// Per key of chunk <paramref name="chunk"/>, −1 where the pixel is dynamic-binned in one of columns [first, end)
+    /// (the part's columns in the chunk: a chunk split between two parts is sorted by both), else 0.
+    /// </summary>
+    private int[] BinnedKeys(int first, int end, int chunk, int[] binnedKey)
     {
-        ref int frames = ref MemoryMarshal.GetArrayDataReference(scratch.Frames);
-        ref int counts = ref MemoryMarshal.GetArrayDataReference(scratch.Counts);
-        ref double intensity = ref MemoryMarshal.GetArrayDataReference(scratch.Intensity);
-        for (int lane = 0; lane < Lanes; lane++)
-        {
-            if (_columnBinned[c * Lanes + lane] == 0) continue;
-            // A pixel's events are in distinct frames: the additions do not wait on each other.
-            for (int e = scratch.KeyStart[key0 + lane]; e < scratch.KeyStart[key0 + lane + 1]; e++)
-                Unsafe.Add(ref intensity, Unsafe.Add(ref frames, e)) += Unsafe.Add(ref counts, e);
-        }
+        Array.Clear(binnedKey);
+        int chunkStart = _pixelStart + chunk * ChunkPixels;
+        for (int c = first; c < end; c++)
+            for (int lane = 0; lane < Lanes; lane++)
+                binnedKey[_columnStart[c] - chunkStart + lane] = _columnBinned[c * Lanes + lane] != 0 ? -1 : 0;
+        return binnedKey;
     }
 
     /// <summary>
@@ -440,7 +437,9 @@ public sealed partial class MultiTauCorrelator
     private sealed class PixelEventScratch(int levels, int history, int denseRows, int frames)
     {
         // The binned intensity per frame of the columns this thread correlated.
-        public readonly double[] Intensity = new double[frames];
+        public readonly long[] Intensity = new long[frames];
+        // Per key of a chunk: −1 where the pixel is dynamic-binned and in a column of the part sorting it, else 0.
+        public readonly int[] BinnedKey = new int[ChunkPixels];
         public readonly ColumnEventRows Rows = new(levels, history);
         // The first dense level's rows and the next level's, each after `history` rows that stay zero.
         public readonly double[] DenseA = new double[(history + denseRows) * Lanes];
@@ -456,9 +455,12 @@ public sealed partial class MultiTauCorrelator
         public int[] TimesA = [], TimesB = [];
         public double[] ValuesA = [], ValuesB = [];
 
-        /// <summary>Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order).</summary>
+        /// <summary>
+        /// Counting sort of a chunk's events by pixel (stable, so each pixel's stay in time order); adds the counts of
+        /// the keys set in <paramref name="binnedKey"/> to the per-frame intensity on the way.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void SortChunk(ReadOnlySpan<ulong> events)
+        public void SortChunk(ReadOnlySpan<ulong> events, int[] binnedKey)
         {
             if (Frames.Length < events.Length)
             {
@@ -487,11 +489,14 @@ public sealed partial class MultiTauCorrelator
                 running += count;
             }
             start[^1] = running;
+            ref long intensity = ref MemoryMarshal.GetArrayDataReference(Intensity);
             foreach (ulong e in events)
             {
-                int slot = start[(int)(e >> CountBits) & (ChunkPixels - 1)]++;
-                Frames[slot] = (int)(e >> 32);
-                Counts[slot] = (int)(e & ((1u << CountBits) - 1));
+                int key = (int)(e >> CountBits) & (ChunkPixels - 1), frame = (int)(e >> 32), count = (int)(e & ((1u << CountBits) - 1));
+                int slot = start[key]++;
+                Frames[slot] = frame;
+                Counts[slot] = count;
+                Unsafe.Add(ref intensity, frame) += count & binnedKey[key];
             }
             for (int key = start.Length - 1; key > 0; key--) start[key] = start[key - 1];
             start[0] = 0;
