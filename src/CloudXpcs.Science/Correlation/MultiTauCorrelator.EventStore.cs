@@ -105,6 +105,7 @@ public sealed partial class MultiTauCorrelator
                 }
             });
         GC.KeepAlive(_stateMemory);
+        // The threads' per-frame intensity, known only now: SumColumnParts copied the (still empty) sums before.
         foreach (var scratch in scratches) AddIntensity(Array.ConvertAll(scratch.Intensity, sum => (double)sum), 0);
         Array.Copy(_binnedIntensitySum, result.BinnedIntensitySum, _binnedIntensitySum.Length);
 
