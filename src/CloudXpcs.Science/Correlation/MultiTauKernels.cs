@@ -114,13 +114,14 @@ internal static class MultiTauKernels
         // of one row do not wait on the previous row's.
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, total = default;
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
-        int i = 0;
-        for (; i + 1 < rows.Length; i += 2)
+        for (int i = 0; i < rows.Length; i += 2)
         {
+            // An odd last row goes with a row of zeros, which adds exact zeros.
+            bool pair = i + 1 < rows.Length;
             ref float row = ref Unsafe.Add(ref b, rows[i] * Lanes);
-            ref float next = ref Unsafe.Add(ref b, rows[i + 1] * Lanes);
+            ref float next = ref Unsafe.Add(ref b, rows[pair ? i + 1 : i] * Lanes);
             var x = Vector256.LoadUnsafe(ref row);
-            var y = Vector256.LoadUnsafe(ref next);
+            var y = pair ? Vector256.LoadUnsafe(ref next) : Vector256<float>.Zero;
             total += x + y;
             ref float r0 = ref Unsafe.Subtract(ref row, kMin * Lanes);
             ref float s0 = ref Unsafe.Subtract(ref next, kMin * Lanes);
@@ -132,17 +133,6 @@ internal static class MultiTauKernels
             c2 = Vector256.FusedMultiplyAdd(y, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref s0, 2 * Lanes)), c2);
             a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 3 * Lanes)), a3);
             c3 = Vector256.FusedMultiplyAdd(y, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref s0, 3 * Lanes)), c3);
-        }
-        if (i < rows.Length)
-        {
-            ref float row = ref Unsafe.Add(ref b, rows[i] * Lanes);
-            var x = Vector256.LoadUnsafe(ref row);
-            total += x;
-            ref float r0 = ref Unsafe.Subtract(ref row, kMin * Lanes);
-            a0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref r0), a0);
-            a1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 1 * Lanes)), a1);
-            a2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 2 * Lanes)), a2);
-            a3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref Unsafe.Subtract(ref r0, 3 * Lanes)), a3);
         }
         AddWidened(acc, 0, a0 + c0); AddWidened(acc, 1, a1 + c1); AddWidened(acc, 2, a2 + c2); AddWidened(acc, 3, a3 + c3);
         return total;
