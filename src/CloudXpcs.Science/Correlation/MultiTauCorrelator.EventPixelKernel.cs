@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -153,8 +154,9 @@ public sealed partial class MultiTauCorrelator
     /// <summary>
     /// Level 0's lags 1 to 8 (lanes 0 to 7) and the lags 5 to 8 of levels 1 and 2 (lanes 2m and 2m + 1: lag 5 + m) of one
     /// pixel's events, from its pairs less than <paramref name="window"/> frames apart (<see cref="PairWindowFrames"/>
-    /// for all three levels, 9 for level 0 alone). An event's next one is taken without a branch (a pair outside every
-    /// lag matches no lane); a further partner only when one is in the window.
+    /// for all three levels, 9 for level 0 alone). The events whose next event is in the window are found 8 at a time;
+    /// each is paired with its next event and further ones while in the window (a pair outside every lag matches no
+    /// lane, so the pairs need no branch on the lag).
     /// </summary>
     // Not inlined: on its own its loop keeps its values in registers.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -168,25 +170,24 @@ public sealed partial class MultiTauCorrelator
         // level 1 or 2, which pairs with nothing there: pairs ending in one are taken below, checked.
         nint full = to;
         while (full > from && Unsafe.Add(ref frames, full - 1) >= values2 << 2) full--;
-        for (nint i = from; i < full - 1; i++)
+        // Most events have no partner in the window (they would match no lane): 8 events at a time, only those whose
+        // next event is in the window are paired.
+        var windowFrames = Vector256.Create(window);
+        nint i = from;
+        for (; i + Vector256<int>.Count < full; i += Vector256<int>.Count)
         {
-            int t = Unsafe.Add(ref frames, i), c = Unsafe.Add(ref counts, i);
-            for (nint j = i + 1; ; )
-            {
-                int u = Unsafe.Add(ref frames, j);
-                var product = Vector256.Create(c * Unsafe.Add(ref counts, j));
-                level0 += Vector256.Equals(Vector256.Create(u - t), lags0) & product;
-                levels12 += Vector256.Equals(BinDistances((u >> 1) - (t >> 1), (u >> 2) - (t >> 2)), lags12) & product;
-                if (++j >= full || Unsafe.Add(ref frames, j) - t >= window) break;
-            }
+            var gaps = Vector256.LoadUnsafe(ref Unsafe.Add(ref frames, i + 1)) - Vector256.LoadUnsafe(ref Unsafe.Add(ref frames, i));
+            for (uint paired = Vector256.LessThan(gaps, windowFrames).ExtractMostSignificantBits(); paired != 0; paired &= paired - 1)
+                PairWithFollowing(ref frames, ref counts, i + BitOperations.TrailingZeroCount(paired), full, window, ref level0, ref levels12);
         }
+        for (; i < full - 1; i++) PairWithFollowing(ref frames, ref counts, i, full, window, ref level0, ref levels12);
         for (int j = (int)Math.Max(full, from + 1); j < to; j++)
         {
             int u = Unsafe.Add(ref frames, j);
-            for (int i = j - 1; i >= from && u - Unsafe.Add(ref frames, i) < window; i--)
+            for (int k = j - 1; k >= from && u - Unsafe.Add(ref frames, k) < window; k--)
             {
-                int t = Unsafe.Add(ref frames, i);
-                var product = Vector256.Create(Unsafe.Add(ref counts, i) * Unsafe.Add(ref counts, j));
+                int t = Unsafe.Add(ref frames, k);
+                var product = Vector256.Create(Unsafe.Add(ref counts, k) * Unsafe.Add(ref counts, j));
                 level0 += Vector256.Equals(Vector256.Create(u - t), lags0) & product;
                 // Lag 0 matches no lane.
                 int k1 = u >> 1 < values1 ? (u >> 1) - (t >> 1) : 0;
@@ -195,6 +196,24 @@ public sealed partial class MultiTauCorrelator
             }
         }
         return (level0, levels12);
+    }
+
+    /// <summary>Event i with its next events before <paramref name="full"/>: the next one always, further ones while in the window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairWithFollowing(ref int frames, ref int counts, nint i, nint full, int window,
+        ref Vector256<int> level0, ref Vector256<int> levels12)
+    {
+        var lags0 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8);
+        var lags12 = Vector256.Create(5, 5, 6, 6, 7, 7, 8, 8);
+        int t = Unsafe.Add(ref frames, i), c = Unsafe.Add(ref counts, i);
+        for (nint j = i + 1; ; )
+        {
+            int u = Unsafe.Add(ref frames, j);
+            var product = Vector256.Create(c * Unsafe.Add(ref counts, j));
+            level0 += Vector256.Equals(Vector256.Create(u - t), lags0) & product;
+            levels12 += Vector256.Equals(BinDistances((u >> 1) - (t >> 1), (u >> 2) - (t >> 2)), lags12) & product;
+            if (++j >= full || Unsafe.Add(ref frames, j) - t >= window) break;
+        }
     }
 
     /// <summary>Lanes k1, k2, k1, k2, ...: one 64-bit broadcast.</summary>
