@@ -163,8 +163,8 @@ public sealed partial class MultiTauCorrelator
     private static (Vector256<int> Level0, Vector256<int> Levels12) PairLagSums(ref int frames, ref int counts, int from, int to,
         int window, int values1, int values2)
     {
-        var lags0 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8);
-        var lags12 = Vector256.Create(5, 5, 6, 6, 7, 7, 8, 8);
+        var lags0 = PairLags0;
+        var lags12 = PairLags12;
         Vector256<int> level0 = default, levels12 = default;
         // Events from the end of level 2's last full bin on (the last 3 frames at most) may be in a partial last bin of
         // level 1 or 2, which pairs with nothing there: pairs ending in one are taken below, checked.
@@ -203,8 +203,8 @@ public sealed partial class MultiTauCorrelator
     private static void PairWithFollowing(ref int frames, ref int counts, nint i, nint full, int window,
         ref Vector256<int> level0, ref Vector256<int> levels12)
     {
-        var lags0 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8);
-        var lags12 = Vector256.Create(5, 5, 6, 6, 7, 7, 8, 8);
+        var lags0 = PairLags0;
+        var lags12 = PairLags12;
         int t = Unsafe.Add(ref frames, i), c = Unsafe.Add(ref counts, i);
         for (nint j = i + 1; ; )
         {
@@ -215,6 +215,10 @@ public sealed partial class MultiTauCorrelator
             if (++j >= full || Unsafe.Add(ref frames, j) - t >= window) break;
         }
     }
+
+    // The lags of a pair loop's two vectors: level 0's 1 to 8, and 5 to 8 for levels 1 and 2 in turn (lanes 2m, 2m + 1).
+    private static Vector256<int> PairLags0 => Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8);
+    private static Vector256<int> PairLags12 => Vector256.Create(5, 5, 6, 6, 7, 7, 8, 8);
 
     /// <summary>Lanes k1, k2, k1, k2, ...: one 64-bit broadcast.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
