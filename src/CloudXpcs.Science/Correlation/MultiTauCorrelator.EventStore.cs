@@ -279,13 +279,21 @@ public sealed partial class MultiTauCorrelator
             sums.Clear();
             foreach (ulong e in buckets.Chunk(chunk))
             {
-                int key = (int)(e >> CountBits) & (ChunkPixels - 1);
-                if (unbinnedBlock[(chunkStart + key) / Lanes]) sums[key] += (long)(e & ((1u << CountBits) - 1));
+                int key = BucketKey(e);
+                if (unbinnedBlock[(chunkStart + key) / Lanes]) sums[key] += BucketCount(e);
             }
             for (int key = 0; key < ChunkPixels && chunkStart + key < _pixelEnd - _pixelStart; key++)
                 if (unbinnedBlock[(chunkStart + key) / Lanes]) _pixelSum[_pixelStart + chunkStart + key] += sums[key];
         });
     }
+
+    /// <summary>A bucketed event's pixel − chunk start (see <see cref="BucketHeldEvents"/> for the layout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BucketKey(ulong e) => (int)(e >> CountBits) & (ChunkPixels - 1);
+
+    /// <summary>A bucketed event's count (of OR-ed events: the OR of their counts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BucketCount(ulong e) => (int)(e & ((1u << CountBits) - 1));
 
     /// <summary>The bucketed events (in the state memory or in <paramref name="owned"/>), chunk q at [start[q], start[q + 1]).</summary>
     private sealed unsafe class HeldEventBuckets(nint address, HugePageBuffer? owned, int[] start) : IDisposable
@@ -478,10 +486,10 @@ public sealed partial class MultiTauCorrelator
             ulong bound = 0;
             foreach (ulong e in events)
             {
-                start[(int)(e >> CountBits) & (ChunkPixels - 1)]++;
+                start[BucketKey(e)]++;
                 bound |= e;
             }
-            CountBound = (int)(bound & ((1u << CountBits) - 1));
+            CountBound = BucketCount(bound);
             int running = 0;
             for (int key = 0; key < start.Length - 1; key++)
             {
@@ -493,7 +501,7 @@ public sealed partial class MultiTauCorrelator
             ref long intensity = ref MemoryMarshal.GetArrayDataReference(Intensity);
             foreach (ulong e in events)
             {
-                int key = (int)(e >> CountBits) & (ChunkPixels - 1), frame = (int)(e >> 32), count = (int)(e & ((1u << CountBits) - 1));
+                int key = BucketKey(e), frame = (int)(e >> 32), count = BucketCount(e);
                 int slot = start[key]++;
                 Frames[slot] = frame;
                 Counts[slot] = count;
